@@ -1,0 +1,83 @@
+# folio: a plain Makefile.  `make site` builds the archive into public/,
+# `make test` runs every test.  Both install missing Debian packages
+# first (tests/deps.sh).  Personal flags go in Makefile.local.
+
+CC	 ?= cc
+PKGS	  = libcmark-gfm yaml-0.1 icu-uc icu-i18n
+PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS	  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+CFLAGS	 ?= -O2 -g
+WFLAGS	  = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+LDLIBS	  = $(PKGLIBS) -lpthread -lm
+SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
+
+-include Makefile.local
+
+# The pipeline, in order (see docs/DESIGN.md).
+MODULES	  = buf util diag val yaml escape slug frontmatter import build
+MAINOBJ	  = main
+
+OBJS	  = $(MODULES:%=build/obj/%.o)
+ASANOBJS  = $(MODULES:%=build/asan/%.o)
+HDRS	  = generator/folio.h
+
+all: build/folio
+
+build/folio: $(OBJS) build/obj/$(MAINOBJ).o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/folio: $(ASANOBJS) build/asan/$(MAINOBJ).o
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: generator/%.c $(HDRS) build/.deps
+	@mkdir -p build/obj
+	$(CC) $(CFLAGS) $(WFLAGS) $(PKGCFLAGS) -c -o $@ $<
+
+build/asan/%.o: generator/%.c $(HDRS) build/.deps
+	@mkdir -p build/asan
+	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -c -o $@ $<
+
+# Test programs link every module but main.
+build/%: tests/%.c $(OBJS) $(HDRS)
+	$(CC) $(CFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(OBJS) $(LDLIBS)
+build/asan/%: tests/%.c $(ASANOBJS) $(HDRS)
+	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(ASANOBJS) $(LDLIBS)
+
+TESTBINS  = unit_test spec_runner
+FUZZERS	  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+# Each fuzz target twice: a replay binary (ASan, gcc or clang) that
+# make test runs over the corpus, and a libFuzzer binary for make fuzz.
+build/asan/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASANOBJS) $(HDRS)
+	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(ASANOBJS) $(LDLIBS)
+
+build/.deps:
+	@mkdir -p build
+	sh tests/deps.sh build
+	@touch $@
+
+build/.testdeps: build/.deps tests/deps.sh
+	sh tests/deps.sh test
+	@touch $@
+
+site: build/folio
+	./build/folio build
+
+test: build/.testdeps build/folio build/asan/folio \
+	$(TESTBINS:%=build/%) $(TESTBINS:%=build/asan/%) \
+	$(FUZZERS:%=build/asan/replay_%)
+	sh tests/run.sh
+
+FUZZTIME ?= 60
+fuzz: build/.testdeps
+	sh tests/fuzz/run-fuzz.sh $(FUZZTIME)
+
+bench: build/folio
+	sh bench/bench.sh
+
+clean:
+	rm -rf build public
+
+.PHONY: all site test fuzz bench clean

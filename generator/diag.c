@@ -1,0 +1,81 @@
+/*
+ * diag.c: every message the user sees goes through here, in one form:
+ * "path:line:col: error: what is wrong (what to do)".  Line and column
+ * are left out when unknown (0).  Thread-safe: one lock per message.
+ */
+#include <pthread.h>
+
+#include "folio.h"
+
+int			diag_verbosity = 1;
+static size_t		nerrors;
+static pthread_mutex_t	lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+emit(const char *kind, const char *path, int line, int col,
+    const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&lock);
+	if (path != NULL && line > 0 && col > 0)
+		fprintf(stderr, "%s:%d:%d: %s: ", path, line, col, kind);
+	else if (path != NULL && line > 0)
+		fprintf(stderr, "%s:%d: %s: ", path, line, kind);
+	else if (path != NULL)
+		fprintf(stderr, "%s: %s: ", path, kind);
+	else
+		fprintf(stderr, "folio: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&lock);
+}
+
+void
+diag_err(const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	emit("error", path, line, col, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&lock);
+	nerrors++;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+diag_warn(const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (diag_verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	emit("warning", path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (diag_verbosity < 1)
+		return;
+	pthread_mutex_lock(&lock);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&lock);
+}
+
+size_t
+diag_error_count(void)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&lock);
+	n = nerrors;
+	pthread_mutex_unlock(&lock);
+	return n;
+}

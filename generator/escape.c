@@ -1,0 +1,142 @@
+/*
+ * escape.c: the one escaping module.  Every byte that comes from
+ * content and lands in HTML text, an attribute, a URL, a JS/JSON string,
+ * XML or YAML goes through one of these (after cmark's houdini).
+ * Each appends to a buf and never fails.
+ */
+#include <string.h>
+
+#include "folio.h"
+
+/* HTML text and attribute values (quoted with "): & < > " ' */
+void
+esc_html(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_put(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_put(b, s + start, n - start);
+}
+
+/* XML text and attributes: the same five, which XML 1.0 also knows. */
+void
+esc_xml(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		/* Control characters other than tab/LF/CR are not XML. */
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+		    s[i] != '\n' && s[i] != '\r')
+			continue;
+		switch (s[i]) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&apos;"); break;
+		default: buf_putc(b, s[i]); break;
+		}
+	}
+}
+
+/*
+ * A relative URL path: keep unreserved ASCII, '/', '.', '-', '_', '~',
+ * '#', '?', '=', '&' as given and percent-encode every other byte.
+ * Callers escape the result again with esc_html when it lands in an
+ * attribute.
+ */
+void
+esc_url(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char	 c;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/.-_~#?=&%", c) != NULL)
+			buf_putc(b, c);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+/*
+ * A JSON string body (no quotes added), also safe inside a JS string and
+ * inside an HTML <script> element: '<', '>' and '&' are \u-escaped so
+ * "</script>" and "<!--" cannot appear; U+2028/2029 are escaped too.
+ */
+void
+esc_json(struct buf *b, const char *s, size_t n)
+{
+	unsigned char	 c;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, c);
+		} else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\r')
+			buf_puts(b, "\\r");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&' ||
+		    c == '\'')
+			buf_printf(b, "\\u%04x", c);
+		else if (c == 0xe2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 ||
+		    (unsigned char)s[i + 2] == 0xa9)) {
+			buf_printf(b, "\\u%04x",
+			    (unsigned char)s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			i += 2;
+		} else
+			buf_putc(b, c);
+	}
+}
+
+/* A double-quoted YAML scalar, quotes included. */
+void
+esc_yaml(struct buf *b, const char *s, size_t n)
+{
+	unsigned char	 c;
+	size_t		 i;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, c);
+		} else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, c);
+	}
+	buf_putc(b, '"');
+}

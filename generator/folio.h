@@ -1,0 +1,246 @@
+/*
+ * folio.h: the one internal header of folio.
+ * Shared structs and prototypes, grouped by module (one .c file each),
+ * in pipeline order.  Ownership of every pointer is written beside it.
+ */
+#ifndef FOLIO_H
+#define FOLIO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FOLIO_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PRINTFLIKE(a, b)
+#endif
+
+/* ---- buf.c: the one growable byte buffer, always NUL-terminated ---- */
+
+#define BUF_MAX ((size_t)1 << 31)	/* larger is fatal: no input is this big */
+
+struct buf {
+	char	*p;	/* bytes + NUL; owned; never NULL after buf_init */
+	size_t	 len;	/* bytes used, NUL excluded */
+	size_t	 cap;	/* bytes allocated; 0 while p points at a static "" */
+};
+
+struct slice {
+	const char	*p;	/* borrowed; never outlives the buffer it views */
+	size_t		 len;	/* bytes */
+};
+
+void	 buf_init(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_put(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
+void	 buf_truncate(struct buf *, size_t);
+char	*buf_take(struct buf *);	/* caller frees; buffer left empty */
+void	 buf_free(struct buf *);
+
+/* ---- util.c: allocation that cannot fail, files and paths ---- */
+
+_Noreturn void errx_fatal(const char *, ...) PRINTFLIKE(1, 2); /* exit 1 */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) PRINTFLIKE(1, 2);	/* caller frees */
+int	 file_read(const char *, struct buf *);	/* 0, or -1 with message */
+int	 file_write_atomic(const char *, const void *, size_t); /* 0 / -1 */
+int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
+int	 mkdir_p(const char *);			/* 0 / -1 with message */
+int	 rm_rf(const char *);			/* 0 / -1 with message */
+int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offset */
+size_t	 utf8_decode(const char *, size_t, uint32_t *); /* bytes used (>=1) */
+uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
+int	 str_cmp(const void *, const void *);	/* qsort on char * */
+
+/* ---- diag.c: every message the user sees ---- */
+
+extern int	diag_verbosity;	/* 0 quiet, 1 normal, 2 verbose */
+
+void	 diag_err(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
+void	 diag_warn(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
+void	 diag_info(const char *, ...) PRINTFLIKE(1, 2);
+size_t	 diag_error_count(void);
+
+/* ---- val.c: small value tree (config, front matter, template data) ---- */
+
+enum vtype {
+	V_NULL,
+	V_BOOL,
+	V_NUM,
+	V_STR,
+	V_LIST,
+	V_MAP
+};
+
+struct val {
+	enum vtype	  type;	/* which of the fields below hold */
+	int		  b;	/* V_BOOL: 0 or 1 */
+	double		  num;	/* V_NUM: numeric value */
+	char		 *s;	/* V_STR, V_NUM: text; owned, NUL-terminated */
+	size_t		  slen;	/* length of s */
+	struct val	**kids;	/* V_LIST items / V_MAP values; owned */
+	char		**keys;	/* V_MAP keys, parallel to kids; owned */
+	size_t		  n;	/* items in kids (and keys) */
+	size_t		  cap;	/* slots allocated in kids (and keys) */
+	int		  line;	/* source position (1-based), 0 if made */
+	int		  col;	/* source column (1-based) */
+};
+
+struct val	*val_new(enum vtype);
+struct val	*val_str(const char *);		/* copies */
+struct val	*val_strn(const char *, size_t);	/* copies */
+struct val	*val_strown(char *);		/* consumes the string */
+struct val	*val_bool(int);
+struct val	*val_num(double);
+struct val	*val_list(void);
+struct val	*val_map(void);
+void		 val_push(struct val *, struct val *);	/* consumes item */
+void		 val_set(struct val *, const char *, struct val *); /* consumes; replaces */
+struct val	*val_get(const struct val *, const char *);	/* borrowed or NULL */
+const char	*val_gets(const struct val *, const char *); /* V_STR text or NULL */
+struct val	*val_copy(const struct val *);	/* deep copy; caller frees */
+void		 val_free(struct val *);
+int		 val_truthy(const struct val *);
+void		 val_dump(const struct val *, struct buf *, int); /* debug/golden */
+
+/* ---- yaml.c: libyaml -> struct val, with positions and strict errors ---- */
+
+/*
+ * Parse one YAML document.  path names the file in messages; line0 is
+ * added to every reported line (front matter starts below the ---).
+ * Duplicate keys, aliases and non-UTF-8 are errors.  Returns 0 and sets
+ * *out (caller frees) or -1 after printing path:line:col: error.
+ */
+int	 yaml_load(const char *, const char *, size_t, int, struct val **);
+
+/* ---- escape.c: the one escaping module; each appends to a buf ---- */
+
+void	 esc_html(struct buf *, const char *, size_t);	/* text, "attr" */
+void	 esc_xml(struct buf *, const char *, size_t);	/* XML 1.0 */
+void	 esc_url(struct buf *, const char *, size_t);	/* %-encode */
+void	 esc_json(struct buf *, const char *, size_t);	/* JSON/JS string body */
+void	 esc_yaml(struct buf *, const char *, size_t);	/* "quoted" scalar */
+
+/* ---- slug.c: titles -> ASCII pinyin slugs (ICU Han-Latin) ---- */
+
+#define SLUG_MAX 80	/* bytes in a slug, before any "-2" suffix */
+
+char	*slug_make(const char *, size_t);	/* caller frees */
+int	 slug_valid(const char *);		/* 1 if usable as given */
+void	 slug_cleanup(void);			/* at exit */
+
+/* ---- config.c: site.yaml -> struct site ---- */
+
+struct site {
+	char		*dir;		/* project folder (-C), owned */
+	char		*config_path;	/* site.yaml path, owned */
+	char		*title;		/* owned */
+	char		*description;	/* owned */
+	char		*language;	/* "zh-CN"; owned */
+	char		*author;	/* owned */
+	char		*publisher;	/* owned */
+	char		*theme;		/* theme name; owned */
+	char		*theme_dir;	/* themes/<theme>, resolved; owned */
+	char		*content_dir;	/* content folder, resolved; owned */
+	char		*articles_dir;	/* <content>/articles; owned */
+	char		*pages_dir;	/* <content>/pages; owned */
+	char		*output_dir;	/* public, resolved; owned */
+	char		*base_url;	/* no trailing '/', or NULL; owned */
+	int		 per_page;	/* items on a list page */
+	int		 raw_html;	/* markdown.raw_html: pass HTML through */
+	int		 drafts;	/* build drafts too (--drafts) */
+	int		 jobs;		/* worker threads (-j) */
+	struct val	*topics;	/* topics: {add, rename, exclude}; owned by raw */
+	struct val	*raw;		/* the parsed file; owned */
+};
+
+int	 config_load(struct site *, const char *dir, const char *outdir);
+void	 config_free(struct site *);
+
+/* ---- article: what load hands on (frontmatter.c, markdown.c) ---- */
+
+struct heading {
+	int	 level;		/* 2..6 */
+	char	*id;		/* unique within the article; owned */
+	char	*text;		/* plain text; owned */
+};
+
+struct article {
+	char		 *path;		/* source file, owned */
+	uint64_t	  hash;		/* of the file's bytes */
+	struct val	 *fm;		/* front matter map, owned */
+	const char	 *title;	/* borrowed from fm */
+	const char	 *place;	/* borrowed from fm, or NULL */
+	const char	 *byline;	/* borrowed from fm, or NULL */
+	const char	 *organization;	/* borrowed from fm, or NULL */
+	const char	 *date;		/* "YYYY-MM-DD", borrowed, or NULL */
+	const char	 *summary;	/* borrowed from fm, or NULL */
+	const struct val *region;	/* list of strings, borrowed, or NULL */
+	const struct val *authors;	/* list of strings, borrowed, or NULL */
+	const struct val *tags;		/* list of strings, borrowed, or NULL */
+	const struct val *photos;	/* list of {caption, credit}, or NULL */
+	const struct val *source;	/* map {file, page, lines}, or NULL */
+	int		  draft;	/* draft: true */
+	char		 *slug;		/* final, unique; owned */
+	char		 *body;		/* Markdown body, owned */
+	int		  body_line;	/* file line of the body's first line */
+	char		 *html;		/* rendered body, owned */
+	char		 *text;		/* plain text, one block per line; owned */
+	struct heading	 *heads;	/* headings in order; owned */
+	size_t		  nheads;	/* entries in heads */
+	size_t		  idx;		/* position in the build's article array */
+};
+
+/* frontmatter.c: split "---" YAML "---" body, check the known keys */
+int	 fm_split(const char *, const char *, size_t, struct slice *, int *,
+	    struct slice *, int *);
+int	 fm_parse(struct article *, const char *, size_t);
+/* markdown.c: cmark-gfm -> html, plain text, headings */
+int	 md_render(struct article *, int raw_html);
+void	 article_free(struct article *);
+
+/* ---- output.c: staged, skip-unchanged writes and the swap ---- */
+
+struct output;
+
+struct output	*out_open(const char *outdir);	/* NULL after message */
+int		 out_put(struct output *, const char *rel, const void *, size_t);
+int		 out_commit(struct output *);	/* swap in; frees */
+void		 out_abort(struct output *);	/* drop staging; frees */
+
+/* ---- build.c: the pipeline, stage by stage ---- */
+
+struct build_opts {
+	const char	*dir;		/* -C: project folder */
+	const char	*outdir;	/* -o, or NULL for site.yaml's */
+	int		 drafts;	/* --drafts */
+	int		 clean;		/* --clean */
+	int		 jobs;		/* -j, 0 = CPUs */
+};
+
+int	 build_run(const struct build_opts *);	/* exit status 0/1 */
+
+/* ---- import.c: page dumps -> articles (folio import) ---- */
+
+struct imp_opts {
+	const char	*outdir;	/* -o, default content/articles */
+	const char	*report;	/* --report FILE (YAML), or NULL */
+	int		 force;		/* --force: overwrite edited articles */
+	int		 dump;		/* --dump: print the plan, write nothing */
+};
+
+int	 imp_run(const struct imp_opts *, char **, int); /* exit status */
+
+#endif /* FOLIO_H */

@@ -1,0 +1,176 @@
+/*
+ * main.c: the command line.  Parses "folio COMMAND [options]" and hands
+ * each command to its module; maps results to the exit status:
+ * 0 success, 1 content errors, 2 usage errors.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "folio.h"
+
+static const char usage_text[] =
+"usage: folio build [-C DIR] [-o OUTDIR] [-j N] [--drafts] [--clean] [-q|-v]\n"
+"       folio import [-o OUTDIR] [--report FILE] [--force] [--dump] PAGE.txt...\n"
+"       folio dump STAGE FILE...   (stages: yaml fm md)\n"
+"       folio version\n"
+"       folio help\n";
+
+static int
+usage(void)
+{
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+static int
+cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "drafts", no_argument, NULL, 'D' },
+		{ "clean", no_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct build_opts	 o;
+	int			 c;
+	char			*end;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = ".";
+	while ((c = getopt_long(argc, argv, "C:o:j:qv", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C': o.dir = optarg; break;
+		case 'o': o.outdir = optarg; break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.jobs < 1 || o.jobs > 256) {
+				fprintf(stderr, "folio: -j wants 1..256\n");
+				return 2;
+			}
+			break;
+		case 'D': o.drafts = 1; break;
+		case 'K': o.clean = 1; break;
+		case 'q': diag_verbosity = 0; break;
+		case 'v': diag_verbosity = 2; break;
+		default: return usage();
+		}
+	if (optind != argc)
+		return usage();
+	return build_run(&o);
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "report", required_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dump", no_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct imp_opts	 o;
+	int		 c;
+
+	memset(&o, 0, sizeof(o));
+	o.outdir = "content/articles";
+	while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1)
+		switch (c) {
+		case 'o': o.outdir = optarg; break;
+		case 'r': o.report = optarg; break;
+		case 'f': o.force = 1; break;
+		case 'd': o.dump = 1; break;
+		case 'q': diag_verbosity = 0; break;
+		default: return usage();
+		}
+	if (optind == argc)
+		return usage();
+	return imp_run(&o, argv + optind, argc - optind);
+}
+
+/* folio dump STAGE FILE...: print what one stage makes of a file. */
+static int
+cmd_dump(int argc, char **argv)
+{
+	struct buf	 in, out;
+	struct val	*v;
+	struct article	 a;
+	int		 i, rc = 0;
+
+	if (argc < 3)
+		return usage();
+	for (i = 2; i < argc; i++) {
+		buf_init(&in);
+		buf_init(&out);
+		if (file_read(argv[i], &in) == -1) {
+			rc = 1;
+			continue;
+		}
+		if (strcmp(argv[1], "yaml") == 0) {
+			if (yaml_load(argv[i], in.p, in.len, 0, &v) == 0) {
+				val_dump(v, &out, 0);
+				val_free(v);
+			} else
+				rc = 1;
+		} else if (strcmp(argv[1], "fm") == 0 ||
+		    strcmp(argv[1], "md") == 0) {
+			memset(&a, 0, sizeof(a));
+			a.path = xstrdup(argv[i]);
+			if (fm_parse(&a, in.p, in.len) == -1)
+				rc = 1;
+			else if (argv[1][0] == 'f')
+				val_dump(a.fm, &out, 0);
+			else if (md_render(&a, 0) == -1)
+				rc = 1;
+			else {
+				size_t h;
+
+				buf_printf(&out, "== html\n%s== text\n%s"
+				    "== headings\n", a.html, a.text);
+				for (h = 0; h < a.nheads; h++)
+					buf_printf(&out, "%d %s %s\n",
+					    a.heads[h].level, a.heads[h].id,
+					    a.heads[h].text);
+			}
+			article_free(&a);
+		} else {
+			buf_free(&in);
+			return usage();
+		}
+		fwrite(out.p, 1, out.len, stdout);
+		buf_free(&in);
+		buf_free(&out);
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int	 rc;
+
+	if (argc < 2)
+		return usage();
+	optind = 1;
+	if (strcmp(argv[1], "build") == 0)
+		rc = cmd_build(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "import") == 0)
+		rc = cmd_import(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "dump") == 0)
+		rc = cmd_dump(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "version") == 0 ||
+	    strcmp(argv[1], "--version") == 0) {
+		printf("folio %s\n", FOLIO_VERSION);
+		rc = 0;
+	} else if (strcmp(argv[1], "help") == 0 ||
+	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		rc = 0;
+	} else
+		rc = usage();
+	slug_cleanup();
+	return rc;
+}

@@ -1,0 +1,358 @@
+/*
+ * util.c: allocation that cannot fail, whole-file I/O, bounded paths,
+ * UTF-8 checks and a hash.  Out of memory is fatal: this is a program,
+ * not a library (sblg util.c, mandoc mandoc_aux.c).
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "folio.h"
+
+void
+errx_fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("folio: fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		errx_fatal("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if ((p = calloc(n ? n : 1, sz ? sz : 1)) == NULL)
+		errx_fatal("out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL)
+		errx_fatal("out of memory");
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t sz)
+{
+	if (sz && n > SIZE_MAX / sz)
+		errx_fatal("out of memory");
+	return xrealloc(p, n * sz);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	int		 n;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		errx_fatal("vsnprintf failed");
+	buf_grow(&b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	return buf_take(&b);
+}
+
+/*
+ * Read a whole file into out (appending).  Returns 0, or -1 after
+ * printing "path: error: reason".
+ */
+int
+file_read(const char *path, struct buf *out)
+{
+	char	 tmp[65536];
+	ssize_t	 n;
+	int	 fd;
+	struct stat st;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		diag_err(path, 0, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		diag_err(path, 0, 0, "is a directory, not a file");
+		close(fd);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    (size_t)st.st_size < BUF_MAX)
+		buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		n = read(fd, tmp, sizeof(tmp));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			diag_err(path, 0, 0, "cannot read: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_put(out, tmp, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Write bytes to path through a temporary file in the same folder and
+ * rename(2): readers see the old file or the new one, never a part.
+ * Returns 0, or -1 after printing the reason (a full disk among them).
+ */
+int
+file_write_atomic(const char *path, const void *p, size_t n)
+{
+	char		 tmp[4096];
+	const char	*c = p;
+	ssize_t		 w;
+	int		 fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp~%ld", path,
+	    (long)getpid()) >= sizeof(tmp)) {
+		diag_err(path, 0, 0, "path too long");
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+		diag_err(path, 0, 0, "cannot create: %s", strerror(errno));
+		return -1;
+	}
+	while (n > 0) {
+		w = write(fd, c, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			diag_err(path, 0, 0, "cannot write: %s",
+			    w == 0 ? "short write" : strerror(errno));
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	if (close(fd) == -1) {
+		diag_err(path, 0, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		diag_err(path, 0, 0, "cannot rename: %s", strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Join a and b with one '/'.  Returns 0, or -1 if dst is too small. */
+int
+path_join(char *dst, size_t sz, const char *a, const char *b)
+{
+	size_t	 al = strlen(a);
+	int	 n;
+
+	if (al == 0)
+		n = snprintf(dst, sz, "%s", b);
+	else if (a[al - 1] == '/')
+		n = snprintf(dst, sz, "%s%s", a, b);
+	else
+		n = snprintf(dst, sz, "%s/%s", a, b);
+	return (n < 0 || (size_t)n >= sz) ? -1 : 0;
+}
+
+/* mkdir -p.  Returns 0, or -1 after printing why. */
+int
+mkdir_p(const char *path)
+{
+	char	 tmp[4096];
+	char	*p;
+	size_t	 len;
+
+	len = strlen(path);
+	if (len == 0)
+		return 0;
+	if (len >= sizeof(tmp)) {
+		diag_err(path, 0, 0, "path too long");
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) == -1 && errno != EEXIST) {
+			diag_err(tmp, 0, 0, "cannot create folder: %s",
+			    strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) == -1 && errno != EEXIST) {
+		diag_err(tmp, 0, 0, "cannot create folder: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if ((flag == FTW_DP ? rmdir(p) : unlink(p)) == -1 && errno != ENOENT) {
+		diag_err(p, 0, 0, "cannot remove: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* rm -rf.  A missing path is fine.  Returns 0 or -1 with message. */
+int
+rm_rf(const char *path)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes left).  Returns the bytes
+ * used, at least 1; an invalid sequence gives U+FFFD and 1 byte.
+ */
+size_t
+utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	uint32_t		 c;
+	size_t			 len, i;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		len = 2;
+		c = u[0] & 0x1f;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		len = 3;
+		c = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		len = 4;
+		c = u[0] & 0x07;
+	} else
+		goto bad;
+	if (len > n)
+		goto bad;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			goto bad;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		goto bad;
+	*cp = c;
+	return len;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
+/*
+ * Returns 1 if s is valid UTF-8 without NUL bytes; else 0 with the
+ * offset of the first bad byte in *bad.
+ */
+int
+utf8_check(const char *s, size_t n, size_t *bad)
+{
+	size_t		 i = 0, k;
+	uint32_t	 cp;
+
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			if (s[i] == '\0')
+				goto fail;
+			i++;
+			continue;
+		}
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp == 0xfffd && k == 1)
+			goto fail;
+		i += k;
+	}
+	return 1;
+fail:
+	if (bad)
+		*bad = i;
+	return 0;
+}
+
+uint64_t
+hash64(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char	*c = p;
+
+	if (h == 0)
+		h = 1469598103934665603ULL;
+	while (n--) {
+		h ^= *c++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
