@@ -16,7 +16,7 @@ JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
 -include Makefile.local
 
 # The pipeline, in order (see docs/DESIGN.md).
-MODULES	  = buf util diag val yaml escape slug frontmatter import build
+MODULES	  = buf util diag val yaml escape slug frontmatter markdown import config output build
 MAINOBJ	  = main
 
 OBJS	  = $(MODULES:%=build/obj/%.o)
@@ -54,8 +54,8 @@ build/asan/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(ASANOBJS) $(LDLIBS)
 
 build/.deps:
-	@mkdir -p build
-	sh tests/deps.sh build
+	@mkdir -p config output build
+	sh tests/deps.sh config output build
 	@touch $@
 
 build/.testdeps: build/.deps tests/deps.sh
@@ -63,7 +63,7 @@ build/.testdeps: build/.deps tests/deps.sh
 	@touch $@
 
 site: build/folio
-	./build/folio build
+	./build/folio config output build
 
 test: build/.testdeps build/folio build/asan/folio \
 	$(TESTBINS:%=build/%) $(TESTBINS:%=build/asan/%) \

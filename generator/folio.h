@@ -217,7 +217,10 @@ struct output;
 
 struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
-int		 out_commit(struct output *);	/* swap in; frees */
+const char	*out_stage_dir(const struct output *);	/* borrowed */
+char		**out_files(struct output *, size_t *);	/* sorted; borrowed */
+size_t		 out_changed(const struct output *);	/* files with new bytes */
+int		 out_commit(struct output *, size_t *);	/* swap in; frees */
 void		 out_abort(struct output *);	/* drop staging; frees */
 
 /* ---- build.c: the pipeline, stage by stage ---- */
