@@ -16,7 +16,7 @@ JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
 -include Makefile.local
 
 # The pipeline, in order (see docs/DESIGN.md).
-MODULES	  = buf util diag val yaml escape slug frontmatter markdown import config output build
+MODULES	  = buf util diag val yaml escape slug frontmatter markdown import config output render build zz_weak
 MAINOBJ	  = main
 
 OBJS	  = $(MODULES:%=build/obj/%.o)
@@ -54,8 +54,8 @@ build/asan/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(ASANOBJS) $(LDLIBS)
 
 build/.deps:
-	@mkdir -p config output build
-	sh tests/deps.sh config output build
+	@mkdir -p config output render build zz_weak
+	sh tests/deps.sh config output render build zz_weak
 	@touch $@
 
 build/.testdeps: build/.deps tests/deps.sh
@@ -63,7 +63,7 @@ build/.testdeps: build/.deps tests/deps.sh
 	@touch $@
 
 site: build/folio
-	./build/folio config output build
+	./build/folio config output render build zz_weak
 
 test: build/.testdeps build/folio build/asan/folio \
 	$(TESTBINS:%=build/%) $(TESTBINS:%=build/asan/%) \

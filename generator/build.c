@@ -1,10 +1,365 @@
-/* build.c: placeholder, replaced by the pipeline. */
+/*
+ * build.c: the pipeline of "folio build", stage by stage:
+ * config (site.yaml) -> load (articles, in parallel) -> slugs and order
+ * -> theme (compile templates) -> render (pages, in parallel) -> search
+ * index -> link check -> publish (one swap).  Any error before the swap
+ * leaves the published site exactly as it was.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "folio.h"
+
+/* ---- load ---- */
+
+static char	**found;	/* article paths during the walk; nftw has no arg */
+static size_t	  nfound;
+
+static int
+walk_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	size_t		 n = strlen(p);
+	struct stat	 tst;
+
+	(void)st;
+	(void)f;
+	if (flag == FTW_SL && (stat(p, &tst) == -1 || !S_ISREG(tst.st_mode)))
+		return 0;	/* dangling or a folder link: never followed */
+	if (flag != FTW_F && flag != FTW_SL)
+		return 0;
+	if (n < 3 || strcmp(p + n - 3, ".md") != 0 ||
+	    strstr(p, "/.") != NULL)
+		return 0;
+	found = xreallocarray(found, nfound + 1, sizeof(char *));
+	found[nfound++] = xstrdup(p);
+	return 0;
+}
+
+static int
+load_one(void *arg, size_t i)
+{
+	struct build	*b = arg;
+	struct article	*a = b->arts[i];
+	struct buf	 in;
+	int		 rc = -1;
+
+	buf_init(&in);
+	if (file_read(a->path, &in) == -1)
+		goto out;
+	if (fm_parse(a, in.p, in.len) == -1)
+		goto out;
+	if (md_render(a, b->site.raw_html) == -1)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&in);
+	return rc;
+}
+
+/* Newest first; undated last; then by source file and lines, then path. */
+static int
+art_cmp(const void *x, const void *y)
+{
+	const struct article *a = *(struct article *const *)x;
+	const struct article *b = *(struct article *const *)y;
+	int		 c;
+
+	if (a->date && b->date && (c = strcmp(b->date, a->date)) != 0)
+		return c;
+	if ((a->date == NULL) != (b->date == NULL))
+		return a->date == NULL ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+/*
+ * Slugs: an explicit 'slug:' must be unique (an error otherwise);
+ * slugs made from titles get -2, -3 ... in path order when they clash.
+ */
+static int
+assign_slugs(struct build *b)
+{
+	struct article	**byp;
+	struct val	 *v;
+	const char	 *s;
+	char		 *base;
+	size_t		  i, k, n = b->narts, dup;
+	int		  clash;
+
+	byp = xreallocarray(NULL, n ? n : 1, sizeof(*byp));
+	memcpy(byp, b->arts, n * sizeof(*byp));
+	qsort(byp, n, sizeof(*byp), art_cmp);
+	for (i = 0; i < n; i++) {
+		if ((s = val_gets(byp[i]->fm, "slug")) == NULL)
+			continue;
+		for (k = 0; k < i; k++)
+			if (byp[k]->slug && strcmp(byp[k]->slug, s) == 0) {
+				v = val_get(byp[i]->fm, "slug");
+				diag_err(byp[i]->path, v->line, v->col,
+				    "slug '%s' is already used by %s (give "
+				    "one of them another slug)", s,
+				    byp[k]->path);
+				free(byp);
+				return -1;
+			}
+		byp[i]->slug = xstrdup(s);
+	}
+	for (i = 0; i < n; i++) {
+		if (byp[i]->slug != NULL)
+			continue;
+		base = slug_make(byp[i]->title, SLUG_MAX);
+		byp[i]->slug = xstrdup(base);
+		for (dup = 1;; ) {
+			clash = 0;
+			for (k = 0; k < n && !clash; k++)
+				if (k != i && byp[k]->slug &&
+				    strcmp(byp[k]->slug, byp[i]->slug) == 0)
+					clash = 1;
+			if (!clash)
+				break;
+			free(byp[i]->slug);
+			byp[i]->slug = xasprintf("%s-%zu", base, ++dup);
+		}
+		free(base);
+	}
+	free(byp);
+	return 0;
+}
+
+static struct val *
+make_globals(const struct site *s)
+{
+	struct val	*g = val_map(), *site = val_map();
+
+	val_set(site, "title", val_str(s->title));
+	val_set(site, "description", val_str(s->description));
+	val_set(site, "language", val_str(s->language));
+	val_set(site, "author", val_str(s->author));
+	val_set(site, "publisher", val_str(s->publisher));
+	if (s->base_url)
+		val_set(site, "base_url", val_str(s->base_url));
+	val_set(g, "site", site);
+	val_set(g, "generator", val_str("folio " FOLIO_VERSION));
+	return g;
+}
+
+/*
+ * Config and load stages: read site.yaml and every article (in
+ * parallel), drop drafts unless asked, assign slugs, sort newest first.
+ * Returns 0, or -1 after messages.
+ */
+int
+build_load(struct build *b, const struct build_opts *o)
+{
+	size_t		 i, k;
+	struct stat	 st;
+	int		 rc;
+
+	memset(b, 0, sizeof(*b));
+	if (config_load(&b->site, o->dir, o->outdir) == -1)
+		return -1;
+	b->site.drafts = o->drafts;
+	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (b->site.jobs < 1)
+		b->site.jobs = 1;
+	if (stat(b->site.articles_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		diag_err(b->site.articles_dir, 0, 0, "no articles folder "
+		    "(run folio import, or create it)");
+		return -1;
+	}
+	found = NULL;
+	nfound = 0;
+	if (nftw(b->site.articles_dir, walk_one, 16, FTW_PHYS) == -1) {
+		diag_err(b->site.articles_dir, 0, 0, "cannot read the "
+		    "articles folder");
+		for (i = 0; i < nfound; i++)
+			free(found[i]);
+		free(found);
+		return -1;
+	}
+	qsort(found, nfound, sizeof(char *), str_cmp);
+	b->narts = nfound;
+	b->arts = xcalloc(nfound ? nfound : 1, sizeof(*b->arts));
+	for (i = 0; i < nfound; i++) {
+		b->arts[i] = xcalloc(1, sizeof(struct article));
+		b->arts[i]->path = found[i];
+	}
+	free(found);
+	found = NULL;
+	rc = par_for(b->narts, b->site.jobs, load_one, b);
+	if (rc == -1)
+		return -1;
+	for (i = k = 0; i < b->narts; i++) {
+		if (b->arts[i]->draft && !b->site.drafts) {
+			article_free(b->arts[i]);
+			free(b->arts[i]);
+			continue;
+		}
+		b->arts[k++] = b->arts[i];
+	}
+	b->narts = k;
+	if (assign_slugs(b) == -1)
+		return -1;
+	qsort(b->arts, b->narts, sizeof(*b->arts), art_cmp);
+	for (i = 0; i < b->narts; i++)
+		b->arts[i]->idx = i;
+	b->globals = make_globals(&b->site);
+	return 0;
+}
+
+void
+build_free(struct build *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->narts; i++) {
+		article_free(b->arts[i]);
+		free(b->arts[i]);
+	}
+	free(b->arts);
+	if (b->tmpl)
+		tmpl_set_free(b->tmpl);
+	val_free(b->globals);
+	if (b->out)
+		out_abort(b->out);
+	config_free(&b->site);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- theme ---- */
+
+/* Compile every .mustache file in themes/<t>/templates, named by stem. */
+static int
+load_theme(struct build *b)
+{
+	char		*dir, *path, *name;
+	struct dirent	*d;
+	struct buf	 src;
+	DIR		*dp;
+	size_t		 n;
+	int		 rc = -1;
+
+	dir = xasprintf("%s/templates", b->site.theme_dir);
+	b->tmpl = tmpl_set_new(1);
+	if ((dp = opendir(dir)) == NULL) {
+		diag_err(dir, 0, 0, "theme has no templates folder");
+		free(dir);
+		return -1;
+	}
+	buf_init(&src);
+	while ((d = readdir(dp)) != NULL) {
+		n = strlen(d->d_name);
+		if (n < 10 || strcmp(d->d_name + n - 9, ".mustache") != 0 ||
+		    d->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, d->d_name);
+		name = xstrndup(d->d_name, n - 9);
+		buf_truncate(&src, 0);
+		if (file_read(path, &src) == -1 ||
+		    tmpl_add(b->tmpl, name, path, src.p, src.len) == -1) {
+			free(path);
+			free(name);
+			goto out;
+		}
+		free(path);
+		free(name);
+	}
+	if (tmpl_check(b->tmpl) == -1)
+		goto out;
+	if (!tmpl_has(b->tmpl, "article") || !tmpl_has(b->tmpl, "home") ||
+	    !tmpl_has(b->tmpl, "list")) {
+		diag_err(dir, 0, 0, "theme must have article.mustache, "
+		    "home.mustache and list.mustache");
+		goto out;
+	}
+	rc = 0;
+out:
+	closedir(dp);
+	buf_free(&src);
+	free(dir);
+	return rc;
+}
+
+/* Copy themes/<t>/assets/ (one level of folders) to assets/. */
+static int
+copy_assets(struct build *b, const char *dir, const char *rel, int depth)
+{
+	struct dirent	*d;
+	struct stat	 st;
+	struct buf	 data;
+	char		*p, *r;
+	DIR		*dp;
+	int		 rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	buf_init(&data);
+	while ((d = readdir(dp)) != NULL && rc == 0) {
+		if (d->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, d->d_name);
+		r = xasprintf("%s/%s", rel, d->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && depth < 4)
+			rc = copy_assets(b, p, r, depth + 1);
+		else if (S_ISREG(st.st_mode)) {
+			buf_truncate(&data, 0);
+			rc = file_read(p, &data) == -1 ||
+			    out_put(b->out, r, data.p, data.len) == -1 ? -1 : 0;
+		}
+		free(p);
+		free(r);
+	}
+	closedir(dp);
+	buf_free(&data);
+	return rc;
+}
+
+/* ---- the whole build ---- */
 
 int
 build_run(const struct build_opts *o)
 {
-	(void)o;
-	diag_err(NULL, 0, 0, "build: not written yet");
-	return 1;
+	struct build	 b;
+	struct timespec	 t0, t1;
+	char		*assets;
+	size_t		 changed = 0;
+	int		 rc = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (build_load(&b, o) == -1)
+		goto out;
+	if (load_theme(&b) == -1)
+		goto out;
+	if ((b.out = out_open(b.site.output_dir)) == NULL)
+		goto out;
+	assets = xasprintf("%s/assets", b.site.theme_dir);
+	if (copy_assets(&b, assets, "assets", 0) == -1) {
+		free(assets);
+		goto out;
+	}
+	free(assets);
+	if (render_all(&b) == -1)
+		goto out;
+	if (diag_error_count() > 0)
+		goto out;
+	if (out_commit(b.out, &changed) == -1) {
+		b.out = NULL;
+		goto out;
+	}
+	b.out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (diag_verbosity > 0)
+		fprintf(stderr, "folio: %zu articles, %zu pages, %zu files "
+		    "changed, %.2f s\n", b.narts, b.pages, changed,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	rc = 0;
+out:
+	build_free(&b);
+	return rc;
 }

@@ -63,6 +63,7 @@ int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offs
 size_t	 utf8_decode(const char *, size_t, uint32_t *); /* bytes used (>=1) */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
+int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
 
 /* ---- diag.c: every message the user sees ---- */
 
@@ -233,7 +234,41 @@ struct build_opts {
 	int		 jobs;		/* -j, 0 = CPUs */
 };
 
+struct tmpl_set;
+
+/* Everything one build holds; stages read what earlier ones made. */
+struct build {
+	struct site	  site;		/* config stage */
+	struct tmpl_set	 *tmpl;		/* the theme's compiled templates; owned */
+	struct article	**arts;		/* published articles, newest first; owned */
+	size_t		  narts;	/* entries in arts */
+	struct val	 *globals;	/* {site: ...} for every template; owned */
+	struct output	 *out;		/* write stage; owned until commit */
+	size_t		  pages;	/* pages rendered */
+};
+
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
+int	 build_load(struct build *, const struct build_opts *); /* config + articles; 0/-1 */
+void	 build_free(struct build *);
+
+/* (temporary: mustache.c declares these in its own section) */
+struct tmpl_set	*tmpl_set_new(int);
+int	 tmpl_add(struct tmpl_set *, const char *, const char *, const char *, size_t);
+int	 tmpl_check(struct tmpl_set *);
+int	 tmpl_has(const struct tmpl_set *, const char *);
+int	 tmpl_render(const struct tmpl_set *, const char *, const struct val *, const struct val *, struct buf *);
+void	 tmpl_set_free(struct tmpl_set *);
+
+/* ---- render.c: template contexts and pages ---- */
+
+struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
+struct val	*ctx_article(const struct build *, const struct article *);
+int		 render_page(struct build *, const char *tmpl, const char *rel,
+		    const char *title, struct val *ctx); /* consumes ctx; 0/-1 */
+int		 render_list(struct build *, const char *tmpl, const char *base,
+		    const char *title, struct article *const *, size_t,
+		    struct val *extra); /* paginated base.html, base-2.html ...; consumes extra */
+int		 render_all(struct build *);	/* every page; 0/-1 */
 
 /* ---- import.c: page dumps -> articles (folio import) ---- */
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -355,4 +356,67 @@ int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct pool {
+	int		(*fn)(void *, size_t);	/* the work for one index */
+	void		 *arg;			/* passed to fn; borrowed */
+	size_t		  n;			/* indices 0..n-1 */
+	size_t		  next;			/* next index to hand out */
+	int		  failed;		/* some fn returned -1 */
+	pthread_mutex_t	  lock;			/* guards next, failed */
+};
+
+static void *
+pool_worker(void *p)
+{
+	struct pool	*pl = p;
+	size_t		 i;
+
+	for (;;) {
+		pthread_mutex_lock(&pl->lock);
+		i = pl->next++;
+		pthread_mutex_unlock(&pl->lock);
+		if (i >= pl->n)
+			break;
+		if (pl->fn(pl->arg, i) == -1) {
+			pthread_mutex_lock(&pl->lock);
+			pl->failed = 1;
+			pthread_mutex_unlock(&pl->lock);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Run fn(arg, i) for i in 0..n-1 on up to jobs threads (the calling
+ * thread is one of them).  Each i must write only its own results, so
+ * the output is the same for any jobs.  Returns 0, or -1 if any call
+ * returned -1 (all calls still run).
+ */
+int
+par_for(size_t n, int jobs, int (*fn)(void *, size_t), void *arg)
+{
+	struct pool	 pl;
+	pthread_t	*t;
+	int		 i, nt;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.fn = fn;
+	pl.arg = arg;
+	pl.n = n;
+	pthread_mutex_init(&pl.lock, NULL);
+	nt = jobs < 1 ? 1 : jobs;
+	if ((size_t)nt > n)
+		nt = n ? (int)n : 1;
+	t = xcalloc((size_t)nt, sizeof(*t));
+	for (i = 1; i < nt; i++)
+		if (pthread_create(&t[i], NULL, pool_worker, &pl) != 0)
+			errx_fatal("cannot start a thread");
+	pool_worker(&pl);
+	for (i = 1; i < nt; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	pthread_mutex_destroy(&pl.lock);
+	return pl.failed ? -1 : 0;
 }

@@ -1,0 +1,337 @@
+/*
+ * render.c: render stage.  Takes the loaded (and analysed) articles,
+ * builds one template context per page (struct val: root prefix, page,
+ * and the page's data) and runs the theme's compiled templates; hands
+ * the bytes to output.c.  Every URL in a context is relative to the
+ * site root; templates put {{root}} in front, so every link is relative
+ * and the site works from any sub-path and from file://.
+ * Template data is described in docs/folio.5 (TEMPLATES).
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+#define SUMMARY_CHARS 90	/* characters in an automatic summary */
+
+static atomic_size_t	npages;
+
+static void
+set_str(struct val *m, const char *k, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		val_set(m, k, val_str(s));
+}
+
+/* First SUMMARY_CHARS characters of the first paragraph; caller frees. */
+static char *
+auto_summary(const struct article *a)
+{
+	const char	*t = a->text ? a->text : "", *p = t, *nl;
+	size_t		 i, chars = 0, n;
+	uint32_t	 cp;
+
+	/* Skip headings: the first line not a heading's text. */
+	while (*p) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		for (i = 0; i < a->nheads; i++)
+			if (strlen(a->heads[i].text) == n &&
+			    memcmp(a->heads[i].text, p, n) == 0)
+				break;
+		if (i == a->nheads)
+			break;
+		p += n + (nl != NULL);
+	}
+	nl = strchr(p, '\n');
+	n = nl ? (size_t)(nl - p) : strlen(p);
+	for (i = 0; i < n && chars < SUMMARY_CHARS; chars++)
+		i += utf8_decode(p + i, n - i, &cp);
+	if (i < n)
+		return xasprintf("%.*s…", (int)i, p);
+	return xstrndup(p, n);
+}
+
+/* The entry for an article in any list.  Caller frees. */
+struct val *
+ctx_item(const struct article *a)
+{
+	struct val	*m = val_map(), *r;
+	char		*sum;
+	size_t		 i;
+
+	set_str(m, "title", a->title);
+	val_set(m, "url", val_strown(xasprintf("articles/%s.html", a->slug)));
+	set_str(m, "place", a->place);
+	set_str(m, "date", a->date);
+	set_str(m, "byline", a->byline);
+	sum = a->summary ? xstrdup(a->summary) : auto_summary(a);
+	val_set(m, "summary", val_strown(sum));
+	if (a->region && a->region->n) {
+		struct buf	 b;
+
+		buf_init(&b);
+		for (i = 0; i < a->region->n; i++)
+			buf_printf(&b, "%s%s", i ? " · " : "",
+			    a->region->kids[i]->s);
+		val_set(m, "region", val_strown(buf_take(&b)));
+	}
+	if (a->tags && a->tags->n) {
+		r = val_list();
+		for (i = 0; i < a->tags->n; i++)
+			val_push(r, val_str(a->tags->kids[i]->s));
+		val_set(m, "tags", r);
+	}
+	return m;
+}
+
+static struct val *
+name_list(const struct val *l)
+{
+	struct val	*r = val_list(), *e;
+	size_t		 i;
+
+	for (i = 0; l && i < l->n; i++) {
+		e = val_map();
+		val_set(e, "name", val_str(l->kids[i]->s));
+		val_push(r, e);
+	}
+	return r;
+}
+
+static struct val *
+link_to(const struct article *a)
+{
+	struct val	*m = val_map();
+
+	set_str(m, "title", a->title);
+	val_set(m, "url", val_strown(xasprintf("articles/%s.html", a->slug)));
+	return m;
+}
+
+/*
+ * The context of an article page: everything in ctx_item plus the
+ * body, headings, photos, source, breadcrumbs, prev/next.  Caller
+ * frees.
+ */
+struct val *
+ctx_article(const struct build *b, const struct article *a)
+{
+	struct val	*m = ctx_item(a), *l, *e, *v;
+	size_t		 i;
+
+	val_set(m, "slug", val_str(a->slug));
+	set_str(m, "organization", a->organization);
+	if (a->date) {
+		val_set(m, "year", val_strn(a->date, 4));
+		val_set(m, "month", val_strn(a->date + 5, 2));
+	}
+	if (a->authors && a->authors->n)
+		val_set(m, "authors", name_list(a->authors));
+	if (a->region && a->region->n)
+		val_set(m, "regions", name_list(a->region));
+	if (a->tags && a->tags->n)
+		val_set(m, "tag_list", name_list(a->tags));
+	val_set(m, "body", val_str(a->html));
+	val_set(m, "has_figures",
+	    val_bool(strstr(a->html, "<figure") != NULL));
+	if (a->photos && a->photos->n)
+		val_set(m, "photos", val_copy(a->photos));
+	if (a->nheads) {
+		l = val_list();
+		for (i = 0; i < a->nheads; i++) {
+			e = val_map();
+			val_set(e, "id", val_str(a->heads[i].id));
+			val_set(e, "text", val_str(a->heads[i].text));
+			val_set(e, "level", val_num(a->heads[i].level));
+			val_push(l, e);
+		}
+		val_set(m, "headings", l);
+	}
+	if (a->source) {
+		e = val_map();
+		set_str(e, "file", val_gets(a->source, "file"));
+		set_str(e, "lines", val_gets(a->source, "lines"));
+		if ((v = val_get(a->source, "page")) != NULL) {
+			if (v->type == V_STR)
+				set_str(e, "page", v->s);
+			else if (v->type == V_LIST) {
+				struct buf	 pb;
+
+				buf_init(&pb);
+				for (i = 0; i < v->n; i++)
+					if (v->kids[i]->type == V_STR)
+						buf_printf(&pb, "%s%s",
+						    pb.len ? "、" : "",
+						    v->kids[i]->s);
+				val_set(e, "page", val_strown(buf_take(&pb)));
+			}
+		}
+		val_set(m, "source", e);
+	}
+	/* Newer and older neighbours in the archive's order. */
+	if (a->idx > 0)
+		val_set(m, "newer", link_to(b->arts[a->idx - 1]));
+	if (a->idx + 1 < b->narts)
+		val_set(m, "older", link_to(b->arts[a->idx + 1]));
+	return m;
+}
+
+/* "../" once per folder in rel. */
+static char *
+root_of(const char *rel)
+{
+	struct buf	 b;
+	const char	*p;
+
+	buf_init(&b);
+	for (p = rel; *p; p++)
+		if (*p == '/')
+			buf_puts(&b, "../");
+	return buf_take(&b);
+}
+
+/*
+ * Render template tmpl with ctx (consumed) into rel.  Adds "root" and
+ * "page" {title, path, url (absolute, when base_url is set)}.  Returns
+ * 0, or -1 after a message.  Thread-safe.
+ */
+int
+render_page(struct build *b, const char *tmpl, const char *rel,
+    const char *title, struct val *ctx)
+{
+	struct val	*page;
+	struct buf	 out;
+	int		 rc;
+
+	page = val_map();
+	set_str(page, "title", title);
+	val_set(page, "path", val_str(rel));
+	if (b->site.base_url)
+		val_set(page, "url", val_strown(xasprintf("%s/%s",
+		    b->site.base_url, rel)));
+	val_set(ctx, "page", page);
+	val_set(ctx, "root", val_strown(root_of(rel)));
+	buf_init(&out);
+	rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
+	if (rc == 0)
+		rc = out_put(b->out, rel, out.p, out.len);
+	buf_free(&out);
+	val_free(ctx);
+	if (rc == 0)
+		atomic_fetch_add(&npages, 1);
+	return rc;
+}
+
+/*
+ * A paginated list: base.html, base-2.html, ...  Each page's context
+ * has items, pagination {current, total, prev, next, pages[{n, url,
+ * current}]} and the fields of extra (consumed).  Returns 0 or -1.
+ */
+int
+render_list(struct build *b, const char *tmpl, const char *base,
+    const char *title, struct article *const *arts, size_t n,
+    struct val *extra)
+{
+	size_t		 per = (size_t)b->site.per_page, np, p, i;
+	struct val	*ctx, *items, *pg, *pages, *e;
+	char		*rel, *t;
+	int		 rc = 0;
+
+	np = n ? (n + per - 1) / per : 1;
+	for (p = 0; p < np && rc == 0; p++) {
+		ctx = extra ? val_copy(extra) : val_map();
+		items = val_list();
+		for (i = p * per; i < n && i < (p + 1) * per; i++)
+			val_push(items, ctx_item(arts[i]));
+		val_set(ctx, "items", items);
+		val_set(ctx, "count", val_num((double)n));
+		if (np > 1) {
+			pg = val_map();
+			val_set(pg, "current", val_num((double)p + 1));
+			val_set(pg, "total", val_num((double)np));
+			pages = val_list();
+			for (i = 0; i < np; i++) {
+				e = val_map();
+				val_set(e, "n", val_num((double)i + 1));
+				val_set(e, "url", val_strown(i ? xasprintf(
+				    "%s-%zu.html", base, i + 1) :
+				    xasprintf("%s.html", base)));
+				val_set(e, "current", val_bool(i == p));
+				if (i + 1 == p)
+					val_set(pg, "prev", val_copy(
+					    val_get(e, "url")));
+				if (i == p + 1)
+					val_set(pg, "next", val_copy(
+					    val_get(e, "url")));
+				val_push(pages, e);
+			}
+			val_set(pg, "pages", pages);
+			val_set(ctx, "pagination", pg);
+		}
+		rel = p ? xasprintf("%s-%zu.html", base, p + 1) :
+		    xasprintf("%s.html", base);
+		t = p ? xasprintf("%s（第%zu页）", title, p + 1) :
+		    xstrdup(title);
+		rc = render_page(b, tmpl, rel, t, ctx);
+		free(rel);
+		free(t);
+	}
+	val_free(extra);
+	return rc;
+}
+
+static int
+render_article(void *arg, size_t i)
+{
+	struct build	*b = arg;
+	struct article	*a = b->arts[i];
+	struct val	*ctx = val_map();
+	char		*rel;
+	int		 rc;
+
+	val_set(ctx, "article", ctx_article(b, a));
+	rel = xasprintf("articles/%s.html", a->slug);
+	rc = render_page(b, "article", rel, a->title, ctx);
+	free(rel);
+	return rc;
+}
+
+static int
+render_home(struct build *b)
+{
+	struct val	*ctx = val_map(), *latest = val_list();
+	size_t		 i;
+
+	for (i = 0; i < b->narts && i < (size_t)b->site.per_page; i++)
+		val_push(latest, ctx_item(b->arts[i]));
+	val_set(ctx, "latest", latest);
+	val_set(ctx, "count", val_num((double)b->narts));
+	val_set(ctx, "more", val_bool(b->narts > (size_t)b->site.per_page));
+	return render_page(b, "home", "index.html", b->site.title, ctx);
+}
+
+/* Every page of the site.  Returns 0, or -1 after messages. */
+int
+render_all(struct build *b)
+{
+	int	 rc = 0;
+
+	atomic_store(&npages, 0);
+	if (par_for(b->narts, b->site.jobs, render_article, b) == -1)
+		rc = -1;
+	if (rc == 0)
+		rc = render_home(b);
+	if (rc == 0)
+		rc = render_list(b, "list", "list/index", "全部文章",
+		    b->arts, b->narts, NULL);
+	if (rc == 0 && tmpl_has(b->tmpl, "search"))
+		rc = render_page(b, "search", "search/index.html", "搜索",
+		    val_map());
+	if (rc == 0 && tmpl_has(b->tmpl, "404"))
+		rc = render_page(b, "404", "404.html", "页面未找到",
+		    val_map());
+	b->pages = atomic_load(&npages);
+	return rc;
+}
