@@ -61,6 +61,7 @@ int	 mkdir_p(const char *);			/* 0 / -1 with message */
 int	 rm_rf(const char *);			/* 0 / -1 with message */
 int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offset */
 size_t	 utf8_decode(const char *, size_t, uint32_t *); /* bytes used (>=1) */
+void	 text_pos(const char *, size_t, int *, int *);	/* offset -> line, col */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
 int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
@@ -141,6 +142,29 @@ void	 esc_yaml(struct buf *, const char *, size_t);	/* "quoted" scalar */
 char	*slug_make(const char *, size_t);	/* caller frees */
 int	 slug_valid(const char *);		/* 1 if usable as given */
 void	 slug_cleanup(void);			/* at exit */
+
+/* ---- segment.c: normalization and word segmentation (ICU) ---- */
+
+enum seg_cls {
+	SEG_SPACE,	/* White_Space */
+	SEG_PUNCT,	/* punctuation, symbols, controls: not indexed */
+	SEG_ALNUM,	/* letters, digits, marks other than Han */
+	SEG_HAN		/* Script=Han */
+};
+
+struct seg_tok {
+	size_t	 off;	/* byte offset into the (normalized) text */
+	size_t	 len;	/* bytes */
+	int	 kind;	/* SEG_HAN or SEG_ALNUM (by its first character) */
+};
+
+size_t	 seg_norm(struct buf *, const char *, size_t); /* appends; bytes */
+int	 seg_class(uint32_t);			/* enum seg_cls */
+/* Each returns the count and sets *out to an array the caller frees. */
+size_t	 seg_words(const char *, size_t, struct seg_tok **);  /* ICU words */
+size_t	 seg_han_runs(const char *, size_t, struct seg_tok **);
+size_t	 seg_han_ngrams(const char *, size_t, int, int, struct seg_tok **);
+void	 seg_cleanup(void);			/* at exit */
 
 /* ---- config.c: site.yaml -> struct site ---- */
 

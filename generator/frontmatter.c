@@ -222,18 +222,12 @@ fm_parse(struct article *a, const char *text, size_t len)
 {
 	struct slice	 y, b;
 	struct val	*v;
-	size_t		 bad, i;
+	size_t		 bad;
 	int		 yl, bl, line, col;
 	const char	*slug;
 
 	if (!utf8_check(text, len, &bad)) {
-		line = 1;
-		col = 1;
-		for (i = 0; i < bad; i++, col++)
-			if (text[i] == '\n') {
-				line++;
-				col = 0;
-			}
+		text_pos(text, bad, &line, &col);
 		diag_err(a->path, line, col, "invalid UTF-8 at byte offset "
 		    "%zu (save the file as UTF-8)", bad);
 		return -1;

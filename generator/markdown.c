@@ -81,14 +81,16 @@ parse_figure(const char *html, char **caption, char **credit)
 	buf_init(&cre);
 	if ((s = find(p, q, "<small>")) != NULL &&
 	    (e = find(s, q, "</small>")) != NULL) {
+		if (memchr(p, '<', (size_t)(s - p)) ||
+		    memchr(s + 7, '<', (size_t)(e - s - 7)) ||
+		    memchr(e + 8, '<', (size_t)(q - e - 8)))
+			return 0;
 		unescape(&cap, p, (size_t)(s - p));
 		unescape(&cre, s + 7, (size_t)(e - s - 7));
-	} else
+	} else {
+		if (memchr(p, '<', (size_t)(q - p)))
+			return 0;
 		unescape(&cap, p, (size_t)(q - p));
-	if (memchr(cap.p, '<', cap.len) || memchr(cre.p, '<', cre.len)) {
-		buf_free(&cap);
-		buf_free(&cre);
-		return 0;
 	}
 	*caption = buf_take(&cap);
 	*credit = buf_take(&cre);
@@ -217,6 +219,9 @@ block_line(struct buf *text, const char *s, size_t n)
 {
 	size_t	 i;
 
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
+	    s[n - 1] == ' '))
+		n--;
 	for (i = 0; i < n; i++)
 		buf_putc(text, (s[i] == '\n' || s[i] == '\r') ? ' ' : s[i]);
 	buf_putc(text, '\n');

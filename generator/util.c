@@ -338,6 +338,21 @@ fail:
 	return 0;
 }
 
+/* Line and column (1-based, column in bytes) of byte offset off in s. */
+void
+text_pos(const char *s, size_t off, int *line, int *col)
+{
+	size_t	 i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++, (*col)++)
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 0;
+		}
+}
+
 uint64_t
 hash64(const void *p, size_t n, uint64_t h)
 {

@@ -79,7 +79,8 @@ yaml_load(const char *path, const char *text, size_t len, int line0,
 
 	*out = NULL;
 	if (!utf8_check(text, len, &bad)) {
-		diag_err(path, 0, 0, "invalid UTF-8 at byte offset %zu "
+		text_pos(text, bad, &line, &col);
+		diag_err(path, line + line0, col, "invalid UTF-8 at byte offset %zu "
 		    "(save the file as UTF-8)", bad);
 		return -1;
 	}

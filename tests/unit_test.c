@@ -1,0 +1,137 @@
+/*
+ * unit_test.c: small tests of the pure data structures (buf, val,
+ * UTF-8, escaping, slugs).  Prints "ok N - what" / "not ok N - what"
+ * and a last line "N passed, N failed".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+static int	npass, nfail;
+
+#define OK(cond, what) do {						\
+	if (cond) { npass++; printf("ok - %s\n", what); }		\
+	else { nfail++; printf("not ok - %s (%s:%d)\n", what,		\
+	    __FILE__, __LINE__); }					\
+} while (0)
+#define INT_EQ(a, b, what) OK((long long)(a) == (long long)(b), what)
+#define STR_EQ(a, b, what) OK(strcmp((a), (b)) == 0, what)
+
+static void
+test_buf(void)
+{
+	struct buf	 b;
+	char		*p;
+	int		 i;
+
+	buf_init(&b);
+	STR_EQ(b.p, "", "empty buf is a NUL-terminated empty string");
+	for (i = 0; i < 1000; i++)
+		buf_putc(&b, 'a' + i % 26);
+	INT_EQ(b.len, 1000, "buf grows to 1000 bytes");
+	INT_EQ(b.p[1000], 0, "buf stays NUL-terminated");
+	buf_truncate(&b, 3);
+	STR_EQ(b.p, "abc", "buf_truncate");
+	buf_printf(&b, "%d-%s", 42, "x");
+	STR_EQ(b.p, "abc42-x", "buf_printf appends");
+	p = buf_take(&b);
+	STR_EQ(p, "abc42-x", "buf_take hands the bytes on");
+	INT_EQ(b.len, 0, "buf_take leaves the buf empty");
+	free(p);
+	p = buf_take(&b);
+	STR_EQ(p, "", "buf_take of an empty buf gives a freeable string");
+	free(p);
+	buf_free(&b);
+}
+
+static void
+test_val(void)
+{
+	struct val	*m = val_map(), *l = val_list(), *c;
+
+	val_set(m, "a", val_str("x"));
+	val_set(m, "a", val_str("y"));
+	INT_EQ(m->n, 1, "val_set replaces an existing key");
+	STR_EQ(val_gets(m, "a"), "y", "val_gets");
+	val_push(l, val_num(1.210));
+	STR_EQ(l->kids[0]->s, "1.21", "numbers print in shortest form");
+	val_set(m, "l", l);
+	c = val_copy(m);
+	STR_EQ(val_get(c, "l")->kids[0]->s, "1.21", "val_copy is deep");
+	OK(!val_truthy(val_get(c, "nope")), "missing is falsy");
+	OK(val_truthy(val_get(c, "l")), "non-empty list is truthy");
+	val_free(m);
+	val_free(c);
+}
+
+static void
+test_utf8(void)
+{
+	size_t	 bad = 99;
+
+	OK(utf8_check("中文abc", strlen("中文abc"), &bad), "valid UTF-8");
+	OK(!utf8_check("ab\xff", 3, &bad) && bad == 2, "bad byte offset");
+	OK(!utf8_check("\xe4\xb8", 2, &bad) && bad == 0, "truncated sequence");
+	OK(!utf8_check("\xed\xa0\x80", 3, &bad), "surrogates are invalid");
+	OK(!utf8_check("a\0b", 3, &bad) && bad == 1, "NUL is rejected");
+}
+
+static void
+test_escape(void)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_html(&b, "<a href=\"x\">'&'</a>", 19);
+	STR_EQ(b.p, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
+	    "esc_html");
+	buf_truncate(&b, 0);
+	esc_json(&b, "</script>\"\\\n\xe2\x80\xa8", 15);
+	STR_EQ(b.p, "\\u003c/script\\u003e\\\"\\\\\\n\\u2028", "esc_json");
+	buf_truncate(&b, 0);
+	esc_xml(&b, "]]>&\x01", 5);
+	STR_EQ(b.p, "]]&gt;&amp;", "esc_xml drops control bytes");
+	buf_truncate(&b, 0);
+	esc_url(&b, "a b/中", 7);
+	STR_EQ(b.p, "a%20b/%E4%B8%AD", "esc_url");
+	buf_truncate(&b, 0);
+	esc_yaml(&b, "a\"b\n", 4);
+	STR_EQ(b.p, "\"a\\\"b\\n\"", "esc_yaml");
+	buf_free(&b);
+}
+
+static void
+test_slug(void)
+{
+	char	*s;
+
+	s = slug_make("辽宁省北镇市", SLUG_MAX);
+	STR_EQ(s, "liao-ning-sheng-bei-zhen-shi", "pinyin slug");
+	free(s);
+	s = slug_make("“红色业委会” ABC 2025", SLUG_MAX);
+	STR_EQ(s, "hong-se-ye-wei-hui-abc-2025", "punctuation becomes -");
+	free(s);
+	s = slug_make("！？", SLUG_MAX);
+	STR_EQ(s, "article", "nothing left gives 'article'");
+	free(s);
+	s = slug_make("北镇市北镇市北镇市北镇市北镇市北镇市北镇市北镇市北镇市北镇市", 30);
+	OK(strlen(s) <= 30 && s[strlen(s) - 1] != '-', "slug is bounded, cut at a word");
+	free(s);
+	OK(slug_valid("abc-1_2"), "valid slug");
+	OK(!slug_valid("a/b") && !slug_valid("..") && !slug_valid("a b") &&
+	    !slug_valid("-a") && !slug_valid(""), "unsafe slugs rejected");
+}
+
+int
+main(void)
+{
+	test_buf();
+	test_val();
+	test_utf8();
+	test_escape();
+	test_slug();
+	slug_cleanup();
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail != 0;
+}
