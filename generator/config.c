@@ -173,6 +173,32 @@ int
 config_load(struct site *s, const char *dir, const char *outdir)
 {
 	struct buf	 b;
+	char		*path;
+	int		 rc = -1;
+
+	buf_init(&b);
+	memset(s, 0, sizeof(*s));
+	if ((path = resolve(dir, "site.yaml")) == NULL) {
+		diag_err(dir, 0, 0, "path too long");
+		return -1;
+	}
+	if (file_read(path, &b) == 0)
+		rc = config_parse(s, dir, path, b.p, b.len, outdir);
+	else
+		s->config_path = xstrdup(path);
+	free(path);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Parse site.yaml's text (path names it in messages) for the project
+ * in dir.  Same contract as config_load.
+ */
+int
+config_parse(struct site *s, const char *dir, const char *path,
+    const char *text, size_t len, const char *outdir)
+{
 	struct val	*v;
 	char		*content = NULL, *output = NULL, *ac = NULL,
 			*ao = NULL, *ad = NULL, *at = NULL, *list;
@@ -180,16 +206,9 @@ config_load(struct site *s, const char *dir, const char *outdir)
 	int		 rc = -1;
 
 	memset(s, 0, sizeof(*s));
-	buf_init(&b);
 	s->dir = xstrdup(dir);
-	s->config_path = resolve(dir, "site.yaml");
-	if (s->config_path == NULL) {
-		diag_err(dir, 0, 0, "path too long");
-		goto out;
-	}
-	if (file_read(s->config_path, &b) == -1)
-		goto out;
-	if (yaml_load(s->config_path, b.p, b.len, 0, &s->raw) == -1)
+	s->config_path = xstrdup(path);
+	if (yaml_load(s->config_path, text, len, 0, &s->raw) == -1)
 		goto out;
 	if (s->raw->type != V_MAP) {
 		diag_err(s->config_path, 1, 1, "site.yaml must be a map of "
@@ -302,7 +321,6 @@ out:
 	free(ao);
 	free(ad);
 	free(at);
-	buf_free(&b);
 	return rc;
 }
 

@@ -192,6 +192,8 @@ struct site {
 };
 
 int	 config_load(struct site *, const char *dir, const char *outdir);
+int	 config_parse(struct site *, const char *dir, const char *path,
+	    const char *, size_t, const char *outdir);	/* 0 / -1 */
 void	 config_free(struct site *);
 
 /* ---- article: what load hands on (frontmatter.c, markdown.c) ---- */
