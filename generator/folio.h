@@ -238,6 +238,33 @@ int	 fm_parse(struct article *, const char *, size_t);
 int	 md_render(struct article *, int raw_html);
 void	 article_free(struct article *);
 
+/* ---- searchidx.c: search/ shards for search.js, queries, brute force ---- */
+
+struct idx_word {
+	char	*text;	/* normalized, NUL-terminated; owned */
+	size_t	 len;	/* bytes in text */
+	int	 neg;	/* 1: "-word", articles containing it are dropped */
+};
+
+struct idx_query {
+	struct idx_word	*words;	/* in query order; owned */
+	size_t		 n;	/* entries in words */
+};
+
+struct idx;	/* an in-memory index (tests, folio search) */
+struct output;
+
+size_t	 idx_query_parse(const char *, size_t, struct idx_query *); /* words */
+void	 idx_query_free(struct idx_query *);
+int	 idx_match(const struct idx_query *, const struct article *); /* 1/0 */
+char	*idx_text(const struct article *);	/* normalized; caller frees */
+struct idx *idx_build(struct article *const *, size_t);	/* idx_free */
+size_t	 idx_candidates(const struct idx *, const struct idx_query *,
+	    unsigned char *);	/* per doc 0 no, 1 maybe, 2 sure */
+void	 idx_free(struct idx *);
+int	 idx_write(const struct site *, struct article *const *, size_t,
+	    struct output *);	/* 0 / -1 */
+
 /* ---- output.c: staged, skip-unchanged writes and the swap ---- */
 
 struct output;

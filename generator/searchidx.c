@@ -1,0 +1,1114 @@
+/*
+ * searchidx.c: index stage.  Takes the loaded articles, hands on the
+ * search/ files for search.js: meta.js (per-article lengths, facets),
+ * t-NNN.js term shards (Han/letter bigrams and single characters, each
+ * with its articles and weighted counts) and d-NNNN.js document chunks
+ * (display data and raw text for verification and snippets).  Also the
+ * query parser and the brute-force matcher that tests take as oracle.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+/*
+ * Fields in stream order, the same order search.js rebuilds from a
+ * document chunk.  Each field value is split at '\n' into blocks; a
+ * match never spans two blocks.
+ */
+enum field {
+	F_TITLE,
+	F_PLACE,
+	F_REGION,
+	F_BYLINE,
+	F_ORG,
+	F_AUTHORS,
+	F_TAGS,
+	F_HEADS,
+	F_BODY,
+	F__MAX
+};
+
+static const int fweight[F__MAX] = { 4, 2, 2, 2, 2, 2, 2, 2, 1 };
+
+#define IDX_CHUNK	4	/* articles per document chunk */
+#define VT		44	/* varint: terminal digits */
+#define VC		44	/* varint: continuation digits */
+
+/* 88 ASCII characters that esc_json() leaves alone. */
+static const char alpha[] =
+    "!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`"
+    "abcdefghijklmnopqrstuvwxyz{|}~";
+
+struct blk {
+	size_t	 off;	/* byte offset in struct doctext.norm */
+	size_t	 len;	/* bytes */
+	int	 field;	/* enum field */
+};
+
+/* An article's searchable text: normalized blocks in field order. */
+struct doctext {
+	struct buf	 norm;	/* blocks joined by '\n'; owned */
+	struct blk	*blks;	/* owned */
+	size_t		 nblks;	/* entries in blks */
+};
+
+/* One index term: a bigram or single character and its postings. */
+struct term {
+	uint64_t	 key;	/* code points: (a << 21 | b) | 1 << 63, or a */
+	struct buf	 post;	/* varints: (doc gap, weighted tf - 1)... */
+	long		 last;	/* last doc id added, -1 before any */
+	uint32_t	 df;	/* documents in post */
+};
+
+/* The in-memory index (opaque outside this file). */
+struct idx {
+	struct term	*terms;	/* owned */
+	size_t		 nterms;	/* entries used */
+	size_t		 cap;	/* entries allocated */
+	uint32_t	*slots;	/* open addressing: term index + 1; owned */
+	size_t		 nslots;	/* power of two */
+	uint32_t	*dl;	/* per doc: non-space characters; owned */
+	size_t		 ndocs;	/* documents */
+	double		 avgdl;	/* mean of dl */
+};
+
+/* ---- text of an article ---- */
+
+static void
+add_block(struct doctext *d, const char *s, size_t n, int field)
+{
+	const char	*nl;
+	size_t		 off, len;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		len = nl ? (size_t)(nl - s) : n;
+		if (len > 0) {
+			if (d->norm.len > 0)
+				buf_putc(&d->norm, '\n');
+			off = d->norm.len;
+			seg_norm(&d->norm, s, len);
+			/* NFKC keeps '\n' out of a line; be sure anyway. */
+			while ((nl = memchr(d->norm.p + off, '\n',
+			    d->norm.len - off)) != NULL)
+				*(char *)nl = ' ';
+			if (d->norm.len > off) {
+				d->blks = xreallocarray(d->blks, d->nblks + 1,
+				    sizeof(*d->blks));
+				d->blks[d->nblks].off = off;
+				d->blks[d->nblks].len = d->norm.len - off;
+				d->blks[d->nblks].field = field;
+				d->nblks++;
+			} else if (off > 0)
+				buf_truncate(&d->norm, off - 1);
+		}
+		if (nl == NULL)
+			break;
+		s += len + 1;
+		n -= len + 1;
+	}
+}
+
+static void
+add_str(struct doctext *d, const char *s, int field)
+{
+	if (s != NULL)
+		add_block(d, s, strlen(s), field);
+}
+
+static void
+add_list(struct doctext *d, const struct val *l, int field)
+{
+	size_t	 i;
+
+	if (l == NULL || l->type != V_LIST)
+		return;
+	for (i = 0; i < l->n; i++)
+		if (l->kids[i]->type == V_STR)
+			add_block(d, l->kids[i]->s, l->kids[i]->slen, field);
+}
+
+/*
+ * Is text line s[0..n) the next heading?  markdown.c writes each
+ * heading's text as one line of a->text, in order.
+ */
+static int
+is_head(const struct article *a, size_t h, const char *s, size_t n)
+{
+	return h < a->nheads && strlen(a->heads[h].text) == n &&
+	    memcmp(a->heads[h].text, s, n) == 0;
+}
+
+/*
+ * Walk a->text once: heading lines go to F_HEADS (after the metadata
+ * fields), the rest to F_BODY.  Headings come first in the stream.
+ */
+static void
+doc_text(const struct article *a, struct doctext *d)
+{
+	const char	*p, *nl;
+	size_t		 n, h;
+	int		 pass;
+
+	memset(d, 0, sizeof(*d));
+	buf_init(&d->norm);
+	add_str(d, a->title, F_TITLE);
+	add_str(d, a->place, F_PLACE);
+	add_list(d, a->region, F_REGION);
+	add_str(d, a->byline, F_BYLINE);
+	add_str(d, a->organization, F_ORG);
+	add_list(d, a->authors, F_AUTHORS);
+	add_list(d, a->tags, F_TAGS);
+	for (pass = 0; pass < 2; pass++) {
+		h = 0;
+		for (p = a->text ? a->text : ""; *p; p = nl ? nl + 1 : p + n) {
+			nl = strchr(p, '\n');
+			n = nl ? (size_t)(nl - p) : strlen(p);
+			if (is_head(a, h, p, n)) {
+				h++;
+				if (pass == 0)
+					add_block(d, p, n, F_HEADS);
+			} else if (pass == 1)
+				add_block(d, p, n, F_BODY);
+			if (nl == NULL)
+				break;
+		}
+	}
+}
+
+static void
+doctext_free(struct doctext *d)
+{
+	buf_free(&d->norm);
+	free(d->blks);
+}
+
+/*
+ * The searchable text of an article, normalized, one block per line in
+ * field order (what `folio dump seg` prints).  Caller frees.
+ */
+char *
+idx_text(const struct article *a)
+{
+	struct doctext	 d;
+
+	doc_text(a, &d);
+	free(d.blks);
+	return buf_take(&d.norm);
+}
+
+/* ---- queries ---- */
+
+/* Length of the quote mark at s ('"', U+201C or U+201D), else 0. */
+static size_t
+quote_at(const char *s, size_t n)
+{
+	if (n >= 1 && s[0] == '"')
+		return 1;
+	if (n >= 3 && memcmp(s, "\xe2\x80\x9c", 3) == 0)
+		return 3;
+	if (n >= 3 && memcmp(s, "\xe2\x80\x9d", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Length of the white space character at s, else 0. */
+static size_t
+space_at(const char *s, size_t n)
+{
+	uint32_t	 cp;
+	size_t		 k = utf8_decode(s, n, &cp);
+
+	return seg_class(cp) == SEG_SPACE ? k : 0;
+}
+
+static void
+add_word(struct idx_query *q, const char *s, size_t n, int neg)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < n; i += k)
+		if ((k = space_at(s + i, n - i)) == 0)
+			break;
+	if (i == n)
+		return;		/* empty or only spaces */
+	q->words = xreallocarray(q->words, q->n + 1, sizeof(*q->words));
+	q->words[q->n].text = xstrndup(s, n);
+	q->words[q->n].len = n;
+	q->words[q->n].neg = neg;
+	q->n++;
+}
+
+/*
+ * Parse a query (search.js parses the same way): normalize it, split
+ * on white space; "quoted phrase" (also “…”) is one word, spaces
+ * included; a leading '-' excludes the word.  Fills q (free with
+ * idx_query_free).  Returns the number of words.
+ */
+size_t
+idx_query_parse(const char *s, size_t n, struct idx_query *q)
+{
+	struct buf	 b;
+	size_t		 i = 0, k, start;
+	int		 neg;
+
+	memset(q, 0, sizeof(*q));
+	buf_init(&b);
+	seg_norm(&b, s, n);
+	while (i < b.len) {
+		if ((k = space_at(b.p + i, b.len - i)) > 0) {
+			i += k;
+			continue;
+		}
+		neg = 0;
+		if (b.p[i] == '-' && i + 1 < b.len &&
+		    space_at(b.p + i + 1, b.len - i - 1) == 0) {
+			neg = 1;
+			i++;
+		}
+		if ((k = quote_at(b.p + i, b.len - i)) > 0) {
+			i += k;
+			start = i;
+			while (i < b.len && quote_at(b.p + i, b.len - i) == 0)
+				i++;
+			add_word(q, b.p + start, i - start, neg);
+			if (i < b.len)
+				i += quote_at(b.p + i, b.len - i);
+			continue;
+		}
+		start = i;
+		while (i < b.len && space_at(b.p + i, b.len - i) == 0)
+			i += utf8_decode(b.p + i, b.len - i, &(uint32_t){ 0 });
+		add_word(q, b.p + start, i - start, neg);
+	}
+	buf_free(&b);
+	return q->n;
+}
+
+void
+idx_query_free(struct idx_query *q)
+{
+	size_t	 i;
+
+	for (i = 0; i < q->n; i++)
+		free(q->words[i].text);
+	free(q->words);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Does normalized block text t[0..n) contain w[0..wn)? */
+static int
+contains(const char *t, size_t n, const char *w, size_t wn)
+{
+	const char	*p = t, *end = t + n;
+
+	if (wn > n)
+		return 0;
+	while ((p = memchr(p, w[0], (size_t)(end - p) - wn + 1)) != NULL) {
+		if (memcmp(p, w, wn) == 0)
+			return 1;
+		if ((size_t)(end - ++p) < wn)
+			break;
+	}
+	return 0;
+}
+
+static int
+text_has(const struct doctext *d, const struct idx_word *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nblks; i++)
+		if (contains(d->norm.p + d->blks[i].off, d->blks[i].len,
+		    w->text, w->len))
+			return 1;
+	return 0;
+}
+
+static int
+query_matches(const struct idx_query *q, const struct doctext *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < q->n; i++)
+		if (text_has(d, &q->words[i]) == q->words[i].neg)
+			return 0;
+	return 1;
+}
+
+/*
+ * Brute force: does article a match query q (every plain word a
+ * substring of one block, no '-' word anywhere)?  Returns 1 or 0.
+ */
+int
+idx_match(const struct idx_query *q, const struct article *a)
+{
+	struct doctext	 d;
+	int		 rc;
+
+	doc_text(a, &d);
+	rc = query_matches(q, &d);
+	doctext_free(&d);
+	return rc;
+}
+
+/* ---- building the index ---- */
+
+static int
+word_char(uint32_t cp)
+{
+	int	 c = seg_class(cp);
+
+	return c == SEG_HAN || c == SEG_ALNUM;
+}
+
+static uint64_t
+bigram_key(uint32_t a, uint32_t b)
+{
+	return (uint64_t)1 << 63 | (uint64_t)a << 21 | b;
+}
+
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+/* The term for key, added if new. */
+static struct term *
+term_get(struct idx *x, uint64_t key)
+{
+	size_t		 i, j, mask;
+	uint32_t	*old;
+	struct term	*t;
+
+	if (x->nterms * 2 >= x->nslots) {
+		old = x->slots;
+		j = x->nslots;
+		x->nslots = x->nslots ? x->nslots * 2 : 1024;
+		x->slots = xcalloc(x->nslots, sizeof(*x->slots));
+		mask = x->nslots - 1;
+		for (i = 0; i < j; i++) {
+			size_t	 s;
+
+			if (old[i] == 0)
+				continue;
+			s = mix(x->terms[old[i] - 1].key) & mask;
+			while (x->slots[s] != 0)
+				s = (s + 1) & mask;
+			x->slots[s] = old[i];
+		}
+		free(old);
+	}
+	mask = x->nslots - 1;
+	for (i = mix(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
+		if (x->terms[x->slots[i] - 1].key == key)
+			return &x->terms[x->slots[i] - 1];
+	if (x->nterms == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 1024;
+		x->terms = xreallocarray(x->terms, x->cap, sizeof(*x->terms));
+	}
+	t = &x->terms[x->nterms];
+	memset(t, 0, sizeof(*t));
+	t->key = key;
+	t->last = -1;
+	buf_init(&t->post);
+	x->slots[i] = (uint32_t)++x->nterms;
+	return t;
+}
+
+/* The term for key, or NULL. */
+static const struct term *
+term_find(const struct idx *x, uint64_t key)
+{
+	size_t	 i, mask;
+
+	if (x->nslots == 0)
+		return NULL;
+	mask = x->nslots - 1;
+	for (i = mix(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
+		if (x->terms[x->slots[i] - 1].key == key)
+			return &x->terms[x->slots[i] - 1];
+	return NULL;
+}
+
+static void
+vput(struct buf *b, uint64_t v)
+{
+	while (v >= VT) {
+		buf_putc(b, alpha[VT + v % VC]);
+		v /= VC;
+	}
+	buf_putc(b, alpha[v]);
+}
+
+static int
+vdigit(int c)
+{
+	const char	*p = c ? strchr(alpha, c) : NULL;
+
+	return p ? (int)(p - alpha) : -1;
+}
+
+/* Read one varint at *s (advanced); -1 at the end or on bad input. */
+static long
+vget(const char **s, const char *end)
+{
+	long	 v = 0, mul = 1;
+	int	 d;
+
+	while (*s < end) {
+		if ((d = vdigit(*(*s)++)) < 0)
+			return -1;
+		if (d < VT)
+			return v + d * mul;
+		v += (d - VT) * mul;
+		mul *= VC;
+	}
+	return -1;
+}
+
+/* Per-document counts: key -> weighted tf, reset for each document. */
+struct dcount {
+	uint64_t	*keys;	/* owned; 0 = empty slot */
+	uint32_t	*wtf;	/* owned; parallel to keys */
+	size_t		*used;	/* slots in use, in first-seen order; owned */
+	size_t		 nused;	/* entries in used */
+	size_t		 cap;	/* slots (power of two) */
+};
+
+static void
+dcount_add(struct dcount *c, uint64_t key, uint32_t w)
+{
+	size_t	 i, mask;
+
+	if (c->nused * 2 >= c->cap) {
+		struct dcount	 n;
+		size_t		 k;
+
+		memset(&n, 0, sizeof(n));
+		n.cap = c->cap ? c->cap * 2 : 4096;
+		n.keys = xcalloc(n.cap, sizeof(*n.keys));
+		n.wtf = xcalloc(n.cap, sizeof(*n.wtf));
+		n.used = xcalloc(n.cap, sizeof(*n.used));
+		for (k = 0; k < c->nused; k++)
+			dcount_add(&n, c->keys[c->used[k]], c->wtf[c->used[k]]);
+		free(c->keys);
+		free(c->wtf);
+		free(c->used);
+		*c = n;
+	}
+	mask = c->cap - 1;
+	for (i = mix(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
+		if (c->keys[i] == key) {
+			c->wtf[i] += w;
+			return;
+		}
+	c->keys[i] = key;
+	c->wtf[i] = w;
+	c->used[c->nused++] = i;
+}
+
+static void
+dcount_reset(struct dcount *c)
+{
+	size_t	 k;
+
+	for (k = 0; k < c->nused; k++)
+		c->keys[c->used[k]] = 0;
+	c->nused = 0;
+}
+
+/* Count the terms of one document into c; returns its length. */
+static uint32_t
+count_terms(const struct doctext *d, struct dcount *c)
+{
+	const char	*s;
+	size_t		 b, i, n, k;
+	uint32_t	 cp, prev, len = 0;
+	int		 w, pw;
+
+	for (b = 0; b < d->nblks; b++) {
+		s = d->norm.p + d->blks[b].off;
+		n = d->blks[b].len;
+		w = fweight[d->blks[b].field];
+		pw = 0;
+		prev = 0;
+		for (i = 0; i < n; i += k) {
+			k = utf8_decode(s + i, n - i, &cp);
+			if (seg_class(cp) == SEG_SPACE) {
+				pw = 0;
+				continue;
+			}
+			len++;
+			dcount_add(c, cp, (uint32_t)w);
+			if (word_char(cp)) {
+				if (pw)
+					dcount_add(c, bigram_key(prev, cp),
+					    (uint32_t)w);
+				pw = 1;
+				prev = cp;
+			} else
+				pw = 0;
+		}
+	}
+	return len;
+}
+
+/* Append document doc with counts c to the postings. */
+static void
+post_doc(struct idx *x, long doc, const struct dcount *c)
+{
+	struct term	*t;
+	size_t		 k;
+
+	for (k = 0; k < c->nused; k++) {
+		t = term_get(x, c->keys[c->used[k]]);
+		vput(&t->post, (uint64_t)(doc - t->last - 1));
+		vput(&t->post, c->wtf[c->used[k]] - 1);
+		t->last = doc;
+		t->df++;
+	}
+}
+
+/*
+ * Build the index of arts[0..n) (document i is arts[i]).  Returns the
+ * index; free with idx_free.
+ */
+struct idx *
+idx_build(struct article *const *arts, size_t n)
+{
+	struct idx	*x = xcalloc(1, sizeof(*x));
+	struct dcount	 c;
+	struct doctext	 d;
+	double		 sum = 0;
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	x->ndocs = n;
+	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
+	for (i = 0; i < n; i++) {
+		doc_text(arts[i], &d);
+		x->dl[i] = count_terms(&d, &c);
+		sum += x->dl[i];
+		post_doc(x, (long)i, &c);
+		dcount_reset(&c);
+		doctext_free(&d);
+	}
+	x->avgdl = n ? sum / (double)n : 0;
+	free(c.keys);
+	free(c.wtf);
+	free(c.used);
+	return x;
+}
+
+void
+idx_free(struct idx *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->nterms; i++)
+		buf_free(&x->terms[i].post);
+	free(x->terms);
+	free(x->slots);
+	free(x->dl);
+	free(x);
+}
+
+/* ---- candidates from the index (what search.js does, in C) ---- */
+
+/* Documents of one term, decoded: sets mark[doc] |= bit. */
+static void
+term_docs(const struct term *t, unsigned char *mark, unsigned char bit)
+{
+	const char	*s = t->post.p, *end = s + t->post.len;
+	long		 doc = -1, gap;
+
+	while ((gap = vget(&s, end)) >= 0) {
+		doc += gap + 1;
+		mark[doc] |= bit;
+		if (vget(&s, end) < 0)
+			break;
+	}
+}
+
+/*
+ * Narrow in[0..ndocs) (1 = still a candidate) to the documents whose
+ * index terms allow word w: every single non-space character and
+ * every pair of adjacent word characters of w.  Returns 1 if the
+ * index decides w exactly (one character, or two word characters),
+ * 0 if the survivors still need checking against the text.
+ */
+static int
+narrow(const struct idx *x, const char *w, size_t wn, unsigned char *in)
+{
+	const struct term *t;
+	unsigned char	*mark = xcalloc(x->ndocs ? x->ndocs : 1, 1);
+	uint32_t	 cp, prev = 0;
+	size_t		 i, k, d, nchars = 0;
+	int		 pw = 0, exact = 1;
+	uint64_t	 key;
+
+	for (i = 0; i < wn; i += k) {
+		k = utf8_decode(w + i, wn - i, &cp);
+		nchars++;
+		if (seg_class(cp) == SEG_SPACE) {
+			exact = pw = 0;
+			continue;
+		}
+		for (key = cp; ; key = bigram_key(prev, cp)) {
+			memset(mark, 0, x->ndocs);
+			if ((t = term_find(x, key)) != NULL)
+				term_docs(t, mark, 1);
+			for (d = 0; d < x->ndocs; d++)
+				in[d] &= mark[d];
+			if (key != cp || !pw || !word_char(cp))
+				break;
+		}
+		if (!word_char(cp))
+			exact = 0;
+		pw = word_char(cp);
+		prev = cp;
+	}
+	free(mark);
+	return nchars == 1 || (nchars == 2 && exact);
+}
+
+/*
+ * Documents the index gives for q: out[d] = 1 if d may match (plain
+ * words narrowed by their terms; '-' words drop only documents the
+ * index proves contain them), 2 if the index alone proves d matches.
+ * Returns the number with out[d] != 0.  out has x->ndocs entries.
+ */
+size_t
+idx_candidates(const struct idx *x, const struct idx_query *q,
+    unsigned char *out)
+{
+	unsigned char	*in = xmalloc(x->ndocs ? x->ndocs : 1);
+	size_t		 i, d, cnt = 0;
+	int		 sure = 1, exact;
+
+	memset(out, 1, x->ndocs);
+	for (i = 0; i < q->n; i++) {
+		memset(in, 1, x->ndocs);
+		exact = narrow(x, q->words[i].text, q->words[i].len, in);
+		for (d = 0; d < x->ndocs; d++) {
+			if (!q->words[i].neg)
+				out[d] &= in[d];
+			else if (in[d] && exact)
+				out[d] = 0;
+		}
+		if (!exact)
+			sure = 0;
+	}
+	for (d = 0; d < x->ndocs; d++)
+		if (out[d]) {
+			out[d] = sure ? 2 : 1;
+			cnt++;
+		}
+	free(in);
+	return cnt;
+}
+
+/* ---- writing search/ ---- */
+
+/* Term shards: fixed per size class, so edits move few files. */
+static unsigned
+shard_count(size_t ndocs)
+{
+	if (ndocs < 200)
+		return 16;
+	if (ndocs < 2000)
+		return 64;
+	return 256;
+}
+
+/* FNV-1a over the term's code points (search.js hashes the same way). */
+static unsigned
+shard_of(uint64_t key, unsigned nshards)
+{
+	uint32_t	 h = 2166136261u, cps[2];
+	int		 i, n = 0;
+
+	if (key >> 63) {
+		cps[n++] = (uint32_t)(key >> 21) & 0x1fffff;
+		cps[n++] = (uint32_t)key & 0x1fffff;
+	} else
+		cps[n++] = (uint32_t)key;
+	for (i = 0; i < n; i++) {
+		h ^= cps[i];
+		h *= 16777619u;
+	}
+	return h % nshards;
+}
+
+static void
+put_cp(struct buf *b, uint32_t cp)
+{
+	char	 u[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_put(b, u, n);
+}
+
+/* The UTF-8 text of a term key, appended to b. */
+static void
+key_text(struct buf *b, uint64_t key)
+{
+	if (key >> 63) {
+		put_cp(b, (uint32_t)(key >> 21) & 0x1fffff);
+		put_cp(b, (uint32_t)key & 0x1fffff);
+	} else
+		put_cp(b, (uint32_t)key);
+}
+
+/* A term with its shard and text, for sorting. */
+struct sterm {
+	unsigned	 shard;		/* shard_of(t->key) */
+	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
+	const struct term *t;		/* borrowed from struct idx */
+};
+
+static int
+sterm_cmp(const void *pa, const void *pb)
+{
+	const struct sterm *a = pa, *b = pb;
+
+	if (a->shard != b->shard)
+		return a->shard < b->shard ? -1 : 1;
+	return strcmp(a->txt, b->txt);
+}
+
+static void
+json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	if (s != NULL)
+		esc_json(b, s, strlen(s));
+	buf_putc(b, '"');
+}
+
+static void
+json_list(struct buf *b, const struct val *l)
+{
+	size_t	 i;
+
+	buf_putc(b, '[');
+	for (i = 0; l != NULL && l->type == V_LIST && i < l->n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_str(b, l->kids[i]->type == V_STR ? l->kids[i]->s : "");
+	}
+	buf_putc(b, ']');
+}
+
+/*
+ * The term shards: t-NNN.js is folioSearch.terms(N,"term postings term
+ * postings ...") with terms in byte order, separated by single spaces
+ * (no term holds a space; postings use only the varint alphabet).
+ * Every shard is written, empty or not.
+ */
+static int
+write_shards(const struct idx *x, unsigned nshards, struct output *out)
+{
+	struct sterm	*v;
+	struct buf	 b, k;
+	size_t		 i = 0, j;
+	unsigned	 s;
+	char		 rel[64];
+	int		 rc = 0;
+
+	buf_init(&b);
+	buf_init(&k);
+	v = xreallocarray(NULL, x->nterms + 1, sizeof(*v));
+	for (j = 0; j < x->nterms; j++) {
+		v[j].shard = shard_of(x->terms[j].key, nshards);
+		buf_truncate(&k, 0);
+		key_text(&k, x->terms[j].key);
+		memcpy(v[j].txt, k.p, k.len + 1);
+		v[j].t = &x->terms[j];
+	}
+	qsort(v, x->nterms, sizeof(*v), sterm_cmp);
+	for (s = 0; s < nshards && rc == 0; s++) {
+		buf_truncate(&b, 0);
+		buf_printf(&b, "folioSearch.terms(%u,\"", s);
+		for (j = i; i < x->nterms && v[i].shard == s; i++) {
+			if (i > j)
+				buf_putc(&b, ' ');
+			esc_json(&b, v[i].txt, strlen(v[i].txt));
+			buf_putc(&b, ' ');
+			buf_put(&b, v[i].t->post.p, v[i].t->post.len);
+		}
+		buf_puts(&b, "\");\n");
+		snprintf(rel, sizeof(rel), "search/t-%03u.js", s);
+		rc = out_put(out, rel, b.p, b.len);
+	}
+	buf_free(&b);
+	buf_free(&k);
+	free(v);
+	return rc;
+}
+
+/*
+ * One document as a JSON array, fields in stream order:
+ * [slug, title, place, date, [region], byline, organization, [authors],
+ *  [tags], [headings], "body lines joined by \n"].
+ */
+static void
+doc_json(struct buf *b, const struct article *a)
+{
+	const char	*p, *nl;
+	size_t		 n, h = 0, i;
+	int		 first = 1;
+
+	buf_putc(b, '[');
+	json_str(b, a->slug);
+	buf_putc(b, ',');
+	json_str(b, a->title);
+	buf_putc(b, ',');
+	json_str(b, a->place);
+	buf_putc(b, ',');
+	json_str(b, a->date);
+	buf_putc(b, ',');
+	json_list(b, a->region);
+	buf_putc(b, ',');
+	json_str(b, a->byline);
+	buf_putc(b, ',');
+	json_str(b, a->organization);
+	buf_putc(b, ',');
+	json_list(b, a->authors);
+	buf_putc(b, ',');
+	json_list(b, a->tags);
+	buf_puts(b, ",[");
+	for (i = 0; i < a->nheads; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_str(b, a->heads[i].text);
+	}
+	buf_puts(b, "],\"");
+	for (p = a->text ? a->text : ""; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (is_head(a, h, p, n))
+			h++;
+		else if (n > 0) {
+			if (!first)
+				buf_puts(b, "\\n");
+			esc_json(b, p, n);
+			first = 0;
+		}
+		if (nl == NULL)
+			break;
+	}
+	buf_puts(b, "\"]");
+}
+
+static int
+write_docs(struct article *const *arts, size_t n, struct output *out)
+{
+	struct buf	 b;
+	size_t		 c, i;
+	char		 rel[64];
+	int		 rc = 0;
+
+	buf_init(&b);
+	for (c = 0; c * IDX_CHUNK < n && rc == 0; c++) {
+		buf_truncate(&b, 0);
+		buf_printf(&b, "folioSearch.docs(%zu,[", c);
+		for (i = c * IDX_CHUNK; i < n && i < (c + 1) * IDX_CHUNK;
+		    i++) {
+			if (i > c * IDX_CHUNK)
+				buf_puts(&b, ",\n");
+			doc_json(&b, arts[i]);
+		}
+		buf_puts(&b, "]);\n");
+		snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
+		rc = out_put(out, rel, b.p, b.len);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* The facets of search.js: province (first region), tag, source. */
+enum facet {
+	FC_PROVINCE,
+	FC_TAG,
+	FC_SOURCE,
+	FC__MAX
+};
+
+static const char *const facet_name[FC__MAX] = { "province", "tag",
+    "source" };
+
+/* Each facet's values of article a, pushed onto l (borrowed strings). */
+static void
+facet_values(const struct article *a, int f, const char ***l, size_t *n)
+{
+	size_t	 i;
+
+	*n = 0;
+	if (f == FC_PROVINCE && a->region != NULL && a->region->n > 0) {
+		*l = xreallocarray(*l, 1, sizeof(**l));
+		(*l)[(*n)++] = a->region->kids[0]->s;
+	} else if (f == FC_TAG && a->tags != NULL) {
+		*l = xreallocarray(*l, a->tags->n + 1, sizeof(**l));
+		for (i = 0; i < a->tags->n; i++)
+			(*l)[(*n)++] = a->tags->kids[i]->s;
+	} else if (f == FC_SOURCE) {
+		*l = xreallocarray(*l, (a->authors ? a->authors->n : 0) + 1,
+		    sizeof(**l));
+		if (a->organization != NULL && *a->organization)
+			(*l)[(*n)++] = a->organization;
+		for (i = 0; a->authors != NULL && i < a->authors->n; i++)
+			(*l)[(*n)++] = a->authors->kids[i]->s;
+	}
+}
+
+/* Index of s in sorted table v[0..n); -1 if absent. */
+static long
+find_str(char **v, size_t n, const char *s)
+{
+	char	**p = bsearch(&s, v, n, sizeof(*v), str_cmp);
+
+	return p ? (long)(p - v) : -1;
+}
+
+/*
+ * meta.js: the number of documents, shards and chunk size, BM25's
+ * lengths and the facet tables with each document's facet values.
+ */
+static int
+write_meta(const struct idx *x, struct article *const *arts, size_t n,
+    unsigned nshards, struct output *out)
+{
+	struct buf	 b, fd;
+	char		**tab[FC__MAX];
+	size_t		 ntab[FC__MAX], i, j, k, nv;
+	const char	**vals = NULL;
+	int		 f, rc;
+
+	buf_init(&b);
+	buf_init(&fd);
+	for (f = 0; f < FC__MAX; f++) {
+		tab[f] = NULL;
+		ntab[f] = 0;
+		for (i = 0; i < n; i++) {
+			facet_values(arts[i], f, &vals, &nv);
+			tab[f] = xreallocarray(tab[f], ntab[f] + nv + 1,
+			    sizeof(*tab[f]));
+			for (j = 0; j < nv; j++)
+				tab[f][ntab[f]++] = (char *)vals[j];
+		}
+		qsort(tab[f], ntab[f], sizeof(*tab[f]), str_cmp);
+		for (i = j = 0; i < ntab[f]; i++)
+			if (j == 0 || strcmp(tab[f][j - 1], tab[f][i]) != 0)
+				tab[f][j++] = tab[f][i];
+		ntab[f] = j;
+	}
+	/* Per document and facet: count, then value ids (ascending). */
+	for (i = 0; i < n; i++)
+		for (f = 0; f < FC__MAX; f++) {
+			facet_values(arts[i], f, &vals, &nv);
+			vput(&fd, nv);
+			for (j = 0; j < nv; j++)
+				vput(&fd, (uint64_t)find_str(tab[f], ntab[f],
+				    vals[j]));
+		}
+	buf_printf(&b, "folioSearch.meta({\"v\":1,\"n\":%zu,\"shards\":%u,"
+	    "\"chunk\":%d,\"avgdl\":%.3f,\"dl\":\"", n, nshards, IDX_CHUNK,
+	    x->avgdl);
+	for (i = 0; i < n; i++)
+		vput(&b, x->dl[i]);
+	buf_puts(&b, "\",\n\"facets\":[");
+	for (f = 0; f < FC__MAX; f++) {
+		buf_printf(&b, "%s[\"%s\",[", f ? ",\n" : "", facet_name[f]);
+		for (k = 0; k < ntab[f]; k++) {
+			if (k)
+				buf_putc(&b, ',');
+			json_str(&b, tab[f][k]);
+		}
+		buf_puts(&b, "]]");
+	}
+	buf_puts(&b, "],\n\"fd\":\"");
+	buf_put(&b, fd.p, fd.len);
+	buf_puts(&b, "\"});\n");
+	rc = out_put(out, "search/meta.js", b.p, b.len);
+	for (f = 0; f < FC__MAX; f++)
+		free(tab[f]);
+	free(vals);
+	buf_free(&b);
+	buf_free(&fd);
+	return rc;
+}
+
+/* Older first, then by slug: new articles append, ids stay put. */
+static int
+art_cmp(const void *pa, const void *pb)
+{
+	const struct article *a = *(struct article *const *)pa;
+	const struct article *b = *(struct article *const *)pb;
+	int	 c;
+
+	c = strcmp(a->date ? a->date : "", b->date ? b->date : "");
+	if (c == 0)
+		c = strcmp(a->slug ? a->slug : "", b->slug ? b->slug : "");
+	return c;
+}
+
+/*
+ * Write search/meta.js, search/t-NNN.js and search/d-NNNN.js for
+ * arts[0..n) (drafts already left out by the caller) through out.
+ * Every article needs slug, text and heads set.  Output depends only
+ * on the articles.  Returns 0, or -1 after out_put printed why.
+ */
+int
+idx_write(const struct site *site, struct article *const *arts, size_t n,
+    struct output *out)
+{
+	struct article	**v;
+	struct idx	*x;
+	unsigned	 nshards = shard_count(n);
+	int		 rc = -1;
+
+	(void)site;
+	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	memcpy(v, arts, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), art_cmp);
+	x = idx_build(v, n);
+	if (write_meta(x, v, n, nshards, out) == -1)
+		goto out;
+	if (write_shards(x, nshards, out) == -1)
+		goto out;
+	if (write_docs(v, n, out) == -1)
+		goto out;
+	rc = 0;
+out:
+	idx_free(x);
+	free(v);
+	return rc;
+}
