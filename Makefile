@@ -45,7 +45,7 @@ build/%: tests/%.c $(OBJS) $(HDRS)
 build/asan/%: tests/%.c $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(ASANOBJS) $(LDLIBS)
 
-TESTBINS  = unit_test spec_runner
+TESTBINS  = unit_test spec_runner idx_test
 FUZZERS	  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # Each fuzz target twice: a replay binary (ASan, gcc or clang) that

@@ -13,7 +13,8 @@
 static const char usage_text[] =
 "usage: folio build [-C DIR] [-o OUTDIR] [-j N] [--drafts] [--clean] [-q|-v]\n"
 "       folio import [-o OUTDIR] [--report FILE] [--force] [--dump] PAGE.txt...\n"
-"       folio dump STAGE FILE...   (stages: yaml fm md)\n"
+"       folio search [-C DIR] [--drafts] QUERY...\n"
+"       folio dump STAGE FILE...   (stages: yaml fm md seg)\n"
 "       folio version\n"
 "       folio help\n";
 
@@ -91,6 +92,94 @@ cmd_import(int argc, char **argv)
 	return imp_run(&o, argv + optind, argc - optind);
 }
 
+/*
+ * folio dump seg: per line of text, the normalized line, its ICU words
+ * and its Han runs, each token as [byte offset]text.
+ */
+static void
+dump_seg(const char *s, size_t n, struct buf *out)
+{
+	struct buf	 norm;
+	struct seg_tok	*t;
+	const char	*nl;
+	size_t		 len, nt, i, pass;
+
+	buf_init(&norm);
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		len = nl ? (size_t)(nl - s) : n;
+		buf_truncate(&norm, 0);
+		seg_norm(&norm, s, len);
+		buf_printf(out, "norm  %s\n", norm.p);
+		for (pass = 0; pass < 2; pass++) {
+			nt = pass == 0 ? seg_words(norm.p, norm.len, &t) :
+			    seg_han_runs(norm.p, norm.len, &t);
+			buf_puts(out, pass == 0 ? "words" : "han  ");
+			for (i = 0; i < nt; i++)
+				buf_printf(out, " [%zu]%.*s", t[i].off,
+				    (int)t[i].len, norm.p + t[i].off);
+			buf_putc(out, '\n');
+			free(t);
+		}
+		if (nl == NULL)
+			break;
+		s += len + 1;
+		n -= len + 1;
+	}
+	buf_free(&norm);
+}
+
+/*
+ * folio search QUERY...: the articles matching the query (words joined
+ * by spaces), by brute force over every article's text, one slug per
+ * line in slug order.  The oracle for the index and search.js.
+ */
+static int
+cmd_search(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "drafts", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct build_opts	 o;
+	struct build		 b;
+	struct idx_query	 q;
+	struct buf		 qs;
+	char			**hits;
+	size_t			 i, nhits = 0;
+	int			 c, rc = 1;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = ".";
+	while ((c = getopt_long(argc, argv, "+C:", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C': o.dir = optarg; break;
+		case 'D': o.drafts = 1; break;
+		default: return usage();
+		}
+	if (optind == argc)
+		return usage();
+	buf_init(&qs);
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		buf_printf(&qs, "%s%s", i > (size_t)optind ? " " : "", argv[i]);
+	idx_query_parse(qs.p, qs.len, &q);
+	buf_free(&qs);
+	if (build_load(&b, &o) == 0) {
+		hits = xcalloc(b.narts + 1, sizeof(*hits));
+		for (i = 0; i < b.narts; i++)
+			if (q.n > 0 && idx_match(&q, b.arts[i]))
+				hits[nhits++] = b.arts[i]->slug;
+		qsort(hits, nhits, sizeof(*hits), str_cmp);
+		for (i = 0; i < nhits; i++)
+			puts(hits[i]);
+		free(hits);
+		rc = 0;
+	}
+	build_free(&b);
+	idx_query_free(&q);
+	return rc;
+}
+
 /* folio dump STAGE FILE...: print what one stage makes of a file. */
 static int
 cmd_dump(int argc, char **argv)
@@ -136,7 +225,9 @@ cmd_dump(int argc, char **argv)
 					    a.heads[h].text);
 			}
 			article_free(&a);
-		} else {
+		} else if (strcmp(argv[1], "seg") == 0)
+			dump_seg(in.p, in.len, &out);
+		else {
 			buf_free(&in);
 			return usage();
 		}
@@ -161,6 +252,8 @@ main(int argc, char **argv)
 		rc = cmd_import(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "dump") == 0)
 		rc = cmd_dump(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "search") == 0)
+		rc = cmd_search(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("folio %s\n", FOLIO_VERSION);
@@ -172,5 +265,6 @@ main(int argc, char **argv)
 	} else
 		rc = usage();
 	slug_cleanup();
+	seg_cleanup();
 	return rc;
 }

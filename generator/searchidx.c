@@ -56,7 +56,7 @@ struct doctext {
 /* One index term: a bigram or single character and its postings. */
 struct term {
 	uint64_t	 key;	/* code points: (a << 21 | b) | 1 << 63, or a */
-	struct buf	 post;	/* varints: (doc gap, weighted tf - 1)... */
+	struct buf	 post;	/* varints per doc: gap*2 + (wtf > 1), [wtf - 2] */
 	long		 last;	/* last doc id added, -1 before any */
 	uint32_t	 df;	/* documents in post */
 };
@@ -565,11 +565,14 @@ post_doc(struct idx *x, long doc, const struct dcount *c)
 {
 	struct term	*t;
 	size_t		 k;
+	uint32_t	 w;
 
 	for (k = 0; k < c->nused; k++) {
 		t = term_get(x, c->keys[c->used[k]]);
-		vput(&t->post, (uint64_t)(doc - t->last - 1));
-		vput(&t->post, c->wtf[c->used[k]] - 1);
+		w = c->wtf[c->used[k]];
+		vput(&t->post, (uint64_t)(doc - t->last - 1) * 2 + (w > 1));
+		if (w > 1)
+			vput(&t->post, w - 2);
 		t->last = doc;
 		t->df++;
 	}
@@ -631,9 +634,9 @@ term_docs(const struct term *t, unsigned char *mark, unsigned char bit)
 	long		 doc = -1, gap;
 
 	while ((gap = vget(&s, end)) >= 0) {
-		doc += gap + 1;
+		doc += gap / 2 + 1;
 		mark[doc] |= bit;
-		if (vget(&s, end) < 0)
+		if (gap % 2 == 1 && vget(&s, end) < 0)
 			break;
 	}
 }

@@ -1,0 +1,269 @@
+/*
+ * idx_test.c: the search index against brute force.  Loads a site's
+ * articles (build_load), builds the index and checks, for every 2- and
+ * 3-character Han substring of a sample of articles and for a set of
+ * hand-written queries, that the index's candidates hold every article
+ * that brute force finds and that verifying them gives exactly that
+ * set.  Prints "ok - ..." lines and "N passed, N failed".
+ *   idx_test DIR              the checks
+ *   idx_test --bench N DIR    time idx_write for N articles (copies)
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "folio.h"
+
+static int	npass, nfail;
+
+#define OK(cond, what) do {						\
+	if (cond) { npass++; printf("ok - %s\n", what); }		\
+	else { nfail++; printf("not ok - %s (%s:%d)\n", what,		\
+	    __FILE__, __LINE__); }					\
+} while (0)
+
+/* Compare index and brute force for one query; 0 if they agree. */
+static int
+check_query(const struct idx *x, struct article **arts, size_t n,
+    const char *qs, size_t *nverify, size_t *nsure)
+{
+	struct idx_query q;
+	unsigned char	*cand = xmalloc(n ? n : 1);
+	size_t		 d;
+	int		 bad = 0, m;
+
+	idx_query_parse(qs, strlen(qs), &q);
+	idx_candidates(x, &q, cand);
+	for (d = 0; d < n; d++) {
+		m = q.n > 0 && idx_match(&q, arts[d]);
+		if (m && cand[d] == 0) {
+			printf("# %s: %s missed by the index\n", qs,
+			    arts[d]->slug);
+			bad = 1;
+		}
+		if (!m && cand[d] == 2) {
+			printf("# %s: %s claimed by the index\n", qs,
+			    arts[d]->slug);
+			bad = 1;
+		}
+		if (cand[d] == 1)
+			(*nverify)++;
+		if (cand[d] == 2)
+			(*nsure)++;
+	}
+	idx_query_free(&q);
+	free(cand);
+	return bad;
+}
+
+/* Every 2- and 3-character Han substring of text t, checked. */
+static void
+substrings(const struct idx *x, struct article **arts, size_t n,
+    const char *t, size_t *nq, size_t *nbad, size_t *nverify,
+    size_t *nsure)
+{
+	struct seg_tok	*g;
+	size_t		 ng, i;
+	char		 q[16];
+
+	ng = seg_han_ngrams(t, strlen(t), 2, 3, &g);
+	for (i = 0; i < ng; i++) {
+		memcpy(q, t + g[i].off, g[i].len);
+		q[g[i].len] = '\0';
+		(*nq)++;
+		if (check_query(x, arts, n, q, nverify, nsure))
+			(*nbad)++;
+	}
+	free(g);
+}
+
+static const char *const queries[] = {
+	"光泽县", "业委会", "红色物业", "吹哨报到", "郭文治", "党建", "党",
+	"的", "2019", "100%", "１００％", "ＣＯＶＩＤ", "covid-19",
+	"\"红色 物业\"", "“红色物业”", "业委会 光泽县", "业委会 -光泽县",
+	"-业委会", "a-12", "rpm", "红色 物业", "乡村振兴 -党建",
+	"不存在的词语组合", "。", "，光泽", "\"有事找党员\"", "东城区 郭文治",
+	"\"街乡吹哨、部门报到\"", "-\"红色 物业\"", "x", "建阳区", "ß",
+};
+
+static int
+run_checks(const char *dir)
+{
+	struct build_opts o;
+	struct build	 b;
+	struct idx	*x;
+	size_t		 i, nq = 0, nbad = 0, nver = 0, nsure = 0, step;
+	char		*t, what[128];
+
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.jobs = 2;
+	if (build_load(&b, &o) == -1)
+		return 2;
+	x = idx_build(b.arts, b.narts);
+	OK(b.narts > 0, "the site has articles");
+	/* A sample: every article of a small site, every 50th of a big one. */
+	step = b.narts > 200 ? b.narts / 100 : 1;
+	for (i = 0; i < b.narts; i += step) {
+		t = idx_text(b.arts[i]);
+		substrings(x, b.arts, b.narts, t, &nq, &nbad, &nver, &nsure);
+		free(t);
+	}
+	snprintf(what, sizeof(what), "%zu Han substrings: index agrees "
+	    "with brute force", nq);
+	OK(nbad == 0 && nq > 0, what);
+	printf("# %zu substring queries, %zu disagreements, %zu articles "
+	    "proven by the index, %zu to verify\n", nq, nbad, nsure, nver);
+	nbad = 0;
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		nver = nsure = 0;
+		snprintf(what, sizeof(what), "query %s", queries[i]);
+		OK(check_query(x, b.arts, b.narts, queries[i], &nver,
+		    &nsure) == 0, what);
+	}
+	idx_free(x);
+	build_free(&b);
+	return 0;
+}
+
+/* ---- parser checks ---- */
+
+static void
+parse_is(const char *in, const char *want)
+{
+	struct idx_query q;
+	struct buf	 b;
+	size_t		 i;
+	char		 what[256];
+
+	buf_init(&b);
+	idx_query_parse(in, strlen(in), &q);
+	for (i = 0; i < q.n; i++)
+		buf_printf(&b, "%s%s[%s]", i ? " " : "",
+		    q.words[i].neg ? "-" : "", q.words[i].text);
+	snprintf(what, sizeof(what), "parse %s -> %s (got %s)", in, want,
+	    b.p);
+	OK(strcmp(b.p, want) == 0, what);
+	idx_query_free(&q);
+	buf_free(&b);
+}
+
+static void
+parser_checks(void)
+{
+	parse_is("红色物业", "[红色物业]");
+	parse_is("  业委会   光泽县 ", "[业委会] [光泽县]");
+	parse_is("\"红色 物业\" x", "[红色 物业] [x]");
+	parse_is("“红色 物业”", "[红色 物业]");
+	parse_is("-业委会 党建", "-[业委会] [党建]");
+	parse_is("-\"a b\"", "-[a b]");
+	parse_is("- 党建", "[-] [党建]");
+	parse_is("ＡＢＣ　１２３", "[abc] [123]");
+	parse_is("＂全角 引号＂", "[全角 引号]");
+	parse_is("\"unterminated phrase", "[unterminated phrase]");
+	parse_is("\"\" \"  \" a", "[a]");
+	parse_is("a\"b\"c", "[a\"b\"c]");
+	parse_is("Straße", "[strasse]");
+	parse_is("", "");
+}
+
+/* ---- timing ---- */
+
+static double
+now(void)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Copies of the site's articles up to n (each copy gets its own slug
+ * and a shifted date), then idx_write into a staging folder.
+ */
+static int
+bench(size_t n, const char *dir, const char *outdir)
+{
+	struct build_opts o;
+	struct build	 b;
+	struct output	*out;
+	struct article	**v;
+	char		**files;
+	size_t		 i, nfiles, total = 0, body = 0, tsz = 0, dsz = 0;
+	double		 t0, t1;
+	char		 slug[64];
+	int		 rc;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.jobs = 2;
+	if (build_load(&b, &o) == -1 || b.narts == 0)
+		return 2;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i] = xcalloc(1, sizeof(**v));
+		*v[i] = *b.arts[i % b.narts];
+		snprintf(slug, sizeof(slug), "%s-%zu", b.arts[i % b.narts]->slug,
+		    i);
+		v[i]->slug = xstrdup(slug);
+		body += strlen(v[i]->body) + 300;
+	}
+	if ((out = out_open(outdir)) == NULL)
+		return 2;
+	t0 = now();
+	rc = idx_write(&b.site, v, n, out);
+	t1 = now();
+	files = out_files(out, &nfiles);
+	for (i = 0; i < nfiles; i++) {
+		struct buf	 f;
+		char		*p = xasprintf("%s/%s", out_stage_dir(out),
+		    files[i]);
+
+		buf_init(&f);
+		if (file_read(p, &f) == 0) {
+			total += f.len;
+			if (strncmp(files[i], "search/t-", 9) == 0)
+				tsz += f.len;
+			if (strncmp(files[i], "search/d-", 9) == 0)
+				dsz += f.len;
+		}
+		buf_free(&f);
+		free(p);
+	}
+	printf("idx_write: %zu articles, %.3f s, %zu files, %zu bytes "
+	    "(terms %zu, documents %zu; Markdown about %zu bytes)\n", n,
+	    t1 - t0, nfiles, total, tsz, dsz, body);
+	out_abort(out);
+	for (i = 0; i < n; i++) {
+		free(v[i]->slug);
+		free(v[i]);
+	}
+	free(v);
+	build_free(&b);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	int	 rc;
+
+	if (argc == 5 && strcmp(argv[1], "--bench") == 0)
+		rc = bench((size_t)strtoul(argv[2], NULL, 10), argv[3],
+		    argv[4]);
+	else if (argc == 2) {
+		parser_checks();
+		rc = run_checks(argv[1]);
+		printf("%d passed, %d failed\n", npass, nfail);
+		if (rc == 0)
+			rc = nfail > 0;
+	} else {
+		fprintf(stderr, "usage: idx_test DIR | idx_test --bench N "
+		    "DIR OUTDIR\n");
+		rc = 2;
+	}
+	slug_cleanup();
+	seg_cleanup();
+	return rc;
+}
