@@ -345,6 +345,8 @@ build_run(const struct build_opts *o)
 	free(assets);
 	if (render_all(&b) == -1)
 		goto out;
+	if (idx_write(&b.site, b.arts, b.narts, b.out) == -1)
+		goto out;
 	if (diag_error_count() > 0)
 		goto out;
 	if (out_commit(b.out, &changed) == -1) {

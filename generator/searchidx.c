@@ -880,15 +880,17 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out)
 /*
  * One document as a JSON array, fields in stream order:
  * [slug, title, place, date, [region], byline, organization, [authors],
- *  [tags], [headings], "body lines joined by \n"].
+ *  [tags], [headings], "body lines joined by \n"], with headings and
+ * body split from a->text the way doc_text() splits them.
  */
 static void
 doc_json(struct buf *b, const struct article *a)
 {
 	const char	*p, *nl;
-	size_t		 n, h = 0, i;
-	int		 first = 1;
+	size_t		 n, h = 0;
+	struct buf	 body;
 
+	buf_init(&body);
 	buf_putc(b, '[');
 	json_str(b, a->slug);
 	buf_putc(b, ',');
@@ -908,27 +910,27 @@ doc_json(struct buf *b, const struct article *a)
 	buf_putc(b, ',');
 	json_list(b, a->tags);
 	buf_puts(b, ",[");
-	for (i = 0; i < a->nheads; i++) {
-		if (i)
-			buf_putc(b, ',');
-		json_str(b, a->heads[i].text);
-	}
-	buf_puts(b, "],\"");
 	for (p = a->text ? a->text : ""; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (is_head(a, h, p, n))
-			h++;
-		else if (n > 0) {
-			if (!first)
-				buf_puts(b, "\\n");
+		if (is_head(a, h, p, n)) {
+			if (h++ > 0)
+				buf_putc(b, ',');
+			buf_putc(b, '"');
 			esc_json(b, p, n);
-			first = 0;
+			buf_putc(b, '"');
+		} else if (n > 0) {
+			if (body.len > 0)
+				buf_puts(&body, "\\n");
+			esc_json(&body, p, n);
 		}
 		if (nl == NULL)
 			break;
 	}
+	buf_puts(b, "],\"");
+	buf_put(b, body.p, body.len);
 	buf_puts(b, "\"]");
+	buf_free(&body);
 }
 
 static int
