@@ -54,7 +54,7 @@ struct doctext {
 };
 
 /* One index term: a bigram or single character and its postings. */
-struct term {
+struct iterm {
 	uint64_t	 key;	/* code points: (a << 21 | b) | 1 << 63, or a */
 	struct buf	 post;	/* varints per doc: gap*2 + (wtf > 1), [wtf - 2] */
 	long		 last;	/* last doc id added, -1 before any */
@@ -63,7 +63,7 @@ struct term {
 
 /* The in-memory index (opaque outside this file). */
 struct idx {
-	struct term	*terms;	/* owned */
+	struct iterm	*terms;	/* owned */
 	size_t		 nterms;	/* entries used */
 	size_t		 cap;	/* entries allocated */
 	uint32_t	*slots;	/* open addressing: term index + 1; owned */
@@ -379,12 +379,12 @@ mix(uint64_t k)
 }
 
 /* The term for key, added if new. */
-static struct term *
-term_get(struct idx *x, uint64_t key)
+static struct iterm *
+iterm_get(struct idx *x, uint64_t key)
 {
 	size_t		 i, j, mask;
 	uint32_t	*old;
-	struct term	*t;
+	struct iterm	*t;
 
 	if (x->nterms * 2 >= x->nslots) {
 		old = x->slots;
@@ -422,8 +422,8 @@ term_get(struct idx *x, uint64_t key)
 }
 
 /* The term for key, or NULL. */
-static const struct term *
-term_find(const struct idx *x, uint64_t key)
+static const struct iterm *
+iterm_find(const struct idx *x, uint64_t key)
 {
 	size_t	 i, mask;
 
@@ -563,12 +563,12 @@ count_terms(const struct doctext *d, struct dcount *c)
 static void
 post_doc(struct idx *x, long doc, const struct dcount *c)
 {
-	struct term	*t;
+	struct iterm	*t;
 	size_t		 k;
 	uint32_t	 w;
 
 	for (k = 0; k < c->nused; k++) {
-		t = term_get(x, c->keys[c->used[k]]);
+		t = iterm_get(x, c->keys[c->used[k]]);
 		w = c->wtf[c->used[k]];
 		vput(&t->post, (uint64_t)(doc - t->last - 1) * 2 + (w > 1));
 		if (w > 1)
@@ -628,7 +628,7 @@ idx_free(struct idx *x)
 
 /* Documents of one term, decoded: sets mark[doc] |= bit. */
 static void
-term_docs(const struct term *t, unsigned char *mark, unsigned char bit)
+iterm_docs(const struct iterm *t, unsigned char *mark, unsigned char bit)
 {
 	const char	*s = t->post.p, *end = s + t->post.len;
 	long		 doc = -1, gap;
@@ -651,7 +651,7 @@ term_docs(const struct term *t, unsigned char *mark, unsigned char bit)
 static int
 narrow(const struct idx *x, const char *w, size_t wn, unsigned char *in)
 {
-	const struct term *t;
+	const struct iterm *t;
 	unsigned char	*mark = xcalloc(x->ndocs ? x->ndocs : 1, 1);
 	uint32_t	 cp, prev = 0;
 	size_t		 i, k, d, nchars = 0;
@@ -667,8 +667,8 @@ narrow(const struct idx *x, const char *w, size_t wn, unsigned char *in)
 		}
 		for (key = cp; ; key = bigram_key(prev, cp)) {
 			memset(mark, 0, x->ndocs);
-			if ((t = term_find(x, key)) != NULL)
-				term_docs(t, mark, 1);
+			if ((t = iterm_find(x, key)) != NULL)
+				iterm_docs(t, mark, 1);
 			for (d = 0; d < x->ndocs; d++)
 				in[d] &= mark[d];
 			if (key != cp || !pw || !word_char(cp))
@@ -794,7 +794,7 @@ key_text(struct buf *b, uint64_t key)
 struct sterm {
 	unsigned	 shard;		/* shard_of(t->key) */
 	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
-	const struct term *t;		/* borrowed from struct idx */
+	const struct iterm *t;		/* borrowed from struct idx */
 };
 
 static int
