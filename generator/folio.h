@@ -334,4 +334,25 @@ struct imp_opts {
 
 int	 imp_run(const struct imp_opts *, char **, int); /* exit status */
 
+struct imp_plan;	/* one page split into articles; opaque, import.c */
+
+/*
+ * Split one page (text, len bytes; path names it in messages) into
+ * articles, in memory, without I/O.  Returns 0 and sets *out (free with
+ * imp_plan_free), or -1 after printing path: error: why.
+ */
+int	 imp_parse(const char *, const char *, size_t, struct imp_plan **);
+void	 imp_dump(const struct imp_plan *, struct buf *); /* the --dump plan */
+void	 imp_plan_free(struct imp_plan *);
+
+/* gazetteer.c: province -> prefecture -> county names (for region) */
+struct gaz_region {
+	const char	*prov;		/* "山东省"; static, or NULL */
+	const char	*city;		/* "济宁市"; static, or NULL */
+	const char	*county;	/* "汶上县"; static, or NULL */
+};
+
+size_t	 gaz_chain(const char *, size_t, struct gaz_region *); /* bytes read */
+int	 gaz_is_province(const char *, size_t);	/* 1 if a province starts s */
+
 #endif /* FOLIO_H */
