@@ -16,7 +16,7 @@ JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
 -include Makefile.local
 
 # The pipeline, in order (see docs/DESIGN.md).
-MODULES	  = buf util diag val yaml escape slug frontmatter markdown segment searchidx gazetteer import config output render build zz_weak
+MODULES	  = buf util diag val yaml escape mustache slug frontmatter markdown segment searchidx gazetteer import config output render build zz_weak
 MAINOBJ	  = main
 
 OBJS	  = $(MODULES:%=build/obj/%.o)

@@ -135,6 +135,32 @@ void	 esc_url(struct buf *, const char *, size_t);	/* %-encode */
 void	 esc_json(struct buf *, const char *, size_t);	/* JSON/JS string body */
 void	 esc_yaml(struct buf *, const char *, size_t);	/* "quoted" scalar */
 
+/* ---- mustache.c: compiled Mustache templates (spec incl. inheritance, dynamic names) ---- */
+
+struct tmpl_set;
+
+/* An empty set; caller frees with tmpl_set_free.  strict: a static
+ * partial/parent name that is not in the set is an error at tmpl_check. */
+struct tmpl_set	*tmpl_set_new(int strict);
+/* Compile src (len bytes, copied) as template name; path is for
+ * messages (copied).  0, or -1 after path:line:col: error (unclosed
+ * section or tag, mismatched close tag, bad delimiter tag, empty tag
+ * name, duplicate name); the set is unchanged then. */
+int	 tmpl_add(struct tmpl_set *, const char *name, const char *path,
+	    const char *src, size_t len);
+/* Resolve static partial/parent names.  0, or -1 (strict only) after
+ * an error at each referring tag's path:line:col. */
+int	 tmpl_check(struct tmpl_set *);
+int	 tmpl_has(const struct tmpl_set *, const char *name); /* 1 or 0 */
+/* Append template name rendered against the context stack [globals,
+ * ctx] (either may be NULL; both borrowed) to out.  Never writes to the
+ * set: many threads may render at once.  0, or -1 after an error at the
+ * template's path:line:col (no such template, partials nested over 100
+ * deep, runaway output); out is then as it was. */
+int	 tmpl_render(const struct tmpl_set *, const char *name,
+	    const struct val *globals, const struct val *ctx, struct buf *out);
+void	 tmpl_set_free(struct tmpl_set *);	/* NULL is fine */
+
 /* ---- slug.c: titles -> ASCII pinyin slugs (ICU Han-Latin) ---- */
 
 #define SLUG_MAX 80	/* bytes in a slug, before any "-2" suffix */

@@ -3,6 +3,8 @@
  * each command to its module; maps results to the exit status:
  * 0 success, 1 content errors, 2 usage errors.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ static const char usage_text[] =
 "       folio import [-o OUTDIR] [--report FILE] [--force] [--dump] PAGE.txt...\n"
 "       folio search [-C DIR] [--drafts] QUERY...\n"
 "       folio dump STAGE FILE...   (stages: yaml fm md seg)\n"
+"       folio dump tmpl TEMPLATE DATA.yaml [PARTIALS_DIR]\n"
 "       folio version\n"
 "       folio help\n";
 
@@ -180,6 +183,80 @@ cmd_search(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * folio dump tmpl TEMPLATE DATA [PARTIALS]: render TEMPLATE (named by its
+ * file stem) against the YAML in DATA, in strict mode; every
+ * PARTIALS/NAME.mustache is the partial NAME.
+ */
+static int
+dump_tmpl(int argc, char **argv)
+{
+	struct tmpl_set	 *set;
+	struct dirent	**ents = NULL;
+	struct val	 *data = NULL;
+	struct buf	  src, out;
+	const char	 *base;
+	char		 *path, *name = NULL;
+	size_t		  n;
+	int		  i, nents = 0, rc = 1;
+
+	if (argc < 2 || argc > 3)
+		return usage();
+	set = tmpl_set_new(1);
+	buf_init(&src);
+	buf_init(&out);
+	if (argc == 3 &&
+	    (nents = scandir(argv[2], &ents, NULL, alphasort)) < 0) {
+		nents = 0;
+		diag_err(argv[2], 0, 0, "cannot read folder (%s)",
+		    strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nents; i++) {
+		n = strlen(ents[i]->d_name);
+		if (ents[i]->d_name[0] == '.' || n < 10 ||
+		    strcmp(ents[i]->d_name + n - 9, ".mustache") != 0)
+			continue;
+		path = xasprintf("%s/%s", argv[2], ents[i]->d_name);
+		ents[i]->d_name[n - 9] = '\0';
+		buf_truncate(&src, 0);
+		if (file_read(path, &src) == -1 || tmpl_add(set,
+		    ents[i]->d_name, path, src.p, src.len) == -1) {
+			free(path);
+			goto out;
+		}
+		free(path);
+	}
+	base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	n = strlen(base);
+	if (n > 9 && strcmp(base + n - 9, ".mustache") == 0)
+		n -= 9;
+	name = xstrndup(base, n);
+	buf_truncate(&src, 0);
+	if (file_read(argv[0], &src) == -1 ||
+	    tmpl_add(set, name, argv[0], src.p, src.len) == -1)
+		goto out;
+	buf_truncate(&src, 0);
+	if (file_read(argv[1], &src) == -1 ||
+	    yaml_load(argv[1], src.p, src.len, 0, &data) == -1)
+		goto out;
+	if (tmpl_check(set) == -1 ||
+	    tmpl_render(set, name, NULL, data, &out) == -1)
+		goto out;
+	fwrite(out.p, 1, out.len, stdout);
+	rc = 0;
+out:
+	for (i = 0; i < nents; i++)
+		free(ents[i]);
+	free(ents);
+	free(name);
+	val_free(data);
+	buf_free(&src);
+	buf_free(&out);
+	tmpl_set_free(set);
+	return rc;
+}
+
 /* folio dump STAGE FILE...: print what one stage makes of a file. */
 static int
 cmd_dump(int argc, char **argv)
@@ -191,6 +268,8 @@ cmd_dump(int argc, char **argv)
 
 	if (argc < 3)
 		return usage();
+	if (strcmp(argv[1], "tmpl") == 0)
+		return dump_tmpl(argc - 2, argv + 2);
 	for (i = 2; i < argc; i++) {
 		buf_init(&in);
 		buf_init(&out);
