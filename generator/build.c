@@ -164,6 +164,13 @@ build_load(struct build *b, const struct build_opts *o)
 	if (config_load(&b->site, o->dir, o->outdir) == -1)
 		return -1;
 	b->site.drafts = o->drafts;
+	if (o->incremental) {
+		b->inputs = man_inputs(&b->site, o->drafts);
+		if (!o->clean && man_uptodate(&b->site, b->inputs)) {
+			b->uptodate = 1;
+			return 0;
+		}
+	}
 	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (b->site.jobs < 1)
 		b->site.jobs = 1;
@@ -224,6 +231,7 @@ build_free(struct build *b)
 	free(b->arts);
 	if (b->tmpl)
 		tmpl_set_free(b->tmpl);
+	tax_free(b->tax);
 	val_free(b->globals);
 	if (b->out)
 		out_abort(b->out);
@@ -237,6 +245,8 @@ build_free(struct build *b)
 static int
 load_theme(struct build *b)
 {
+	static const char *const required[] = { "article", "home", "list",
+	    NULL };
 	char		*dir, *path, *name;
 	struct dirent	*d;
 	struct buf	 src;
@@ -271,12 +281,13 @@ load_theme(struct build *b)
 	}
 	if (tmpl_check(b->tmpl) == -1)
 		goto out;
-	if (!tmpl_has(b->tmpl, "article") || !tmpl_has(b->tmpl, "home") ||
-	    !tmpl_has(b->tmpl, "list")) {
-		diag_err(dir, 0, 0, "theme must have article.mustache, "
-		    "home.mustache and list.mustache");
-		goto out;
-	}
+	for (n = 0; required[n] != NULL; n++)
+		if (!tmpl_has(b->tmpl, required[n])) {
+			diag_err(dir, 0, 0, "theme has no %s.mustache (a theme "
+			    "needs article, home and list templates)",
+			    required[n]);
+			goto out;
+		}
 	rc = 0;
 out:
 	closedir(dp);
@@ -325,14 +336,21 @@ int
 build_run(const struct build_opts *o)
 {
 	struct build	 b;
+	struct build_opts io;
 	struct timespec	 t0, t1;
-	char		*assets;
-	size_t		 changed = 0;
+	double		 secs;
+	char		*assets, **files;
+	size_t		 changed = 0, nfiles;
 	int		 rc = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (build_load(&b, o) == -1)
+	memcpy(&io, o, sizeof(io));
+	io.incremental = 1;
+	if (build_load(&b, &io) == -1)
 		goto out;
+	if (b.uptodate)
+		goto done;
+	b.tax = tax_build(&b);
 	if (load_theme(&b) == -1)
 		goto out;
 	if ((b.out = out_open(b.site.output_dir)) == NULL)
@@ -349,17 +367,27 @@ build_run(const struct build_opts *o)
 		goto out;
 	if (diag_error_count() > 0)
 		goto out;
+	files = out_files(b.out, &nfiles);
+	if (lc_check(out_stage_dir(b.out), b.site.output_dir, files,
+	    nfiles) > 0)
+		goto out;
 	if (out_commit(b.out, &changed) == -1) {
 		b.out = NULL;
 		goto out;
 	}
 	b.out = NULL;
+	if (man_write(&b.site, b.inputs) == -1)
+		goto out;
+done:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (diag_verbosity > 0)
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (diag_verbosity > 0 && b.uptodate)
+		fprintf(stderr, "folio: up to date, 0 files changed, %.2f s\n",
+		    secs);
+	else if (diag_verbosity > 0)
 		fprintf(stderr, "folio: %zu articles, %zu pages, %zu files "
-		    "changed, %.2f s\n", b.narts, b.pages, changed,
-		    (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		    "changed, %.2f s\n", b.narts, b.pages, changed, secs);
 	rc = 0;
 out:
 	build_free(&b);

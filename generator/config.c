@@ -105,7 +105,7 @@ check_markdown(struct site *s)
 	for (i = 0; i < m->n; i++) {
 		v = m->kids[i];
 		if (strcmp(m->keys[i], "raw_html") != 0) {
-			diag_err(s->config_path, v->line, v->col,
+			diag_err(s->config_path, v->kline, v->kcol,
 			    "unknown key 'markdown.%s' (known: raw_html)",
 			    m->keys[i]);
 			return -1;
@@ -149,7 +149,7 @@ check_topics(struct site *s)
 				if (v->kids[k]->type != V_STR)
 					goto bad;
 		} else {
-			diag_err(s->config_path, v->line, v->col,
+			diag_err(s->config_path, v->kline, v->kcol,
 			    "unknown key 'topics.%s' (known: add, rename, "
 			    "exclude)", t->keys[i]);
 			return -1;
@@ -228,7 +228,7 @@ config_parse(struct site *s, const char *dir, const char *path,
 				    known[k]);
 			list = buf_take(&l);
 			v = s->raw->kids[i];
-			diag_err(s->config_path, v->line, v->col,
+			diag_err(s->config_path, v->kline, v->kcol,
 			    "unknown key '%s' (known keys: %s)",
 			    s->raw->keys[i], list);
 			free(list);

@@ -98,6 +98,8 @@ struct val {
 	size_t		  cap;	/* slots allocated in kids (and keys) */
 	int		  line;	/* source position (1-based), 0 if made */
 	int		  col;	/* source column (1-based) */
+	int		  kline;	/* position of the map key naming it, */
+	int		  kcol;		/* if any (0 otherwise) */
 };
 
 struct val	*val_new(enum vtype);
@@ -311,6 +313,7 @@ struct build_opts {
 	int		 drafts;	/* --drafts */
 	int		 clean;		/* --clean */
 	int		 jobs;		/* -j, 0 = CPUs */
+	int		 incremental;	/* stop early when the manifest says up to date */
 };
 
 struct tmpl_set;
@@ -324,6 +327,9 @@ struct build {
 	struct val	 *globals;	/* {site: ...} for every template; owned */
 	struct output	 *out;		/* write stage; owned until commit */
 	size_t		  pages;	/* pages rendered */
+	struct taxo	 *tax;		/* analyse stage (taxonomy.c); owned */
+	uint64_t	  inputs;	/* fingerprint of all inputs (manifest.c) */
+	int		  uptodate;	/* output already matches inputs: no-op */
 };
 
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
@@ -338,6 +344,12 @@ int	 tmpl_has(const struct tmpl_set *, const char *);
 int	 tmpl_render(const struct tmpl_set *, const char *, const struct val *, const struct val *, struct buf *);
 void	 tmpl_set_free(struct tmpl_set *);
 
+/* ---- manifest.c: input fingerprint and output manifest ---- */
+
+uint64_t man_inputs(const struct site *, int drafts);
+int	 man_uptodate(const struct site *, uint64_t);	/* 1: no-op build */
+int	 man_write(const struct site *, uint64_t);	/* 0 / -1 */
+
 /* ---- render.c: template contexts and pages ---- */
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
@@ -348,6 +360,179 @@ int		 render_list(struct build *, const char *tmpl, const char *base,
 		    const char *title, struct article *const *, size_t,
 		    struct val *extra); /* paginated base.html, base-2.html ...; consumes extra */
 int		 render_all(struct build *);	/* every page; 0/-1 */
+
+/* ---- htab.c: string -> dense id (interning), open addressing ---- */
+
+#define HTAB_NONE ((size_t)-1)
+
+struct htab;
+
+struct htab	*htab_new(void);			/* htab_free */
+size_t		 htab_add(struct htab *, const char *, size_t); /* id; copies a new key */
+size_t		 htab_find(const struct htab *, const char *, size_t); /* id or HTAB_NONE */
+const char	*htab_key(const struct htab *, size_t);	/* borrowed */
+size_t		 htab_count(const struct htab *);
+void		 htab_free(struct htab *);
+
+/* ---- terms.c: the archive's words and domain terms, tf-idf per article ---- */
+
+struct term_hit {
+	uint32_t	 id;	/* the term: index into terms.text */
+	uint32_t	 tf;	/* occurrences in title and text */
+	uint32_t	 ttf;	/* ... of them in the title */
+	double		 w;	/* tf-idf weight in this article */
+};
+
+struct terms {
+	char		**text;		/* by id: the term, normalized, sorted; owned */
+	unsigned char	 *forced;	/* by id: a tag or curated term; owned */
+	uint32_t	 *df;		/* by id: articles that use it; owned */
+	double		 *idf;		/* by id: log(1 + N/df); owned */
+	double		 *boost;	/* by id: longer terms weigh more; owned */
+	size_t		  n;		/* terms */
+	size_t		 *longid;	/* ids of forced terms found by substring; owned */
+	size_t		  nlong;	/* entries in longid */
+	struct term_hit	**hits;		/* by article idx: heaviest first; owned */
+	size_t		 *nhits;	/* by article idx: entries in hits */
+	size_t		  narts;	/* articles */
+	uint32_t	  min_df;	/* a found term is in this many articles */
+	struct htab	 *index;	/* text -> id; owned */
+};
+
+struct terms	*term_build(struct article *const *, size_t, char *const *,
+		    size_t, int);	/* arts, n, forced terms, jobs; term_free */
+size_t		 term_find(const struct terms *, const char *); /* id or HTAB_NONE */
+void		 term_free(struct terms *);
+
+/* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */
+
+enum tax_kind {
+	TAX_REGION,	/* front matter region: province -> city -> county */
+	TAX_ORG,	/* organization */
+	TAX_AUTHOR,	/* authors */
+	TAX_TOPIC,	/* tags, topics.add, terms found in the text */
+	TAX_MONTH,	/* date's year and month */
+	TAX_NKINDS
+};
+
+#define TAX_TAGGED	1	/* topic origin: some article's tags */
+#define TAX_ADDED	2	/* ... site.yaml topics.add */
+#define TAX_FOUND	4	/* ... found in the text by terms.c */
+
+/* One page's worth of articles: a region, organization, reporter ... */
+struct tax_group {
+	enum tax_kind	   kind;	/* which taxonomy */
+	char		  *name;	/* as shown; owned */
+	char		  *key;		/* normalized name (regions: path); owned */
+	char		  *slug;	/* unique within the kind; owned */
+	char		  *url;		/* its page, from the site root; owned */
+	struct article	 **arts;	/* members in archive order; owned array */
+	size_t		   narts;	/* entries in arts */
+	size_t		   cap;		/* slots in arts */
+	double		   score;	/* topics: summed weight of its members */
+	int		   origin;	/* topics: TAX_TAGGED | TAX_ADDED | TAX_FOUND */
+	struct tax_group  *parent;	/* regions: the node above, or NULL */
+	struct tax_group **kids;	/* regions: nodes below, by slug; owned array */
+	size_t		   nkids;	/* entries in kids */
+	int		   depth;	/* regions: 0 for the top level */
+};
+
+struct tax_range {
+	size_t		 from;	/* first line, 1-based */
+	size_t		 to;	/* last line, inclusive */
+	struct article	*art;	/* whose lines; borrowed */
+};
+
+struct tax_mark {
+	size_t		 line;	/* the 上接/下转 line, 1-based */
+	int		 up;	/* 1: 上接 (continued from), 0: 下转 (continued on) */
+	char		*label;	/* the other page's label, "B14"; owned */
+	struct article	*art;	/* the article it continues, or NULL; borrowed */
+};
+
+/* One raw newspaper page, content/pages/<file>. */
+struct tax_source {
+	char		 *file;		/* file name; owned */
+	char		 *slug;		/* output name; owned */
+	char		 *url;		/* pages/<slug>.html; owned */
+	char		 *text;		/* the raw bytes, valid UTF-8; owned */
+	size_t		  len;		/* bytes in text */
+	size_t		 *lines;	/* offset of each line in text; owned */
+	size_t		  nlines;	/* entries in lines */
+	struct article	**arts;		/* its articles in page order; owned array */
+	size_t		  narts;	/* entries in arts */
+	struct tax_range *ranges;	/* articles' lines, by first line; owned */
+	size_t		  nranges;	/* entries in ranges */
+	struct tax_mark	 *marks;	/* continuation lines in order; owned */
+	size_t		  nmarks;	/* entries in marks */
+	char		**labels;	/* page labels (source.page); owned */
+	size_t		  nlabels;	/* entries in labels */
+	const char	 *date;		/* most of its articles' date, or NULL; borrowed */
+};
+
+/* What the analysis knows about one article (taxo.art[a->idx]). */
+struct tax_art {
+	struct tax_group  *region;	/* deepest region node, or NULL */
+	struct tax_group  *org;		/* organization, or NULL */
+	struct tax_group **authors;	/* parallel to a->authors (NULL: none); owned array */
+	struct tax_group **tags;	/* parallel to a->tags (NULL: excluded); owned array */
+	struct tax_group **topics;	/* shown, tags first; owned array */
+	size_t		   ntopics;	/* entries in topics */
+	struct tax_group  *month;	/* or NULL when undated */
+	struct tax_source *src;		/* its source page, or NULL */
+	size_t		   src_pos;	/* index in src->arts */
+	size_t		   line0;	/* first line on src, 0 if unknown */
+	struct article	 **related;	/* related.c: most similar first; owned array */
+	double		  *relscore;	/* parallel to related; owned */
+	size_t		   nrelated;	/* entries in related */
+};
+
+struct taxo {
+	struct tax_group **groups[TAX_NKINDS];	/* by kind, by slug (months newest first); owned */
+	size_t		   ngroups[TAX_NKINDS];	/* entries in groups */
+	struct tax_group **roots;	/* top-level regions by slug; owned array */
+	size_t		   nroots;	/* entries in roots */
+	struct tax_source *srcs;	/* source pages by file name; owned */
+	size_t		   nsrcs;	/* entries in srcs */
+	struct tax_art	  *art;		/* by article idx; owned */
+	size_t		   narts;	/* entries in art */
+	struct terms	  *terms;	/* terms.c's result; owned */
+};
+
+struct taxo	*tax_build(const struct build *);	/* tax_free; never fails */
+void		 tax_free(struct taxo *);
+void		 tax_dump(const struct taxo *, const struct build *, struct buf *);
+struct article	*tax_line_owner(const struct tax_source *, size_t); /* or NULL */
+const char	*tax_line(const struct tax_source *, size_t, size_t *); /* borrowed */
+
+/* ---- related.c: similar articles through an inverted term index ---- */
+
+#define REL_MAX	5	/* related articles per article */
+
+void	 rel_compute(struct taxo *, struct article *const *, size_t, int);
+
+/* ---- browse.c: the pages of regions, topics, orgs, reporters, pages, months ---- */
+
+void	 browse_article(const struct build *, const struct article *,
+	    struct val *);		/* adds links to ctx_article's map */
+void	 browse_home(const struct build *, struct val *); /* adds to home's */
+int	 browse_render(struct build *);	/* every browse page; 0/-1 */
+
+/* ---- feed.c: feed.xml, sitemap.xml, robots.txt, JSON-LD ---- */
+
+int	 feed_write(struct build *);	/* 0/-1 */
+char	*feed_jsonld(const struct build *, const struct article *,
+	    const char *summary);	/* NewsArticle JSON; caller frees */
+
+/* ---- linkcheck.c: every internal link resolves, every #fragment too ---- */
+
+/*
+ * Check the .html files files[0..n) below dir (shown as shown in
+ * messages).  Returns the number of broken links (each reported as
+ * shown/file:line: error: broken link '...').
+ */
+size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t);
+int	 lc_check_tree(const char *dir);	/* walks dir; 0, or -1 when broken */
 
 /* ---- import.c: page dumps -> articles (folio import) ---- */
 

@@ -160,6 +160,8 @@ val_copy(const struct val *v)
 	c->num = v->num;
 	c->line = v->line;
 	c->col = v->col;
+	c->kline = v->kline;
+	c->kcol = v->kcol;
 	if (v->s != NULL) {
 		c->s = xstrndup(v->s, v->slen);
 		c->slen = v->slen;

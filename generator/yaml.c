@@ -167,6 +167,8 @@ yaml_load(const char *path, const char *text, size_t len, int line0,
 				val_free(v);
 				v = NULL;
 			} else {
+				v->kline = st[depth - 1].kline;
+				v->kcol = st[depth - 1].kcol;
 				val_set(st[depth - 1].v, st[depth - 1].key, v);
 				free(st[depth - 1].key);
 				st[depth - 1].key = NULL;

@@ -27,8 +27,11 @@ bad() {
 		if ! diff -r "$_p.before" "$_p/public" > /dev/null; then
 			fail "error $_name ($_v): public/ untouched" "public/ changed"
 		fi
-		[ -e "$_p/public.folio-staging" ] && fail "error $_name ($_v): no staging left" "staging folder left"
+		if [ -e "$_p/public.folio-staging" ]; then
+			fail "error $_name ($_v): no staging left" "staging folder left"
+		fi
 	done
+	return 0
 }
 
 A=content/articles
@@ -50,7 +53,7 @@ bad slug-dotdot     "printf -- '---\ntitle: x\nslug: ..\n---\nbody\n' > $A/a.md"
 bad photos-type     "printf -- '---\ntitle: x\nphotos: [a]\n---\nbody\n' > $A/a.md"
 bad yaml-alias      "printf -- '---\ntitle: &t x\nplace: *t\n---\nbody\n' > $A/a.md"
 bad unknown-key     "echo 'colour: blue' >> site.yaml"
-bad site-bad-yaml   "echo 'title: [' >> site.yaml"
+bad site-bad-yaml   "echo 'extra: [' >> site.yaml"
 bad site-per-page   "sed -i 's/^per_page: .*/per_page: many/' site.yaml"
 bad unknown-theme   "sed -i 's/^theme: .*/theme: nosuch/' site.yaml"
 bad output-content  "echo 'output: content' >> site.yaml"
