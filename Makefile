@@ -16,7 +16,7 @@ JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
 -include Makefile.local
 
 # The pipeline, in order (see docs/DESIGN.md).
-MODULES	  = buf util diag val yaml escape mustache slug frontmatter markdown segment searchidx gazetteer import config output render manifest htab terms taxonomy related browse feed linkcheck build zz_weak
+MODULES	  = buf util diag val yaml escape mustache slug frontmatter markdown segment searchidx gazetteer import config output render manifest htab terms taxonomy related browse feed linkcheck build
 MAINOBJ	  = main
 
 OBJS	  = $(MODULES:%=build/obj/%.o)
@@ -54,8 +54,8 @@ build/asan/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(ASANOBJS) $(LDLIBS)
 
 build/.deps:
-	@mkdir -p config output render manifest build zz_weak
-	sh tests/deps.sh config output render manifest build zz_weak
+	@mkdir -p config output render manifest build
+	sh tests/deps.sh config output render manifest build
 	@touch $@
 
 build/.testdeps: build/.deps tests/deps.sh
@@ -63,7 +63,7 @@ build/.testdeps: build/.deps tests/deps.sh
 	@touch $@
 
 site: build/folio
-	./build/folio config output render manifest build zz_weak
+	./build/folio config output render manifest build
 
 test: build/.testdeps build/folio build/asan/folio \
 	$(TESTBINS:%=build/%) $(TESTBINS:%=build/asan/%) \

@@ -336,14 +336,6 @@ int	 build_run(const struct build_opts *);	/* exit status 0/1 */
 int	 build_load(struct build *, const struct build_opts *); /* config + articles; 0/-1 */
 void	 build_free(struct build *);
 
-/* (temporary: mustache.c declares these in its own section) */
-struct tmpl_set	*tmpl_set_new(int);
-int	 tmpl_add(struct tmpl_set *, const char *, const char *, const char *, size_t);
-int	 tmpl_check(struct tmpl_set *);
-int	 tmpl_has(const struct tmpl_set *, const char *);
-int	 tmpl_render(const struct tmpl_set *, const char *, const struct val *, const struct val *, struct buf *);
-void	 tmpl_set_free(struct tmpl_set *);
-
 /* ---- manifest.c: input fingerprint and output manifest ---- */
 
 uint64_t man_inputs(const struct site *, int drafts);
