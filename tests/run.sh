@@ -4,8 +4,8 @@
 # "N passed, N failed".  Exit status 1 if anything failed.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
-FOLIO=$BUILD/folio
-FOLIO_ASAN=$BUILD/asan/folio
+FOLIO=${FOLIO:-$BUILD/folio}
+FOLIO_ASAN=${FOLIO_ASAN:-$BUILD/asan/folio}
 SHARED=${SHARED:-$ROOT/../shared}
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/folio-test.XXXXXX")
 RESULTS=$TMPD/results
