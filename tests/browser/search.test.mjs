@@ -1,0 +1,247 @@
+// search.test.mjs: the search page in headless chromium, over file://
+// and over http on 127.0.0.1.  Builds the search fixture site (or the
+// site in SITE_DIR) with the real binary, takes `folio search` (brute
+// force) as the oracle and checks that #results[data-count] equals it
+// for every query, plus highlighting, ?q= round trips, keyboard
+// navigation, facets and the normalization against C's.  Screenshots
+// go to build/screens/.
+//   FOLIO=build/folio node --test tests/browser/search.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { launch, serve } from './lib.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FOLIO = path.resolve(ROOT, process.env.FOLIO || 'build/folio');
+const SITE = path.resolve(ROOT, process.env.SITE_DIR || 'tests/search');
+const SCREENS = path.join(ROOT, 'build/screens');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-browser-'));
+const OUT = path.join(tmp, 'public');
+
+// Queries drawn from the fixture: places, institutions, phrases,
+// numbers, the reporter, several words, quotes, exclusions, no result,
+// full-width input, single characters, Latin, punctuation.
+const QUERIES = [
+	'光泽县', '北镇市', '建阳区', '沙依巴克区', '乌鲁木齐', '定陶', '会昌县', '罗定市',
+	'业委会', '组织部', '党工委', '联合党委', '网格员', '物业公司',
+	'红色物业', '乡村振兴', '吹哨报到', '党建引领', '基层治理', '小区治理', '近邻党建',
+	'幸福小区', '为民服务', '矛盾纠纷',
+	'2019', '2026', '17', '100%', '1819',
+	'郭文治', '孟航',
+	'业委会 光泽县', '党建 小区 网格', '乡村振兴 产业 合作社',
+	'"红色 物业"', '"街乡吹哨、部门报到"', '“红色物业”',
+	'业委会 -光泽县', '乡村振兴 -党建', '-业委会',
+	'青蛙跳水', '不存在的词语组合', 'zzzz',
+	'ＣＯＶＩＤ', '１００％', '光泽县　业委会', 'ＲＰＭ',
+	'党', '的', '镇',
+	'beijing', 'rpm', 'a-12',
+	'，光泽', '、',
+];
+
+let browser, server, expected = new Map(), articles = [];
+
+function run(args) {
+	const r = spawnSync(FOLIO, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+	if (r.status !== 0)
+		throw new Error(`folio ${args.join(' ')}: status ${r.status}, signal ${r.signal}: ${r.error || r.stderr}`);
+	return r.stdout;
+}
+
+function oracle(q) {
+	return run(['search', '-C', SITE, '--', q]).split('\n').filter(Boolean);
+}
+
+// Deterministic extra queries: substrings of the articles' own text.
+function sampled(texts, n) {
+	let seed = 12345;
+	const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+	const out = [];
+	while (out.length < n) {
+		const t = Array.from(texts[Math.floor(rnd() * texts.length)]);
+		const len = 2 + Math.floor(rnd() * 5);
+		const at = Math.floor(rnd() * Math.max(1, t.length - len));
+		const s = t.slice(at, at + len).join('');
+		if (/^[\p{L}\p{N}]+$/u.test(s))
+			out.push(s);
+	}
+	return out;
+}
+
+before(async () => {
+	run(['build', '-C', SITE, '-o', OUT, '-q']);
+	fs.mkdirSync(SCREENS, { recursive: true });
+	for (const f of fs.readdirSync(path.join(SITE, 'content/articles'))) {
+		const src = fs.readFileSync(path.join(SITE, 'content/articles', f), 'utf8');
+		if (!/^draft: true$/m.test(src))
+			articles.push(src.replace(/^---[\s\S]*?\n---\n/, ''));
+	}
+	for (const q of QUERIES.concat(sampled(articles, 20)))
+		expected.set(q, oracle(q));
+	browser = await launch();
+	server = await serve(OUT);
+});
+
+after(async () => {
+	if (browser)
+		await browser.close();
+	if (server)
+		await server.close();
+	fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const bases = () => ({
+	file: pathToFileURL(OUT).href + '/',
+	http: server.url,
+});
+
+async function open(page, base, q) {
+	await page.goto(`${base}search/index.html?q=${encodeURIComponent(q)}`);
+	return settled(page, q);
+}
+
+// Wait until the page has finished the query q; returns data-count.
+async function settled(page, q) {
+	await page.waitForFunction((q) => {
+		const r = document.getElementById('results');
+		return r && r.getAttribute('data-state') === 'done' &&
+		    (q === '' || r.getAttribute('data-q') === q.trim());
+	}, q, { timeout: 15000 });
+	return Number(await page.getAttribute('#results', 'data-count'));
+}
+
+for (const mode of ['file', 'http']) {
+	test(`result counts equal brute force (${mode})`, async () => {
+		const page = await browser.newPage();
+		const errors = [];
+		page.on('pageerror', (e) => errors.push(e.message));
+		let n = 0;
+		for (const [q, want] of expected) {
+			const got = await open(page, bases()[mode], q);
+			assert.equal(got, want.length, `${mode} "${q}": data-count ${got}, brute force ${want.length}`);
+			const shown = await page.$$eval('#results a.result-link',
+			    (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').replace(/^.*articles\//, '').replace(/\.html$/, ''))));
+			assert.equal(shown.length, Math.min(10, want.length), `${mode} "${q}": shown`);
+			for (const s of shown)
+				assert.ok(want.includes(s), `${mode} "${q}": ${s} shown but does not match`);
+			n++;
+		}
+		assert.ok(n >= 40, `${n} queries`);
+		assert.deepEqual(errors, []);
+		await page.close();
+	});
+}
+
+test('highlights are the query words, title and snippet', async () => {
+	const page = await browser.newPage();
+	for (const q of ['红色物业', '业委会 光泽县', 'ＣＯＶＩＤ']) {
+		await open(page, bases().file, q);
+		const words = await page.evaluate((q) => window.folioSearch.parse(q).map((w) => w.text), q);
+		const marks = await page.$$eval('#results mark', (ms) => ms.map((m) => m.textContent));
+		assert.ok(marks.length > 0, `"${q}": no <mark>`);
+		for (const m of marks) {
+			const n = await page.evaluate((m) => window.folioSearch.norm(m), m);
+			assert.ok(words.some((w) => n.includes(w)), `"${q}": <mark>${m}</mark>`);
+		}
+	}
+	await page.screenshot({ path: path.join(SCREENS, 'search-highlight.png'), fullPage: true });
+	await page.close();
+});
+
+test('?q= round trip: typing, submit, back and forward', async () => {
+	for (const mode of ['file', 'http']) {
+		const page = await browser.newPage();
+		await page.goto(`${bases()[mode]}search/index.html`);
+		await settled(page, '');
+		await page.fill('#q', '光泽县');
+		await settled(page, '光泽县');
+		assert.equal(new URL(page.url()).searchParams.get('q'), '光泽县', `${mode}: typing sets ?q=`);
+		await page.fill('#q', '郭文治');
+		await page.press('#q', 'Enter');
+		const n = await settled(page, '郭文治');
+		assert.equal(n, expected.get('郭文治').length);
+		assert.equal(new URL(page.url()).searchParams.get('q'), '郭文治');
+		await page.goBack();
+		await settled(page, '光泽县');
+		assert.equal(await page.inputValue('#q'), '光泽县', `${mode}: back restores the query`);
+		assert.equal(Number(await page.getAttribute('#results', 'data-count')), expected.get('光泽县').length);
+		await page.goForward();
+		await settled(page, '郭文治');
+		await page.screenshot({ path: path.join(SCREENS, `search-${mode}.png`), fullPage: true });
+		await page.close();
+	}
+});
+
+test('keyboard: / focuses, arrows move, Enter opens the article', async () => {
+	const page = await browser.newPage();
+	await open(page, bases().file, '业委会');
+	await page.click('h1');
+	await page.keyboard.press('/');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+	await page.keyboard.press('ArrowDown');
+	const first = await page.evaluate(() => document.activeElement.getAttribute('href'));
+	assert.match(first, /articles\/.+\.html$/);
+	await page.keyboard.press('ArrowDown');
+	const second = await page.evaluate(() => document.activeElement.getAttribute('href'));
+	assert.notEqual(second, first);
+	await page.keyboard.press('ArrowUp');
+	assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), first);
+	await page.keyboard.press('Enter');
+	await page.waitForURL(/articles\/.+\.html$/);
+	assert.ok(fs.existsSync(fileURLToPath(page.url())), 'the result links to an existing page');
+	await page.close();
+});
+
+test('facets filter with counts; empty state suggests terms and regions', async () => {
+	const page = await browser.newPage();
+	const all = await open(page, bases().http, '业委会');
+	const btn = page.locator('#facets button[data-facet="province"]').first();
+	const label = Number(await btn.locator('.facet-n').textContent());
+	await btn.click();
+	await page.waitForFunction((n) => document.getElementById('results').getAttribute('data-count') === String(n), label);
+	assert.ok(label < all || label === all);
+	assert.ok(new URL(page.url()).searchParams.get('province'), 'facet in the URL');
+	await page.screenshot({ path: path.join(SCREENS, 'search-facet.png'), fullPage: true });
+	await open(page, bases().http, '光泽县红色物业吹哨');
+	assert.equal(await page.getAttribute('#results', 'data-count'), '0');
+	assert.ok(await page.isVisible('#empty a[href$="regions/index.html"]'));
+	const sugg = await page.$$eval('#empty a[href^="?q="]', (as) => as.map((a) => a.textContent));
+	assert.ok(sugg.length > 0, 'related terms offered');
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.screenshot({ path: path.join(SCREENS, 'search-empty-dark.png'), fullPage: true });
+	await page.close();
+});
+
+test('accessible: labelled input, live count', async () => {
+	const page = await browser.newPage();
+	await open(page, bases().file, '党建');
+	assert.equal(await page.getAttribute('#count', 'aria-live'), 'polite');
+	assert.equal(await page.locator('label[for="q"]').count(), 1);
+	assert.equal(await page.evaluate(() => document.querySelectorAll('#results [onclick], #results script').length), 0);
+	await page.close();
+});
+
+test('normalization equals C (folio dump seg) for every BMP character', async () => {
+	const chars = [];
+	for (let c = 0x20; c < 0x10000; c++)
+		if (!(c >= 0xd800 && c < 0xe000) && c !== 0x7f && !(c >= 0x80 && c < 0xa0))
+			chars.push(String.fromCodePoint(c));
+	const file = path.join(tmp, 'bmp.txt');
+	fs.writeFileSync(file, chars.join('\n') + '\n');
+	const c = run(['dump', 'seg', file]).split('\n').filter((l) => l.startsWith('norm  ')).map((l) => l.slice(6));
+	assert.equal(c.length, chars.length);
+	const page = await browser.newPage();
+	await open(page, bases().file, 'x');
+	const js = await page.evaluate((cs) => cs.map((ch) => window.folioSearch.norm(ch)), chars);
+	const bad = [];
+	for (let i = 0; i < chars.length; i++)
+		if (js[i] !== c[i])
+			bad.push(`U+${chars[i].codePointAt(0).toString(16)} C=${c[i]} JS=${js[i]}`);
+	// Unicode versions of the system ICU and chromium's may differ on
+	// a few new characters; anything beyond a handful is a real bug.
+	assert.ok(bad.length <= 20, `${bad.length} differ: ${bad.join("; ")}`);
+	await page.close();
+});
