@@ -74,10 +74,25 @@ FUZZTIME ?= 60
 fuzz: build/.testdeps
 	sh tests/fuzz/run-fuzz.sh $(FUZZTIME)
 
-bench: build/folio
+# The benchmark: bench/gen.c makes synthetic archives from the real
+# articles; bench.sh builds them and prints a table (BENCH_SIZES).
+build/bench-gen: bench/gen.c $(OBJS) $(HDRS)
+	$(CC) $(CFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(OBJS) $(LDLIBS)
+
+bench: build/folio build/bench-gen
 	sh bench/bench.sh
+
+# folio beside Hugo (Debian's hugo, installed when root) and Pagefind
+# (npm, optional: skipped with a note when it cannot be installed).
+bench-hugo: build/folio build/bench-gen
+	@command -v hugo > /dev/null || [ "$$(id -u)" != 0 ] || { apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends hugo; }
+	@[ -x bench/out/npm/node_modules/.bin/pagefind ] || ! command -v npm > /dev/null || \
+	    npm install --silent --prefix bench/out/npm pagefind > /dev/null 2>&1 || \
+	    echo "bench: npm could not install pagefind; it is skipped"
+	sh bench/bench.sh hugo
 
 clean:
 	rm -rf build public
 
-.PHONY: all site test fuzz bench clean
+.PHONY: all site test fuzz bench bench-hugo clean

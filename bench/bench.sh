@@ -1,0 +1,182 @@
+#!/bin/sh
+# bench/bench.sh: build synthetic archives (bench/gen.c, from the real
+# articles and page dumps) of each size in BENCH_SIZES and print one table:
+# full build, no-op rebuild and rebuilds after one small edit, each the
+# median of BENCH_RUNS runs, with wall time, CPU time, peak RSS and the
+# number of output files rewritten.  Numbers are printed, never asserted.
+#   sh bench/bench.sh          folio alone (make bench)
+#   sh bench/bench.sh hugo     folio beside Hugo and Pagefind (make bench-hugo)
+# Environment: BENCH_SIZES (default "1000 10000"), BENCH_RUNS (3),
+# BENCH_SEED (1), FOLIO, BENCH_GEN.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FOLIO=${FOLIO:-$ROOT/build/folio}
+GEN=${BENCH_GEN:-$ROOT/build/bench-gen}
+SIZES=${BENCH_SIZES:-"1000 10000"}
+RUNS=${BENCH_RUNS:-3}
+SEED=${BENCH_SEED:-1}
+OUT=$ROOT/bench/out
+MODE=${1:-folio}
+TIME=/usr/bin/time
+
+for t in "$FOLIO" "$GEN" "$TIME"; do
+	[ -x "$t" ] || { echo "bench: missing $t (make build/folio build/bench-gen; Debian package time)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+T=$OUT/tmp
+rm -rf "$T"; mkdir -p "$T"
+
+# Real text to draw from: the imported articles, the page dumps, and the
+# fixture's articles only when there is nothing else.
+SOURCES=""
+for s in "$ROOT/content/articles" "$ROOT/content/pages"; do
+	[ -n "$(ls "$s" 2>/dev/null | grep -E '\.(md|txt)$' | head -1)" ] && SOURCES="$SOURCES $s"
+done
+[ -n "$SOURCES" ] || SOURCES=$ROOT/tests/fixture/content/articles
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'; }
+
+# timed NAME DIR CMD...: run CMD under /usr/bin/time, keep wall, CPU and
+# peak RSS (KB) in $T/NAME.t, one line per run, and "N files changed"
+# from folio's summary plus the files whose mtime moved in $T/NAME.c.
+timed() {
+	_name=$1 _dir=$2; shift 2
+	touch "$T/marker"
+	if ! $TIME -f '%e %U %S %M' -o "$T/time" "$@" > "$T/log" 2>&1; then
+		echo "bench: $_name failed:" >&2; tail -5 "$T/log" >&2
+		echo "FAIL" >> "$T/$_name.t"; return 1
+	fi
+	tail -1 "$T/time" | awk '{ printf "%s %.2f %d\n", $1, $2 + $3, $4 }' >> "$T/$_name.t"
+	_ch=$(sed -n 's/.* \([0-9][0-9]*\) files changed.*/\1/p' "$T/log" | tail -1)
+	_rw=$(find "$_dir" -type f -newer "$T/marker" 2>/dev/null | wc -l)
+	echo "${_ch:--} $_rw" >> "$T/$_name.c"
+}
+
+# row N STEP NAME: one line of the table from $T/NAME.{t,c}.
+row() {
+	_t=$T/$3.t
+	if grep -q FAIL "$_t" 2>/dev/null; then printf '%-8s %-22s %s\n' "$1" "$2" "build failed"; return; fi
+	printf '%-8s %-22s %8s %8s %8s %9s %9s\n' "$1" "$2" \
+		"$(cut -d' ' -f1 "$_t" | median)" "$(cut -d' ' -f2 "$_t" | median)" \
+		"$(cut -d' ' -f3 "$_t" | median | awk '{ printf "%.0f", $1 / 1024 }')" \
+		"$(cut -d' ' -f1 "$T/$3.c" 2>/dev/null | median)" "$(cut -d' ' -f2 "$T/$3.c" 2>/dev/null | median)"
+}
+
+bytes() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+
+generate() {
+	_n=$1
+	echo "bench: generating $_n articles (seed $SEED)" >&2
+	"$GEN" -s "$SEED" -n "$_n" -o "$OUT/$_n" -t "$ROOT/themes" $SOURCES || exit 1
+	rm -rf "$OUT/$_n/public" "$OUT/$_n/public.folio-staging" "$OUT/$_n/trash"
+}
+
+bench_folio() {
+	n=$1 d=$OUT/$1 p=$OUT/$1/public
+	generate "$n"
+	rm -f "$T"/*.t "$T"/*.c
+	for r in $(seq "$RUNS"); do
+		rm -rf "$p"
+		timed full "$p" "$FOLIO" build -C "$d" || return
+	done
+	files=$(find "$p" -type f | wc -l); obytes=$(bytes "$p")
+	mdbytes=$(bytes "$d/content/articles"); sbytes=$(bytes "$p/search")
+	for r in $(seq "$RUNS"); do timed noop "$p" "$FOLIO" build -C "$d"; done
+	# One article's body, another's tags: a new edit each run.
+	a=$(printf '%s/content/articles/a%07d.md' "$d" $((n / 2)))
+	b=$(printf '%s/content/articles/a%07d.md' "$d" $((n / 3)))
+	for r in $(seq "$RUNS"); do
+		printf '\n基准测试第%s次修改：本段文字由基准测试追加。\n' "$r" >> "$a"
+		timed body "$p" "$FOLIO" build -C "$d"
+	done
+	for r in $(seq "$RUNS"); do
+		sed -i "s/^tags: .*/tags: [\"基准标签$r\", \"党建引领\"]/" "$b"
+		timed tags "$p" "$FOLIO" build -C "$d"
+	done
+	for r in $(seq "$RUNS"); do
+		sed "s/^title: .*/title: \"基准测试新增文章$r\"/" "$a" > "$d/content/articles/new$r.md"
+		timed add "$p" "$FOLIO" build -C "$d"
+	done
+	mkdir -p "$d/trash"
+	for r in $(seq "$RUNS"); do
+		mv "$(printf '%s/content/articles/a%07d.md' "$d" $((n / 5 + r)))" "$d/trash/"
+		timed delete "$p" "$FOLIO" build -C "$d"
+	done
+	row "$n" "full build" full
+	row "$n" "no-op rebuild" noop
+	row "$n" "edit one body" body
+	row "$n" "edit one article's tags" tags
+	row "$n" "add one article" add
+	row "$n" "delete one article" delete
+	printf '%-8s output %s files, %s; Markdown %s; search index %s (%s of the Markdown)\n' \
+		"$n" "$files" "$(mb "$obytes")" "$(mb "$mdbytes")" "$(mb "$sbytes")" \
+		"$(awk -v s="$sbytes" -v m="$mdbytes" 'BEGIN { printf "%.0f%%", m ? 100 * s / m : 0 }')"
+}
+
+header() {
+	echo
+	echo "folio bench: seed $SEED, median of $RUNS runs, $(nproc) CPUs, $(uname -m)"
+	printf '%-8s %-22s %8s %8s %8s %9s %9s\n' articles step "wall s" "cpu s" "peak MB" "changed" "rewritten"
+}
+
+if [ "$MODE" != hugo ]; then
+	: > "$T/table"
+	for n in $SIZES; do bench_folio "$n" >> "$T/table"; done
+	header; cat "$T/table"
+	echo "(changed: folio's own count; rewritten: output files whose mtime moved)"
+	exit 0
+fi
+
+# ---- folio beside Hugo (and Pagefind over Hugo's pages) ----
+HUGO=$(command -v hugo) || { echo "bench: no hugo (make bench-hugo installs Debian's hugo as root)" >&2; exit 1; }
+PAGEFIND=""
+for c in "$OUT/npm/node_modules/.bin/pagefind" "$(command -v pagefind 2>/dev/null)"; do
+	[ -n "$c" ] && [ -x "$c" ] && "$c" --version > /dev/null 2>&1 && { PAGEFIND=$c; break; }
+done
+: > "$T/table"
+for n in $SIZES; do
+	generate "$n"
+	d=$OUT/$n
+	rm -f "$T"/*.t "$T"/*.c
+	for r in $(seq "$RUNS"); do
+		rm -rf "$d/public" "$d/hugo-public" "$d/hugo-cache"
+		timed full "$d/public" "$FOLIO" build -C "$d"
+		timed hugo "$d/hugo-public" "$HUGO" --quiet --source "$ROOT/bench/hugo" \
+			--contentDir "$d/content" --destination "$d/hugo-public" \
+			--cacheDir "$d/hugo-cache" --themesDir "$ROOT/bench/hugo/themes"
+	done
+	timed noop "$d/public" "$FOLIO" build -C "$d"
+	timed hugonoop "$d/hugo-public" "$HUGO" --quiet --source "$ROOT/bench/hugo" \
+		--contentDir "$d/content" --destination "$d/hugo-public" \
+		--cacheDir "$d/hugo-cache" --themesDir "$ROOT/bench/hugo/themes"
+	{
+		row "$n" "folio full build" full
+		row "$n" "hugo full build" hugo
+		row "$n" "folio no-op rebuild" noop
+		row "$n" "hugo no-op rebuild" hugonoop
+		ft=$(cut -d' ' -f1 "$T/full.t" | median); ht=$(cut -d' ' -f1 "$T/hugo.t" | median)
+		fm=$(cut -d' ' -f3 "$T/full.t" | median); hm=$(cut -d' ' -f3 "$T/hugo.t" | median)
+		fb=$(bytes "$d/public"); hb=$(bytes "$d/hugo-public")
+		ff=$(find "$d/public" -type f | wc -l); hf=$(find "$d/hugo-public" -type f | wc -l)
+		printf '%-8s folio/hugo: wall %s, peak RSS %s, files %s/%s, bytes %s/%s\n' "$n" \
+			"$(awk -v a="$ft" -v b="$ht" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')" \
+			"$(awk -v a="$fm" -v b="$hm" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')" \
+			"$ff" "$hf" "$(mb "$fb")" "$(mb "$hb")"
+		if [ -n "$PAGEFIND" ]; then
+			rm -f "$T/pf.t" "$T/pf.c"
+			for r in $(seq "$RUNS"); do
+				rm -rf "$d/hugo-public/pagefind"
+				timed pf "$d/hugo-public/pagefind" "$PAGEFIND" --site "$d/hugo-public"
+			done
+			row "$n" "pagefind (hugo's html)" pf
+			printf '%-8s search index: folio %s, pagefind %s, Markdown %s\n' "$n" \
+				"$(mb "$(bytes "$d/public/search")")" "$(mb "$(bytes "$d/hugo-public/pagefind")")" \
+				"$(mb "$(bytes "$d/content/articles")")"
+		else
+			printf '%-8s pagefind: not installed (npm install --prefix bench/out/npm pagefind), skipped\n' "$n"
+		fi
+	} >> "$T/table"
+done
+header; cat "$T/table"
+echo "(hugo $("$HUGO" version | awk '{ print $2 }'); Hugo has no incremental CLI build: its no-op rebuild is a full one)"
