@@ -363,7 +363,8 @@ build_run(const struct build_opts *o)
 	free(assets);
 	if (render_all(&b) == -1)
 		goto out;
-	if (idx_write(&b.site, b.arts, b.narts, b.out) == -1)
+	if (tmpl_has(b.tmpl, "search") &&
+	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)
 		goto out;
 	if (diag_error_count() > 0)
 		goto out;
