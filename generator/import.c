@@ -2503,6 +2503,39 @@ report_page(const struct imp_plan *p, struct buf *b)
 		yaml_str(b, drop_reason(l, tmp, sizeof(tmp)));
 		buf_puts(b, "}");
 	}
+	/* Marks that carry no text of their own: a title's colon, a
+	 * byline's ■, the brackets around a credit taken from a paragraph. */
+	for (i = 0; i < p->nlines; i++) {
+		const struct iline *l = &p->lines[i];
+		size_t	 colon, clen;
+
+		if (l->kind == L_TITLE && title_shape(l->s, l->len, &colon,
+		    &clen)) {
+			buf_printf(b, "\n      - {line: %d, text: ", l->no);
+			esc_yaml(b, l->s + colon, clen);
+			buf_puts(b, ", reason: \"title separator: place and "
+			    "headline go to the front matter\"}");
+			any = 1;
+		} else if (l->kind == L_BYLINE && l->art >= 0) {
+			buf_printf(b, "\n      - {line: %d, text: ", l->no);
+			esc_yaml(b, l->s, 3);
+			buf_puts(b, ", reason: \"byline mark\"}");
+			any = 1;
+		} else if (l->kind == L_TEXT && l->crdlen > 0 && l->crd > 0) {
+			size_t	 o = l->s[l->crd - 1] == '(' ? 1 : 3;
+
+			buf_printf(b, "\n      - {line: %d, text: ", l->no);
+			esc_yaml(b, l->s + l->crd - o, o);
+			buf_puts(b, ", reason: \"brackets around a photo "
+			    "credit\"}");
+			buf_printf(b, "\n      - {line: %d, text: ", l->no);
+			esc_yaml(b, l->s + l->crd + l->crdlen,
+			    l->len - l->crd - l->crdlen);
+			buf_puts(b, ", reason: \"brackets around a photo "
+			    "credit\"}");
+			any = 1;
+		}
+	}
 	buf_puts(b, any ? "\n" : " []\n");
 	buf_puts(b, "    warnings:");
 	for (i = 0; i < p->nwarns; i++) {
