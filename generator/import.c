@@ -836,7 +836,8 @@ bgset_make(struct bgset *b, uint64_t *v, size_t nv)
 {
 	size_t	 i;
 
-	qsort(v, nv, sizeof(*v), u64cmp);
+	if (nv > 0)
+		qsort(v, nv, sizeof(*v), u64cmp);
 	b->v = xreallocarray(NULL, nv ? nv : 1, sizeof(*b->v));
 	b->cnt = xreallocarray(NULL, nv ? nv : 1, sizeof(*b->cnt));
 	b->n = 0;
