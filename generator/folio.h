@@ -381,6 +381,7 @@ struct terms {
 	uint32_t	 *df;		/* by id: articles that use it; owned */
 	double		 *idf;		/* by id: log(1 + N/df); owned */
 	double		 *boost;	/* by id: longer terms weigh more; owned */
+	size_t		 *chars;	/* by id: characters in the term; owned */
 	size_t		  n;		/* terms */
 	size_t		 *longid;	/* ids of forced terms found by substring; owned */
 	size_t		  nlong;	/* entries in longid */

@@ -16,8 +16,10 @@ static const char usage_text[] =
 "usage: folio build [-C DIR] [-o OUTDIR] [-j N] [--drafts] [--clean] [-q|-v]\n"
 "       folio import [-o OUTDIR] [--report FILE] [--force] [--dump] PAGE.txt...\n"
 "       folio search [-C DIR] [--drafts] QUERY...\n"
+"       folio check [-C DIR] [-o OUTDIR] [-q]\n"
 "       folio dump STAGE FILE...   (stages: yaml fm md seg)\n"
 "       folio dump tmpl TEMPLATE DATA.yaml [PARTIALS_DIR]\n"
+"       folio dump tax [-C DIR] [--drafts]\n"
 "       folio version\n"
 "       folio help\n";
 
@@ -93,6 +95,68 @@ cmd_import(int argc, char **argv)
 	if (optind == argc)
 		return usage();
 	return imp_run(&o, argv + optind, argc - optind);
+}
+
+/* folio check: every link of the published site resolves. */
+static int
+cmd_check(int argc, char **argv)
+{
+	struct site	 s;
+	const char	*dir = ".", *outdir = NULL;
+	int		 c, rc = 1;
+
+	while ((c = getopt(argc, argv, "C:o:qv")) != -1)
+		switch (c) {
+		case 'C': dir = optarg; break;
+		case 'o': outdir = optarg; break;
+		case 'q': diag_verbosity = 0; break;
+		case 'v': diag_verbosity = 2; break;
+		default: return usage();
+		}
+	if (optind != argc)
+		return usage();
+	memset(&s, 0, sizeof(s));
+	if (config_load(&s, dir, outdir) == 0 &&
+	    lc_check_tree(s.output_dir) == 0)
+		rc = 0;
+	config_free(&s);
+	return rc;
+}
+
+/* folio dump tax: what the analyse stage makes of a project. */
+static int
+dump_tax(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "drafts", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct build_opts	 o;
+	struct build		 b;
+	struct buf		 out;
+	int			 c, rc = 1;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = ".";
+	while ((c = getopt_long(argc, argv, "C:j:", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C': o.dir = optarg; break;
+		case 'j': o.jobs = atoi(optarg); break;
+		case 'D': o.drafts = 1; break;
+		default: return usage();
+		}
+	if (optind != argc)
+		return usage();
+	buf_init(&out);
+	if (build_load(&b, &o) == 0) {
+		b.tax = tax_build(&b);
+		tax_dump(b.tax, &b, &out);
+		fwrite(out.p, 1, out.len, stdout);
+		rc = 0;
+	}
+	build_free(&b);
+	buf_free(&out);
+	return rc;
 }
 
 /*
@@ -266,6 +330,8 @@ cmd_dump(int argc, char **argv)
 	struct article	 a;
 	int		 i, rc = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "tax") == 0)
+		return dump_tax(argc - 1, argv + 1);
 	if (argc < 3)
 		return usage();
 	if (strcmp(argv[1], "tmpl") == 0)
@@ -333,6 +399,8 @@ main(int argc, char **argv)
 		rc = cmd_dump(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "search") == 0)
 		rc = cmd_search(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "check") == 0)
+		rc = cmd_check(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("folio %s\n", FOLIO_VERSION);

@@ -175,6 +175,8 @@ ctx_article(const struct build *b, const struct article *a)
 		val_set(m, "newer", link_to(b->arts[a->idx - 1]));
 	if (a->idx + 1 < b->narts)
 		val_set(m, "older", link_to(b->arts[a->idx + 1]));
+	if (b->tax != NULL)
+		browse_article(b, a, m);
 	return m;
 }
 
@@ -309,6 +311,8 @@ render_home(struct build *b)
 	val_set(ctx, "latest", latest);
 	val_set(ctx, "count", val_num((double)b->narts));
 	val_set(ctx, "more", val_bool(b->narts > (size_t)b->site.per_page));
+	if (b->tax != NULL)
+		browse_home(b, ctx);
 	return render_page(b, "home", "index.html", b->site.title, ctx);
 }
 
@@ -332,6 +336,10 @@ render_all(struct build *b)
 	if (rc == 0 && tmpl_has(b->tmpl, "404"))
 		rc = render_page(b, "404", "404.html", "页面未找到",
 		    val_map());
+	if (rc == 0 && b->tax != NULL)
+		rc = browse_render(b);
+	if (rc == 0)
+		rc = feed_write(b);
 	b->pages = atomic_load(&npages);
 	return rc;
 }

@@ -1,0 +1,197 @@
+/*
+ * related.c: analyse stage, part three.  Takes each article's weighted
+ * terms (terms.c) and hands on, in taxo.art[i].related, the REL_MAX
+ * articles that share the most weight with it: cosine similarity of the
+ * heaviest terms, accumulated through an inverted index (term -> the
+ * articles that use it), never over all pairs.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+#define VEC_MAX		30	/* heaviest terms of an article compared */
+#define POST_MAX	200	/* articles kept per term, heaviest first */
+
+/* One article's entry in a term's posting list. */
+struct post {
+	uint32_t	 art;	/* article idx */
+	double		 w;	/* the term's normalized weight there */
+};
+
+/* The inverted index: postings of term t are post[start[t]..start[t+1]). */
+struct inv {
+	struct post	*post;	/* all postings; owned */
+	size_t		*start;	/* by term, nterms + 1 entries; owned */
+	double		**vw;	/* by article: weights of its first nvec hits; owned */
+	size_t		*nvec;	/* by article: hits compared */
+	const struct terms *t;	/* borrowed */
+	struct taxo	*tax;	/* results go here; borrowed */
+	struct article *const *arts; /* borrowed */
+};
+
+/* One contribution to a candidate's score. */
+struct contrib {
+	uint32_t	 art;	/* the other article */
+	uint32_t	 k;	/* which of this article's terms */
+	double		 s;	/* product of the two weights */
+};
+
+static int
+contrib_cmp(const void *x, const void *y)
+{
+	const struct contrib *a = x, *b = y;
+
+	if (a->art != b->art)
+		return a->art < b->art ? -1 : 1;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static int
+post_cmp(const void *x, const void *y)
+{
+	const struct post *a = x, *b = y;
+
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->art < b->art ? -1 : a->art > b->art;
+}
+
+/* A scored candidate. */
+struct cand {
+	uint32_t	 art;	/* article idx */
+	double		 s;	/* similarity */
+};
+
+/* Best first; equal scores: the newer article (lower idx) first. */
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+
+	if (a->s != b->s)
+		return a->s > b->s ? -1 : 1;
+	return a->art < b->art ? -1 : a->art > b->art;
+}
+
+static int
+related_one(void *arg, size_t i)
+{
+	struct inv	*x = arg;
+	struct tax_art	*ta = &x->tax->art[i];
+	const struct term_hit *h = x->t->hits[i];
+	struct contrib	*c = NULL;
+	struct cand	*cd = NULL;
+	size_t		 k, p, n = 0, cap = 0, nc = 0, j;
+	uint32_t	 id;
+
+	for (k = 0; k < x->nvec[i]; k++) {
+		id = h[k].id;
+		for (p = x->start[id]; p < x->start[id + 1]; p++) {
+			if (x->post[p].art == i)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				c = xreallocarray(c, cap, sizeof(*c));
+			}
+			c[n].art = x->post[p].art;
+			c[n].k = (uint32_t)k;
+			c[n].s = x->vw[i][k] * x->post[p].w;
+			n++;
+		}
+	}
+	if (n > 1)
+		qsort(c, n, sizeof(*c), contrib_cmp);
+	cd = xcalloc(n ? n : 1, sizeof(*cd));
+	for (p = 0; p < n; p = j) {
+		cd[nc].art = c[p].art;
+		cd[nc].s = 0;
+		for (j = p; j < n && c[j].art == c[p].art; j++)
+			cd[nc].s += c[j].s;
+		nc++;
+	}
+	if (nc > 1)
+		qsort(cd, nc, sizeof(*cd), cand_cmp);
+	if (nc > REL_MAX)
+		nc = REL_MAX;
+	ta->related = xcalloc(nc ? nc : 1, sizeof(*ta->related));
+	ta->relscore = xcalloc(nc ? nc : 1, sizeof(*ta->relscore));
+	for (k = 0; k < nc; k++) {
+		ta->related[k] = x->arts[cd[k].art];
+		ta->relscore[k] = cd[k].s;
+	}
+	ta->nrelated = nc;
+	free(c);
+	free(cd);
+	return 0;
+}
+
+/*
+ * For each of arts[0..n) (archive order), the REL_MAX most similar
+ * others into tax->art[i].related: the dot product of the articles'
+ * VEC_MAX heaviest terms, L2-normalized.  Each term's postings are cut
+ * to its POST_MAX heaviest users, so the work is at most n * VEC_MAX *
+ * POST_MAX.  Ties go to the newer article; never the article itself.
+ * Deterministic for any jobs.
+ */
+void
+rel_compute(struct taxo *tax, struct article *const *arts, size_t n,
+    int jobs)
+{
+	const struct terms *t = tax->terms;
+	struct inv	 x;
+	size_t		 i, k, id, *fill, cut, m;
+	double		 norm;
+
+	memset(&x, 0, sizeof(x));
+	x.t = t;
+	x.tax = tax;
+	x.arts = arts;
+	x.vw = xcalloc(n ? n : 1, sizeof(*x.vw));
+	x.nvec = xcalloc(n ? n : 1, sizeof(*x.nvec));
+	x.start = xcalloc(t->n + 1, sizeof(*x.start));
+	for (i = 0; i < n; i++) {
+		x.nvec[i] = t->nhits[i] < VEC_MAX ? t->nhits[i] : VEC_MAX;
+		x.vw[i] = xcalloc(x.nvec[i] ? x.nvec[i] : 1, sizeof(double));
+		for (norm = 0, k = 0; k < x.nvec[i]; k++)
+			norm += t->hits[i][k].w * t->hits[i][k].w;
+		norm = sqrt(norm);
+		for (k = 0; k < x.nvec[i]; k++) {
+			x.vw[i][k] = norm > 0 ? t->hits[i][k].w / norm : 0;
+			x.start[t->hits[i][k].id + 1]++;
+		}
+	}
+	for (id = 0; id < t->n; id++)
+		x.start[id + 1] += x.start[id];
+	x.post = xcalloc(x.start[t->n] ? x.start[t->n] : 1, sizeof(*x.post));
+	fill = xcalloc(t->n ? t->n : 1, sizeof(*fill));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < x.nvec[i]; k++) {
+			id = t->hits[i][k].id;
+			x.post[x.start[id] + fill[id]].art = (uint32_t)i;
+			x.post[x.start[id] + fill[id]].w = x.vw[i][k];
+			fill[id]++;
+		}
+	free(fill);
+	/* Keep each term's POST_MAX heaviest postings, compacted. */
+	for (id = 0, m = 0; id < t->n; id++) {
+		k = x.start[id + 1] - x.start[id];
+		if (k > POST_MAX)
+			qsort(x.post + x.start[id], k, sizeof(*x.post),
+			    post_cmp);
+		cut = k < POST_MAX ? k : POST_MAX;
+		memmove(x.post + m, x.post + x.start[id],
+		    cut * sizeof(*x.post));
+		x.start[id] = m;
+		m += cut;
+	}
+	x.start[t->n] = m;
+	par_for(n, jobs, related_one, &x);
+	for (i = 0; i < n; i++)
+		free(x.vw[i]);
+	free(x.vw);
+	free(x.nvec);
+	free(x.start);
+	free(x.post);
+}

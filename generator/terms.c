@@ -1,0 +1,905 @@
+/*
+ * terms.c: analyse stage, part one.  Takes the loaded articles (title
+ * and plain text, normalized by segment.c) and finds the archive's
+ * words and domain terms: Han n-grams of 2-4 characters that recur in
+ * several articles, stand free on both sides, are not just part of a
+ * longer term, and start and end where ICU puts word boundaries.
+ * Hands on the vocabulary and, per article, its terms weighted by
+ * tf-idf, for topics (taxonomy.c) and related articles (related.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+#define NG_MIN		2	/* characters in the shortest term */
+#define NG_MAX		4	/* ... and the longest (4 x 16-bit ids = a key) */
+#define AV_CAP		4	/* distinct neighbours remembered per side */
+#define AV_MIN		2	/* a term has this many on each side */
+#define NSAMPLE		3	/* occurrences checked against ICU words */
+#define MAX_DF_PCT	60	/* in more articles than this, too common */
+#define DOMINATED	0.9	/* share inside one longer term that makes a fragment */
+#define WINDOW		12	/* characters of context for the ICU check */
+#define CROSS_PCT	30	/* share of one neighbour that may make a word */
+#define CHUNK		256	/* articles counted between merges */
+
+/*
+ * Han characters as dense 16-bit ids (0: not a term character): CJK
+ * Extension A and the Unified Ideographs, compatibility ideographs that
+ * survive NFKC, and 〇.
+ */
+static unsigned
+han_id(uint32_t cp)
+{
+	if (cp >= 0x3400 && cp <= 0x9fff && (cp < 0x4dc0 || cp > 0x4dff))
+		return cp - 0x3400 + 1;
+	if (cp >= 0xf900 && cp <= 0xfaff)
+		return 0x6c01 + (cp - 0xf900);
+	if (cp == 0x3007)
+		return 0x6e01;
+	return 0;
+}
+
+/* A run of letters or digits: not part of a term, but a neighbour. */
+#define ID_ALNUM	0x7fff
+
+static int
+term_char(unsigned id)
+{
+	return id != 0 && id != ID_ALNUM;
+}
+
+static uint32_t
+id_cp(unsigned id)
+{
+	if (id == 0x6e01)
+		return 0x3007;
+	if (id >= 0x6c01)
+		return 0xf900 + (id - 0x6c01);
+	return 0x3400 + id - 1;
+}
+
+/*
+ * Characters that start phrases, not terms: function words, measure
+ * words (13个小区, 5名党员), the ends of place and body names (定陶区|
+ * 坚持, 业委会|成员) ...; and characters that end phrases (的, 了) or
+ * start the next word (治理新|格局, 小区党|支部).
+ */
+static const char stop_head[] = "的了和与及是在对把被将从向也都而并或其这那就又还让使由给该各每所个名余次年月日项位万亿元张等区县会委化到";
+static const char stop_tail[] = "的了和与及是在对把被将从向也都而并或其这那就又还让使由给着过们等地得之以为于新党中进联";
+
+/*
+ * Two-character words that start phrases, not terms: the verbs and
+ * adverbs of report prose (推动|基层, 实现|物业).
+ */
+static const char stop_lead[] = "推动实现加强强化推进提升打造建立开展坚持深化完善健全构建探索发挥促进带动引导落实做好抓好聚焦围绕依托通过进行持续不断全面积极有效切实着力注重大力扎实统筹形成组建建设截至今年目前近年";
+
+/* Is id one of the characters of the UTF-8 list s? */
+static int
+in_list(const char *s, unsigned id)
+{
+	size_t		 i, n = strlen(s);
+	uint32_t	 cp;
+
+	for (i = 0; i < n; ) {
+		i += utf8_decode(s + i, n - i, &cp);
+		if (han_id(cp) == id)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does key k (len characters) start with a stop_lead word? */
+static int
+stop_leading(uint64_t k, int len)
+{
+	size_t		 i, n = strlen(stop_lead);
+	uint32_t	 a, b;
+	unsigned	 c0 = (unsigned)(k >> 48), c1 = (unsigned)(k >> 32) &
+			    0xffff;
+
+	if (len < 3)
+		return 0;
+	for (i = 0; i + 6 <= n; i += 6) {
+		utf8_decode(stop_lead + i, 3, &a);
+		utf8_decode(stop_lead + i + 3, 3, &b);
+		if (han_id(a) == c0 && han_id(b) == c1)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One article's text as character ids: Han characters by han_id(), a
+ * run of letters and digits as one ID_ALNUM ("12个" is not "个" at the
+ * start of a phrase), any other run as one 0 (a text edge).
+ */
+struct chars {
+	uint16_t	*id;		/* ids; owned */
+	size_t		 n;		/* entries in id */
+	size_t		 ntitle;	/* the first ntitle are the title */
+	char		*norm;		/* normalized title "\n" text; owned */
+	size_t		 normlen;	/* bytes in norm */
+};
+
+/* An n-gram's key: its ids packed 16 bits each, first in the top. */
+static uint64_t
+pack(const uint16_t *id, int len)
+{
+	uint64_t	 k = 0;
+	int		 i;
+
+	for (i = 0; i < NG_MAX; i++)
+		k = k << 16 | (i < len ? id[i] : 0);
+	return k;
+}
+
+/* The first plen characters of k. */
+static uint64_t
+key_prefix(uint64_t k, int plen)
+{
+	return plen <= 0 ? 0 : k & ~(uint64_t)0 << (16 * (NG_MAX - plen));
+}
+
+/* All but the first character of k. */
+static uint64_t
+key_suffix(uint64_t k)
+{
+	return k << 16;
+}
+
+/* The UTF-8 text of key k; caller frees. */
+static char *
+key_text(uint64_t k)
+{
+	struct buf	 b;
+	uint32_t	 cp;
+	int		 i;
+
+	buf_init(&b);
+	for (i = 0; i < NG_MAX; i++) {
+		unsigned id = (unsigned)(k >> (16 * (NG_MAX - 1 - i))) & 0xffff;
+
+		if (id == 0)
+			break;
+		cp = id_cp(id);
+		if (cp < 0x10000) {
+			buf_putc(&b, 0xe0 | (int)(cp >> 12));
+			buf_putc(&b, 0x80 | (int)((cp >> 6) & 0x3f));
+			buf_putc(&b, 0x80 | (int)(cp & 0x3f));
+		}
+	}
+	return buf_take(&b);
+}
+
+/* What the archive says about one n-gram. */
+struct gram {
+	uint64_t	 key;		/* packed ids; 0 marks an empty slot */
+	uint32_t	 df;		/* articles using it */
+	uint32_t	 tf;		/* occurrences in all */
+	uint32_t	 sup;		/* tf of the most frequent one-longer gram holding it */
+	uint32_t	 id;		/* in the vocabulary map: the term's id */
+	uint16_t	 l[AV_CAP];	/* distinct characters seen before it */
+	uint16_t	 r[AV_CAP];	/* ... and after it */
+	uint32_t	 lc[AV_CAP];	/* times each of l was seen */
+	uint32_t	 rc[AV_CAP];	/* ... and each of r */
+	uint8_t		 nl, nr;	/* entries used in l and r */
+	uint8_t		 el, er;	/* times at a text edge (capped) */
+	uint8_t		 nsamp;		/* entries used in sart, spos */
+	uint32_t	 sart[NSAMPLE];	/* sample occurrences: article */
+	uint32_t	 spos[NSAMPLE];	/* ... and character position */
+};
+
+/* An open-addressing map of grams by key. */
+struct gmap {
+	struct gram	*g;	/* cap slots; owned */
+	size_t		 cap;	/* a power of two */
+	size_t		 n;	/* slots used */
+};
+
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static struct gram *
+gmap_find(const struct gmap *m, uint64_t key)
+{
+	size_t	 j;
+
+	if (m->cap == 0)
+		return NULL;
+	for (j = mix(key) & (m->cap - 1); m->g[j].key != 0;
+	    j = (j + 1) & (m->cap - 1))
+		if (m->g[j].key == key)
+			return &m->g[j];
+	return NULL;
+}
+
+static struct gram *
+gmap_get(struct gmap *m, uint64_t key)
+{
+	struct gram	*old;
+	size_t		 j, i, oldcap;
+
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		old = m->g;
+		oldcap = m->cap;
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->g = xcalloc(m->cap, sizeof(*m->g));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].key == 0)
+				continue;
+			for (j = mix(old[i].key) & (m->cap - 1);
+			    m->g[j].key != 0; j = (j + 1) & (m->cap - 1))
+				continue;
+			m->g[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = mix(key) & (m->cap - 1); m->g[j].key != 0;
+	    j = (j + 1) & (m->cap - 1))
+		if (m->g[j].key == key)
+			return &m->g[j];
+	m->g[j].key = key;
+	m->n++;
+	return &m->g[j];
+}
+
+/* Keep only grams used by at least min_df articles. */
+static void
+gmap_prune(struct gmap *m, uint32_t min_df)
+{
+	struct gmap	 k;
+	size_t		 i;
+
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < m->cap; i++)
+		if (m->g[i].key != 0 && m->g[i].df >= min_df)
+			*gmap_get(&k, m->g[i].key) = m->g[i];
+	free(m->g);
+	*m = k;
+}
+
+/*
+ * Count neighbour c in set s (*n used, counts in cnt): the first AV_CAP
+ * distinct ones are remembered; a text edge (0) only counts.
+ */
+static void
+av_add(uint16_t *s, uint32_t *cnt, uint8_t *n, uint8_t *edges, unsigned c)
+{
+	uint8_t	 i;
+
+	if (c == 0) {
+		if (*edges < AV_CAP)
+			(*edges)++;
+		return;
+	}
+	for (i = 0; i < *n; i++)
+		if (s[i] == c) {
+			cnt[i]++;
+			return;
+		}
+	if (*n < AV_CAP) {
+		cnt[*n] = 1;
+		s[(*n)++] = (uint16_t)c;
+	}
+}
+
+static int
+av(uint8_t n, uint8_t edges)
+{
+	return n + edges > AV_CAP ? AV_CAP : n + edges;
+}
+
+/* One occurrence during counting. */
+struct occ {
+	uint64_t	 key;	/* the gram */
+	uint32_t	 pos;	/* character position */
+	uint16_t	 l, r;	/* neighbours, 0 at an edge */
+};
+
+static int
+occ_cmp(const void *x, const void *y)
+{
+	const struct occ *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Counting state shared by the workers of one pass. */
+struct count {
+	struct chars	*cs;		/* by article; borrowed */
+	struct gmap	*shorter;	/* grams one shorter, pruned; borrowed */
+	int		 len;		/* gram length of this pass */
+	size_t		 base;		/* first article of the chunk */
+	struct occ	**occ;		/* by article in chunk: sorted occurrences; owned */
+	size_t		*nocc;		/* by article in chunk */
+};
+
+static int
+count_one(void *arg, size_t i)
+{
+	struct count	*c = arg;
+	struct chars	*ch = &c->cs[c->base + i];
+	struct occ	*o = NULL;
+	size_t		 p, n = 0, cap = 0;
+	uint64_t	 k;
+	int		 j, len = c->len;
+
+	for (p = 0; p + (size_t)len <= ch->n; p++) {
+		for (j = 0; j < len && term_char(ch->id[p + j]); j++)
+			continue;
+		if (j < len)
+			continue;
+		k = pack(ch->id + p, len);
+		if (c->shorter != NULL &&
+		    (gmap_find(c->shorter, key_prefix(k, len - 1)) == NULL ||
+		    gmap_find(c->shorter, key_suffix(k)) == NULL))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			o = xreallocarray(o, cap, sizeof(*o));
+		}
+		o[n].key = k;
+		o[n].pos = (uint32_t)p;
+		o[n].l = p > 0 ? ch->id[p - 1] : 0;
+		o[n].r = p + (size_t)len < ch->n ? ch->id[p + len] : 0;
+		n++;
+	}
+	if (n > 1)
+		qsort(o, n, sizeof(*o), occ_cmp);
+	c->occ[i] = o;
+	c->nocc[i] = n;
+	return 0;
+}
+
+/* Fold one article's sorted occurrences into the pass's map. */
+static void
+merge_occ(struct gmap *m, const struct occ *o, size_t n, uint32_t art)
+{
+	struct gram	*g;
+	size_t		 i, k;
+
+	for (i = 0; i < n; i = k) {
+		g = gmap_get(m, o[i].key);
+		g->df++;
+		if (g->nsamp < NSAMPLE) {
+			g->sart[g->nsamp] = art;
+			g->spos[g->nsamp++] = o[i].pos;
+		}
+		for (k = i; k < n && o[k].key == o[i].key; k++) {
+			g->tf++;
+			av_add(g->l, g->lc, &g->nl, &g->el, o[k].l);
+			av_add(g->r, g->rc, &g->nr, &g->er, o[k].r);
+		}
+	}
+}
+
+/* One counting pass over every article for grams of length len. */
+static void
+count_pass(struct chars *cs, size_t narts, int jobs, int len,
+    struct gmap *shorter, struct gmap *out)
+{
+	struct count	 c;
+	size_t		 i, n, chunk = (size_t)CHUNK * (size_t)jobs;
+
+	memset(&c, 0, sizeof(c));
+	c.cs = cs;
+	c.len = len;
+	c.shorter = shorter;
+	c.occ = xcalloc(chunk, sizeof(*c.occ));
+	c.nocc = xcalloc(chunk, sizeof(*c.nocc));
+	for (c.base = 0; c.base < narts; c.base += n) {
+		n = narts - c.base < chunk ? narts - c.base : chunk;
+		par_for(n, jobs, count_one, &c);
+		for (i = 0; i < n; i++) {
+			merge_occ(out, c.occ[i], c.nocc[i],
+			    (uint32_t)(c.base + i));
+			free(c.occ[i]);
+		}
+	}
+	free(c.occ);
+	free(c.nocc);
+}
+
+/* Normalize one article and turn it into character ids. */
+static int
+chars_one(void *arg, size_t i)
+{
+	struct { struct chars *cs; struct article *const *arts; } *x = arg;
+	const struct article *a = x->arts[i];
+	struct chars	*ch = &x->cs[i];
+	struct buf	 nb;
+	size_t		 off, tlen, k;
+	uint32_t	 cp;
+	unsigned	 id;
+
+	buf_init(&nb);
+	tlen = seg_norm(&nb, a->title, strlen(a->title));
+	buf_putc(&nb, '\n');
+	if (a->text != NULL)
+		seg_norm(&nb, a->text, strlen(a->text));
+	ch->id = xreallocarray(NULL, nb.len + 1, sizeof(*ch->id));
+	for (off = 0; off < nb.len; off += k) {
+		if (off == tlen)
+			ch->ntitle = ch->n;
+		k = utf8_decode(nb.p + off, nb.len - off, &cp);
+		switch (seg_class(cp)) {
+		case SEG_HAN:
+			id = han_id(cp);
+			break;
+		case SEG_ALNUM:
+			id = ID_ALNUM;
+			break;
+		default:
+			id = 0;
+			break;
+		}
+		if (term_char(id) || ch->n == 0 || ch->id[ch->n - 1] != id)
+			ch->id[ch->n++] = (uint16_t)id;
+	}
+	if (tlen == nb.len)
+		ch->ntitle = ch->n;
+	ch->normlen = nb.len;
+	ch->norm = buf_take(&nb);
+	return 0;
+}
+
+/* A candidate term on its way to the ICU check. */
+struct cand {
+	struct gram	*g;	/* borrowed from its pass's map */
+	int		 len;	/* characters */
+	int		 ok;	/* samples that start and end on ICU word edges */
+};
+
+/* Does ICU see word edges where cand's sample s starts and ends? */
+static int
+icu_aligned(const struct chars *cs, const struct cand *c, int s)
+{
+	const struct chars *ch = &cs[c->g->sart[s]];
+	size_t		 p = c->g->spos[s], a, z, i, start = 0, end = 0;
+	struct seg_tok	*t;
+	struct buf	 b;
+	size_t		 n;
+	int		 sedge = 0, eedge = 0;
+	uint32_t	 cp;
+
+	for (a = p; a > 0 && term_char(ch->id[a - 1]) && p - a < WINDOW; a--)
+		continue;
+	for (z = p + (size_t)c->len; z < ch->n && term_char(ch->id[z]) &&
+	    z - p - (size_t)c->len < WINDOW; z++)
+		continue;
+	buf_init(&b);
+	for (i = a; i < z; i++) {
+		if (i == p)
+			start = b.len;
+		cp = id_cp(ch->id[i]);
+		buf_putc(&b, 0xe0 | (int)(cp >> 12));
+		buf_putc(&b, 0x80 | (int)((cp >> 6) & 0x3f));
+		buf_putc(&b, 0x80 | (int)(cp & 0x3f));
+		if (i + 1 == p + (size_t)c->len)
+			end = b.len;
+	}
+	n = seg_words(b.p, b.len, &t);
+	for (i = 0; i < n; i++) {
+		if (t[i].off == start)
+			sedge = 1;
+		if (t[i].off + t[i].len == end)
+			eedge = 1;
+	}
+	free(t);
+	buf_free(&b);
+	return sedge && eedge;
+}
+
+static int
+icu_one(void *arg, size_t i)
+{
+	struct { const struct chars *cs; struct cand *c; } *x = arg;
+	struct cand	*c = &x->c[i];
+	int		 s;
+
+	for (s = 0; s < c->g->nsamp; s++)
+		c->ok += icu_aligned(x->cs, c, s);
+	return 0;
+}
+
+/*
+ * Does g (len characters) mostly start or end inside a word: is its
+ * most frequent neighbour on a side there CROSS_PCT of the time, and
+ * does it make a two-character word (in words) with g's edge?
+ */
+static int
+cuts_word(const struct gmap *words, const struct gram *g, int len)
+{
+	uint16_t	 pair[2];
+	unsigned	 first = (unsigned)(g->key >> 48);
+	unsigned	 last = (unsigned)(g->key >> (16 * (NG_MAX - len))) &
+			    0xffff;
+	uint8_t		 i, bl = 0, br = 0;
+
+	for (i = 1; i < g->nl; i++)
+		if (g->lc[i] > g->lc[bl])
+			bl = i;
+	for (i = 1; i < g->nr; i++)
+		if (g->rc[i] > g->rc[br])
+			br = i;
+	if (g->nl > 0 && term_char(g->l[bl]) &&
+	    (uint64_t)g->lc[bl] * 100 >= (uint64_t)CROSS_PCT * g->tf) {
+		pair[0] = g->l[bl];
+		pair[1] = (uint16_t)first;
+		if (gmap_find(words, pack(pair, 2)) != NULL)
+			return 1;
+	}
+	if (g->nr > 0 && term_char(g->r[br]) &&
+	    (uint64_t)g->rc[br] * 100 >= (uint64_t)CROSS_PCT * g->tf) {
+		pair[0] = (uint16_t)last;
+		pair[1] = g->r[br];
+		if (gmap_find(words, pack(pair, 2)) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Counting per article once the vocabulary is known. */
+struct hitctx {
+	struct chars	 *cs;		/* by article; borrowed */
+	struct gmap	 *vocab;	/* gram -> term id; borrowed */
+	struct terms	 *t;		/* being filled */
+};
+
+static int
+hit_cmp_id(const void *x, const void *y)
+{
+	const struct term_hit *a = x, *b = y;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int
+hits_one(void *arg, size_t i)
+{
+	struct hitctx	*x = arg;
+	struct chars	*ch = &x->cs[i];
+	struct term_hit	*h = NULL;
+	struct gram	*g;
+	size_t		 p, n = 0, cap = 0, k, j;
+	const char	*s, *hit;
+	size_t		 tlen = strcspn(ch->norm, "\n");
+	int		 len;
+
+	for (p = 0; p < ch->n; p++)
+		for (len = NG_MIN; term_char(ch->id[p]) && len <= NG_MAX && p + (size_t)len <= ch->n;
+		    len++) {
+			if (!term_char(ch->id[p + (size_t)len - 1]))
+				break;
+			if ((g = gmap_find(x->vocab, pack(ch->id + p, len))) ==
+			    NULL)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				h = xreallocarray(h, cap, sizeof(*h));
+			}
+			h[n].id = g->id;
+			h[n].tf = 1;
+			h[n].ttf = p < ch->ntitle;
+			h[n].w = 0;
+			n++;
+		}
+	/* Curated terms that are not 2-4 Han characters: by substring. */
+	for (k = 0; k < x->t->nlong; k++) {
+		j = x->t->longid[k];
+		s = x->t->text[j];
+		for (hit = ch->norm; (hit = strstr(hit, s)) != NULL;
+		    hit += strlen(s)) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				h = xreallocarray(h, cap, sizeof(*h));
+			}
+			h[n].id = (uint32_t)j;
+			h[n].tf = 1;
+			h[n].ttf = (size_t)(hit - ch->norm) < tlen;
+			h[n].w = 0;
+			n++;
+		}
+	}
+	if (n > 1)
+		qsort(h, n, sizeof(*h), hit_cmp_id);
+	for (p = k = 0; p < n; p = j) {
+		h[k] = h[p];
+		for (j = p + 1; j < n && h[j].id == h[p].id; j++) {
+			h[k].tf++;
+			h[k].ttf += h[j].ttf;
+		}
+		k++;
+	}
+	x->t->hits[i] = h;
+	x->t->nhits[i] = k;
+	return 0;
+}
+
+static int
+hit_cmp_w(const void *x, const void *y)
+{
+	const struct term_hit *a = x, *b = y;
+
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int
+weigh_one(void *arg, size_t i)
+{
+	struct terms	*t = arg;
+	struct term_hit	*h = t->hits[i];
+	size_t		 k;
+
+	for (k = 0; k < t->nhits[i]; k++)
+		h[k].w = (1.0 + log((double)(h[k].tf + 2 * h[k].ttf))) *
+		    t->idf[h[k].id] * t->boost[h[k].id];
+	if (t->nhits[i] > 1)
+		qsort(h, t->nhits[i], sizeof(*h), hit_cmp_w);
+	return 0;
+}
+
+static int
+cstr_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Is s all Han term characters, NG_MIN..NG_MAX of them?  Packs it. */
+static int
+gram_of(const char *s, uint64_t *key)
+{
+	uint16_t	 id[NG_MAX];
+	size_t		 n = strlen(s), off, k;
+	uint32_t	 cp;
+	int		 len = 0;
+
+	for (off = 0; off < n; off += k) {
+		k = utf8_decode(s + off, n - off, &cp);
+		if (len == NG_MAX || seg_class(cp) != SEG_HAN ||
+		    han_id(cp) == 0)
+			return 0;
+		id[len++] = (uint16_t)han_id(cp);
+	}
+	if (len < NG_MIN)
+		return 0;
+	*key = pack(id, len);
+	return 1;
+}
+
+/*
+ * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
+ * them per article.  forced[0..nforced) are normalized terms counted
+ * whatever their statistics (tags, topics.add).  Deterministic for any
+ * jobs.  Returns the result; term_free frees it.
+ */
+struct terms *
+term_build(struct article *const *arts, size_t n, char *const *forced,
+    size_t nforced, int jobs)
+{
+	struct { struct chars *cs; struct article *const *arts; } cx;
+	struct { const struct chars *cs; struct cand *c; } ix;
+	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
+	struct chars	*cs;
+	struct cand	*cands = NULL;
+	struct hitctx	 hx;
+	struct terms	*t;
+	struct gram	*g, *sub;
+	char		**texts = NULL;
+	size_t		 i, k, ncand = 0, ntexts = 0, max_df;
+	uint32_t	 min_df;
+	uint64_t	 key;
+	const char	*why;
+	int		 len, av_l, av_r;
+	int		 debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
+
+	t = xcalloc(1, sizeof(*t));
+	t->narts = n;
+	t->index = htab_new();
+	t->hits = xcalloc(n ? n : 1, sizeof(*t->hits));
+	t->nhits = xcalloc(n ? n : 1, sizeof(*t->nhits));
+	min_df = 2 + (uint32_t)(n / 10000);
+	max_df = n * MAX_DF_PCT / 100;
+	t->min_df = min_df;
+
+	cs = xcalloc(n ? n : 1, sizeof(*cs));
+	cx.cs = cs;
+	cx.arts = arts;
+	par_for(n, jobs, chars_one, &cx);
+
+	/* Count 2-grams, then longer ones whose parts recur (apriori). */
+	memset(pass, 0, sizeof(pass));
+	for (len = NG_MIN; len <= NG_MAX; len++) {
+		count_pass(cs, n, jobs, len, len > NG_MIN ? &pass[len - 1] :
+		    NULL, &pass[len]);
+		gmap_prune(&pass[len], min_df);
+	}
+	/* How often each gram sits inside one a character longer. */
+	for (len = NG_MIN + 1; len <= NG_MAX; len++)
+		for (i = 0; i < pass[len].cap; i++) {
+			g = &pass[len].g[i];
+			if (g->key == 0)
+				continue;
+			if ((sub = gmap_find(&pass[len - 1],
+			    key_prefix(g->key, len - 1))) != NULL &&
+			    sub->sup < g->tf)
+				sub->sup = g->tf;
+			if ((sub = gmap_find(&pass[len - 1],
+			    key_suffix(g->key))) != NULL && sub->sup < g->tf)
+				sub->sup = g->tf;
+		}
+	/* Candidates: free on both sides, not a fragment. */
+	for (len = NG_MIN; len <= NG_MAX; len++)
+		for (i = 0; i < pass[len].cap; i++) {
+			g = &pass[len].g[i];
+			if (g->key == 0 ||
+			    (double)g->sup >= DOMINATED * g->tf)
+				continue;
+			av_l = av(g->nl, g->el);
+			av_r = av(g->nr, g->er);
+			why = av_l < AV_MIN || av_r < AV_MIN ? "av" :
+			    in_list(stop_head, (unsigned)(g->key >> 48)) ||
+			    in_list(stop_tail, (unsigned)(g->key >> (16 *
+			    (NG_MAX - len))) & 0xffff) ||
+			    stop_leading(g->key, len) ? "stop" : NULL;
+			if (debug && why != NULL) {
+				char *s = key_text(g->key);
+
+				fprintf(stderr, "term %s df=%u tf=%u av=%d/%d "
+				    "%s\n", s, g->df, g->tf, av_l, av_r, why);
+				free(s);
+			}
+			if (why != NULL)
+				continue;
+			cands = xreallocarray(cands, ncand + 1,
+			    sizeof(*cands));
+			cands[ncand].g = g;
+			cands[ncand].len = len;
+			cands[ncand].ok = 0;
+			ncand++;
+		}
+	ix.cs = cs;
+	ix.c = cands;
+	par_for(ncand, jobs, icu_one, &ix);
+
+	/*
+	 * The vocabulary: candidates ICU agrees with that are not in too
+	 * many articles and do not mostly begin or end inside a two-
+	 * character word (区|业委会, 物业|党建; common words count here),
+	 * and forced terms.
+	 */
+	memset(&ok2, 0, sizeof(ok2));
+	for (i = 0; i < ncand; i++)
+		if (cands[i].len == 2 && cands[i].ok * 2 >= cands[i].g->nsamp)
+			gmap_get(&ok2, cands[i].g->key);
+	for (i = 0; i < ncand; i++) {
+		why = cands[i].ok * 2 < cands[i].g->nsamp ? "icu" :
+		    cands[i].g->df > max_df ? "common" :
+		    cuts_word(&ok2, cands[i].g, cands[i].len) ? "cuts" : NULL;
+		if (debug) {
+			char *s = key_text(cands[i].g->key);
+
+			fprintf(stderr, "term %s df=%u tf=%u av=%d/%d %s\n", s,
+			    cands[i].g->df, cands[i].g->tf,
+			    av(cands[i].g->nl, cands[i].g->el),
+			    av(cands[i].g->nr, cands[i].g->er),
+			    why ? why : "ok");
+			free(s);
+		}
+		if (why == NULL) {
+			texts = xreallocarray(texts, ntexts + 1,
+			    sizeof(*texts));
+			texts[ntexts++] = key_text(cands[i].g->key);
+		}
+	}
+	free(ok2.g);
+	for (i = 0; i < nforced; i++)
+		if (forced[i][0] != '\0') {
+			texts = xreallocarray(texts, ntexts + 1,
+			    sizeof(*texts));
+			texts[ntexts++] = xstrdup(forced[i]);
+		}
+	if (ntexts > 1)
+		qsort(texts, ntexts, sizeof(*texts), cstr_cmp);
+	memset(&vocab, 0, sizeof(vocab));
+	t->text = xcalloc(ntexts ? ntexts : 1, sizeof(*t->text));
+	t->forced = xcalloc(ntexts ? ntexts : 1, 1);
+	t->longid = xcalloc(ntexts ? ntexts : 1, sizeof(*t->longid));
+	for (i = 0; i < ntexts; i++) {
+		if (t->n > 0 && strcmp(t->text[t->n - 1], texts[i]) == 0) {
+			free(texts[i]);
+			continue;
+		}
+		htab_add(t->index, texts[i], strlen(texts[i]));
+		t->text[t->n] = texts[i];
+		if (gram_of(texts[i], &key))
+			gmap_get(&vocab, key)->id = (uint32_t)t->n;
+		else
+			t->longid[t->nlong++] = t->n;
+		t->n++;
+	}
+	free(texts);
+	for (i = 0; i < nforced; i++)
+		if ((k = htab_find(t->index, forced[i], strlen(forced[i]))) !=
+		    HTAB_NONE)
+			t->forced[k] = 1;
+
+	/* Per article: how often each term, then tf-idf. */
+	hx.cs = cs;
+	hx.vocab = &vocab;
+	hx.t = t;
+	par_for(n, jobs, hits_one, &hx);
+	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
+	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));
+	t->boost = xcalloc(t->n ? t->n : 1, sizeof(*t->boost));
+	t->chars = xcalloc(t->n ? t->n : 1, sizeof(*t->chars));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < t->nhits[i]; k++)
+			t->df[t->hits[i][k].id]++;
+	for (i = 0; i < t->n; i++) {
+		size_t chars = 0, off, bytes = strlen(t->text[i]);
+		uint32_t cp;
+
+		for (off = 0; off < bytes; chars++)
+			off += utf8_decode(t->text[i] + off, bytes - off, &cp);
+		t->chars[i] = chars;
+		t->idf[i] = t->df[i] ? log(1.0 + (double)n / t->df[i]) : 0;
+		t->boost[i] = 1.0 + 0.25 * (double)(chars > 2 ?
+		    (chars < 6 ? chars - 2 : 4) : 0);
+	}
+	par_for(n, jobs, weigh_one, t);
+
+	for (i = 0; i < n; i++) {
+		free(cs[i].id);
+		free(cs[i].norm);
+	}
+	free(cs);
+	free(cands);
+	free(vocab.g);
+	for (len = NG_MIN; len <= NG_MAX; len++)
+		free(pass[len].g);
+	return t;
+}
+
+/* The id of normalized term s, or HTAB_NONE. */
+size_t
+term_find(const struct terms *t, const char *s)
+{
+	return htab_find(t->index, s, strlen(s));
+}
+
+void
+term_free(struct terms *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->text[i]);
+	for (i = 0; i < t->narts; i++)
+		free(t->hits[i]);
+	free(t->text);
+	free(t->forced);
+	free(t->longid);
+	free(t->hits);
+	free(t->nhits);
+	free(t->df);
+	free(t->idf);
+	free(t->boost);
+	free(t->chars);
+	htab_free(t->index);
+	free(t);
+}
