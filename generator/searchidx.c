@@ -687,7 +687,8 @@ narrow(const struct idx *x, const char *w, size_t wn, unsigned char *in)
  * Documents the index gives for q: out[d] = 1 if d may match (plain
  * words narrowed by their terms; '-' words drop only documents the
  * index proves contain them), 2 if the index alone proves d matches.
- * Returns the number with out[d] != 0.  out has x->ndocs entries.
+ * A query without words matches nothing.  Returns the number with
+ * out[d] != 0.  out has x->ndocs entries.
  */
 size_t
 idx_candidates(const struct idx *x, const struct idx_query *q,
@@ -697,7 +698,7 @@ idx_candidates(const struct idx *x, const struct idx_query *q,
 	size_t		 i, d, cnt = 0;
 	int		 sure = 1, exact;
 
-	memset(out, 1, x->ndocs);
+	memset(out, q->n > 0, x->ndocs);	/* no words: no match */
 	for (i = 0; i < q->n; i++) {
 		memset(in, 1, x->ndocs);
 		exact = narrow(x, q->words[i].text, q->words[i].len, in);

@@ -1,0 +1,86 @@
+# t-search: the search index and search page.  idx_test (index vs brute
+# force over every 2-3 character Han substring of the fixture, plus the
+# query parser) plain and ASan; `folio dump seg` goldens; `folio search`
+# goldens; deterministic search/ files; valgrind on index and search;
+# the browser test (tests/browser, headless chromium over file:// and
+# http) when node and chromium are there.
+sx=$ROOT/tests/search
+
+for b in "$BUILD/idx_test" "$BUILD/asan/idx_test"; do
+	v=$(basename "$(dirname "$b")")
+	if [ ! -x "$b" ]; then fail "idx_test ($v)" "$b not built"; continue; fi
+	"$b" "$sx" > "$TMPD/idx.out" 2>&1
+	rc=$?
+	grep '^ok ' "$TMPD/idx.out" | sed "s|^ok - |ok idx ($v): |" >> "$RESULTS"
+	grep '^not ok ' "$TMPD/idx.out" | sed "s|^not ok - |not ok idx ($v): |" >> "$RESULTS"
+	grep '^# ' "$TMPD/idx.out" | head -20 > "$TMPD/idx.notes"
+	[ $rc -eq 0 ] || [ $rc -eq 1 ] ||
+		fail "idx_test ($v)" "exit status $rc: $(tail -c 600 "$TMPD/idx.out")"
+done
+
+# folio dump seg: normalization, ICU words, Han runs.
+for in in "$ROOT"/tests/regress/seg/*.in; do
+	[ -f "$in" ] || continue
+	n=seg/$(basename "$in" .in)
+	for v in FOLIO FOLIO_ASAN; do
+		eval bin=\$$v
+		if "$bin" dump seg "$in" > "$TMPD/seg.out" 2> "$TMPD/seg.err"; then
+			golden "$n ($v)" "${in%.in}.out" "$TMPD/seg.out"
+		else
+			fail "$n ($v)" "$(head -c 300 "$TMPD/seg.err")"
+		fi
+	done
+done
+
+# folio search: the brute-force oracle, one golden per query list.
+: > "$TMPD/search.out"
+while IFS= read -r q; do
+	printf '== %s\n' "$q" >> "$TMPD/search.out"
+	"$FOLIO" search -C "$sx" -- "$q" >> "$TMPD/search.out" 2>&1
+done < "$sx/queries.txt"
+golden "search: folio search over tests/search/queries.txt" \
+    "$sx/queries.out" "$TMPD/search.out"
+
+# search/ is the same for any -j, and a rebuild rewrites nothing.
+if "$FOLIO" build -C "$sx" -o "$TMPD/s1" -q -j 1 2> "$TMPD/b.err" &&
+    "$FOLIO" build -C "$sx" -o "$TMPD/s2" -q -j 2 2>> "$TMPD/b.err"; then
+	check "search: search/ identical for -j 1 and -j 2" \
+	    diff -r "$TMPD/s1/search" "$TMPD/s2/search"
+	"$FOLIO" build -C "$sx" -o "$TMPD/s1" -j 2 2> "$TMPD/b2.err"
+	if grep -q ' 0 files changed' "$TMPD/b2.err"; then pass "search: rebuild changes no file"
+	else fail "search: rebuild changes no file" "$(cat "$TMPD/b2.err")"; fi
+	md=$(cat "$sx"/content/articles/*.md | wc -c)
+	idx=$(cat "$TMPD"/s1/search/*.js | wc -c)
+	echo "t-search: search/ is $idx bytes for $md bytes of Markdown" >&2
+else
+	fail "search: fixture builds" "$(head -c 800 "$TMPD/b.err")"
+fi
+
+# The ASan binary builds the index too (idx_write with sanitizers).
+check "search: fixture builds with ASan" "$FOLIO_ASAN" build -C "$sx" -o "$TMPD/sa" -q
+
+if command -v valgrind > /dev/null; then
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
+	check "valgrind: folio build of tests/search (index written)" \
+	    $VG "$FOLIO" build -C "$sx" -o "$TMPD/vg" -q
+	check "valgrind: folio search" $VG "$FOLIO" search -C "$sx" -- '业委会 -光泽县 "红色 物业"'
+	check "valgrind: folio dump seg" $VG "$FOLIO" dump seg "$ROOT/tests/regress/seg/fullwidth.in"
+else
+	fail "valgrind installed" "no valgrind"
+fi
+
+# The browser test needs node, npm's playwright-core and chromium.
+bt=$ROOT/tests/browser
+if ! command -v node > /dev/null || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+	fail "browser: search page" "node or chromium missing (sh tests/deps.sh test)"
+else
+	if [ ! -d "$bt/node_modules/playwright-core" ]; then
+		( cd "$bt" && npm ci --no-audit --no-fund > "$TMPD/npm.out" 2>&1 ) ||
+			fail "browser: npm ci" "$(tail -c 600 "$TMPD/npm.out")"
+	fi
+	FOLIO=$FOLIO node --test "$bt/search.test.mjs" > "$TMPD/bt.out" 2>&1
+	grep -E '^ok [0-9]+ - ' "$TMPD/bt.out" | sed 's/^ok [0-9]* - /ok browser: /' >> "$RESULTS"
+	grep -E '^not ok [0-9]+ - ' "$TMPD/bt.out" | sed 's/^not ok [0-9]* - /not ok browser: /' |
+	while IFS= read -r l; do echo "$l: $(grep -m1 -A3 'error:' "$TMPD/bt.out" | tr '\n' ' ' | cut -c1-600)"; done >> "$RESULTS"
+	grep -qE '^# pass [1-9]' "$TMPD/bt.out" || fail "browser: search page" "$(tail -c 800 "$TMPD/bt.out")"
+fi
