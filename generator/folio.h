@@ -353,6 +353,18 @@ int		 render_list(struct build *, const char *tmpl, const char *base,
 		    struct val *extra); /* paginated base.html, base-2.html ...; consumes extra */
 int		 render_all(struct build *);	/* every page; 0/-1 */
 
+/* ---- serve.c: folio serve, a live preview on 127.0.0.1 ---- */
+
+struct srv_opts {
+	const char	*dir;		/* -C: project folder */
+	const char	*outdir;	/* -o, or NULL for site.yaml's */
+	int		 port;		/* -p; 0 takes any free port */
+};
+
+/* Build, serve, watch and rebuild until SIGINT/SIGTERM.  Returns the
+ * exit status: 0 after a signal, 1 if it cannot start. */
+int	 srv_run(const struct srv_opts *);
+
 /* ---- htab.c: string -> dense id (interning), open addressing ---- */
 
 #define HTAB_NONE ((size_t)-1)

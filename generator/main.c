@@ -10,14 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <unicode/uclean.h>
-
 #include "folio.h"
 
 static const char usage_text[] =
 "usage: folio build [-C DIR] [-o OUTDIR] [-j N] [--drafts] [--clean] [-q|-v]\n"
 "       folio import [-o OUTDIR] [--report FILE] [--force] [--dump] PAGE.txt...\n"
 "       folio search [-C DIR] [--drafts] QUERY...\n"
+"       folio serve [-C DIR] [-o OUTDIR] [-p PORT] [-q|-v]\n"
 "       folio check [-C DIR] [-o OUTDIR] [-q]\n"
 "       folio dump STAGE FILE...   (stages: yaml fm md seg)\n"
 "       folio dump tmpl TEMPLATE DATA.yaml [PARTIALS_DIR]\n"
@@ -159,6 +158,37 @@ dump_tax(int argc, char **argv)
 	build_free(&b);
 	buf_free(&out);
 	return rc;
+}
+
+/* folio serve: build, serve on 127.0.0.1, rebuild on change. */
+static int
+cmd_serve(int argc, char **argv)
+{
+	struct srv_opts	 o;
+	char		*end;
+	int		 c;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = ".";
+	o.port = 8080;
+	while ((c = getopt(argc, argv, "C:o:p:qv")) != -1)
+		switch (c) {
+		case 'C': o.dir = optarg; break;
+		case 'o': o.outdir = optarg; break;
+		case 'p':
+			o.port = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.port < 0 || o.port > 65535) {
+				fprintf(stderr, "folio: -p wants 0..65535\n");
+				return 2;
+			}
+			break;
+		case 'q': diag_verbosity = 0; break;
+		case 'v': diag_verbosity = 2; break;
+		default: return usage();
+		}
+	if (optind != argc)
+		return usage();
+	return srv_run(&o);
 }
 
 /*
@@ -401,6 +431,8 @@ main(int argc, char **argv)
 		rc = cmd_dump(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "search") == 0)
 		rc = cmd_search(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "serve") == 0)
+		rc = cmd_serve(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "check") == 0)
 		rc = cmd_check(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "version") == 0 ||
@@ -415,6 +447,5 @@ main(int argc, char **argv)
 		rc = usage();
 	slug_cleanup();
 	seg_cleanup();
-	u_cleanup();	/* ICU's own caches, for leak checkers */
 	return rc;
 }
