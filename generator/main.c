@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <unicode/uclean.h>
+
 #include "folio.h"
 
 static const char usage_text[] =
@@ -447,5 +449,6 @@ main(int argc, char **argv)
 		rc = usage();
 	slug_cleanup();
 	seg_cleanup();
+	u_cleanup();	/* ICU's own caches, for leak checkers */
 	return rc;
 }
