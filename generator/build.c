@@ -56,6 +56,9 @@ load_one(void *arg, size_t i)
 		goto out;
 	if (md_render(a, b->site.raw_html) == -1)
 		goto out;
+	/* Transliteration is slow: do it here, in parallel. */
+	if (val_gets(a->fm, "slug") == NULL)
+		a->autoslug = slug_make(a->title, SLUG_MAX);
 	rc = 0;
 out:
 	buf_free(&in);
@@ -84,12 +87,13 @@ art_cmp(const void *x, const void *y)
 static int
 assign_slugs(struct build *b)
 {
-	struct article	**byp;
+	struct article	**byp, **owner = NULL;
+	struct htab	 *used = htab_new();
 	struct val	 *v;
 	const char	 *s;
 	char		 *base;
-	size_t		  i, k, n = b->narts, dup;
-	int		  clash;
+	size_t		  i, id, n = b->narts, dup;
+	int		  rc = -1;
 
 	byp = xreallocarray(NULL, n ? n : 1, sizeof(*byp));
 	memcpy(byp, b->arts, n * sizeof(*byp));
@@ -97,38 +101,36 @@ assign_slugs(struct build *b)
 	for (i = 0; i < n; i++) {
 		if ((s = val_gets(byp[i]->fm, "slug")) == NULL)
 			continue;
-		for (k = 0; k < i; k++)
-			if (byp[k]->slug && strcmp(byp[k]->slug, s) == 0) {
-				v = val_get(byp[i]->fm, "slug");
-				diag_err(byp[i]->path, v->line, v->col,
-				    "slug '%s' is already used by %s (give "
-				    "one of them another slug)", s,
-				    byp[k]->path);
-				free(byp);
-				return -1;
-			}
+		if ((id = htab_find(used, s, strlen(s))) != HTAB_NONE) {
+			v = val_get(byp[i]->fm, "slug");
+			diag_err(byp[i]->path, v->line, v->col, "slug '%s' is "
+			    "already used by %s (give one of them another "
+			    "slug)", s, owner[id]->path);
+			goto out;
+		}
+		id = htab_add(used, s, strlen(s));
+		owner = xreallocarray(owner, id + 1, sizeof(*owner));
+		owner[id] = byp[i];
 		byp[i]->slug = xstrdup(s);
 	}
 	for (i = 0; i < n; i++) {
 		if (byp[i]->slug != NULL)
 			continue;
-		base = slug_make(byp[i]->title, SLUG_MAX);
+		base = byp[i]->autoslug;
 		byp[i]->slug = xstrdup(base);
-		for (dup = 1;; ) {
-			clash = 0;
-			for (k = 0; k < n && !clash; k++)
-				if (k != i && byp[k]->slug &&
-				    strcmp(byp[k]->slug, byp[i]->slug) == 0)
-					clash = 1;
-			if (!clash)
-				break;
+		for (dup = 1; htab_find(used, byp[i]->slug,
+		    strlen(byp[i]->slug)) != HTAB_NONE; ) {
 			free(byp[i]->slug);
 			byp[i]->slug = xasprintf("%s-%zu", base, ++dup);
 		}
-		free(base);
+		htab_add(used, byp[i]->slug, strlen(byp[i]->slug));
 	}
+	rc = 0;
+out:
+	htab_free(used);
+	free(owner);
 	free(byp);
-	return 0;
+	return rc;
 }
 
 static struct val *
@@ -332,25 +334,42 @@ copy_assets(struct build *b, const char *dir, const char *rel, int depth)
 
 /* ---- the whole build ---- */
 
+/* With -v, print how long the stage that just ended took. */
+static void
+lap(struct timespec *prev, const char *stage)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio: %-8s %6.3f s\n", stage,
+		    (double)(now.tv_sec - prev->tv_sec) +
+		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9);
+	*prev = now;
+}
+
 int
 build_run(const struct build_opts *o)
 {
 	struct build	 b;
 	struct build_opts io;
-	struct timespec	 t0, t1;
+	struct timespec	 t0, t1, tl;
 	double		 secs;
 	char		*assets, **files;
 	size_t		 changed = 0, nfiles;
 	int		 rc = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tl = t0;
 	memcpy(&io, o, sizeof(io));
 	io.incremental = 1;
 	if (build_load(&b, &io) == -1)
 		goto out;
+	lap(&tl, "load");
 	if (b.uptodate)
 		goto done;
 	b.tax = tax_build(&b);
+	lap(&tl, "analyse");
 	if (load_theme(&b) == -1)
 		goto out;
 	if ((b.out = out_open(b.site.output_dir)) == NULL)
@@ -363,15 +382,18 @@ build_run(const struct build_opts *o)
 	free(assets);
 	if (render_all(&b) == -1)
 		goto out;
+	lap(&tl, "render");
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)
 		goto out;
+	lap(&tl, "index");
 	if (diag_error_count() > 0)
 		goto out;
 	files = out_files(b.out, &nfiles);
 	if (lc_check(out_stage_dir(b.out), b.site.output_dir, files,
 	    nfiles) > 0)
 		goto out;
+	lap(&tl, "check");
 	if (out_commit(b.out, &changed) == -1) {
 		b.out = NULL;
 		goto out;
@@ -379,6 +401,7 @@ build_run(const struct build_opts *o)
 	b.out = NULL;
 	if (man_write(&b.site, b.inputs) == -1)
 		goto out;
+	lap(&tl, "publish");
 done:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +

@@ -249,6 +249,7 @@ struct article {
 	const struct val *source;	/* map {file, page, lines}, or NULL */
 	int		  draft;	/* draft: true */
 	char		 *slug;		/* final, unique; owned */
+	char		 *autoslug;	/* slug made from the title; owned */
 	char		 *body;		/* Markdown body, owned */
 	int		  body_line;	/* file line of the body's first line */
 	char		 *html;		/* rendered body, owned */

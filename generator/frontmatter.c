@@ -295,6 +295,7 @@ article_free(struct article *a)
 	free(a->heads);
 	free(a->path);
 	free(a->slug);
+	free(a->autoslug);
 	free(a->body);
 	free(a->html);
 	free(a->text);

@@ -292,12 +292,15 @@ collect(struct article *a, cmark_node *doc, struct buf *text)
 			h = &a->heads[a->nheads];
 			h->level = cmark_node_get_heading_level(n);
 			h->text = xstrndup(b.p, b.len);
-			base = slug_make(h->text, 40);
-			h->id = xasprintf("h-%s", base);
+			/* A short hash of the text: stable when other
+			 * headings come or go, and cheap (no ICU). */
+			base = xasprintf("h-%08llx", (unsigned long long)
+			    (hash64(b.p, b.len, 0) & 0xffffffffULL));
+			h->id = xstrdup(base);
 			for (k = 0; k < a->nheads; k++)
 				if (strcmp(a->heads[k].id, h->id) == 0) {
 					free(h->id);
-					h->id = xasprintf("h-%s-%zu", base,
+					h->id = xasprintf("%s-%zu", base,
 					    ++dup);
 					k = (size_t)-1;
 				}

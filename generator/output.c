@@ -25,6 +25,7 @@ struct output {
 	char		*dir;		/* published folder; owned */
 	char		*stage;		/* staging folder; owned */
 	char		**files;	/* paths written, relative; owned */
+	struct htab	*seen;		/* the same paths, to refuse a second write */
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
 	size_t		 changed;	/* files whose bytes are new */
@@ -48,6 +49,7 @@ out_open(const char *outdir)
 		o->dir[strlen(o->dir) - 1] = '\0';
 	o->stage = xasprintf("%s.folio-staging", o->dir);
 	pthread_mutex_init(&o->lock, NULL);
+	o->seen = htab_new();
 	parent = xstrdup(o->dir);
 	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
@@ -117,7 +119,6 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 {
 	char		 old[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
 	char		*slash;
-	size_t		 i;
 	int		 fd, changed = 1;
 	ssize_t		 w;
 	const char	*c = p;
@@ -129,13 +130,13 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 		return -1;
 	}
 	pthread_mutex_lock(&o->lock);
-	for (i = 0; i < o->nfiles; i++)
-		if (strcmp(o->files[i], rel) == 0) {
-			pthread_mutex_unlock(&o->lock);
-			diag_err(rel, 0, 0, "two pages want the same output "
-			    "file (check for duplicate slugs)");
-			return -1;
-		}
+	if (htab_find(o->seen, rel, strlen(rel)) != HTAB_NONE) {
+		pthread_mutex_unlock(&o->lock);
+		diag_err(rel, 0, 0, "two pages want the same output file "
+		    "(check for duplicate slugs)");
+		return -1;
+	}
+	htab_add(o->seen, rel, strlen(rel));
 	if (o->nfiles == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->files = xreallocarray(o->files, o->cap, sizeof(char *));
@@ -214,6 +215,7 @@ out_free(struct output *o)
 	for (i = 0; i < o->nfiles; i++)
 		free(o->files[i]);
 	free(o->files);
+	htab_free(o->seen);
 	free(o->dir);
 	free(o->stage);
 	pthread_mutex_destroy(&o->lock);

@@ -1,8 +1,8 @@
 /*
  * slug.c: titles -> ASCII file names.  Takes UTF-8 text, hands on a
  * lower-case pinyin slug (ICU Han-Latin, then Latin-ASCII), words joined
- * by '-', at most SLUG_MAX bytes, cut at a word boundary.  One shared
- * transliterator behind a lock: it is not thread-safe and costly to open.
+ * by '-', at most SLUG_MAX bytes, cut at a word boundary.  Thread-safe:
+ * each thread transliterates with its own clone.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,8 +12,16 @@
 
 #include "folio.h"
 
-static UTransliterator	*trans;
+/*
+ * One transliterator per thread, cloned from a prototype (opening one
+ * costs milliseconds, and one is not safe to share).  Every clone is
+ * kept on a list so slug_cleanup() can close them all at exit.
+ */
+static UTransliterator	*proto;		/* opened once; guarded by lock */
+static UTransliterator	**clones;	/* every thread's copy; guarded */
+static size_t		 nclones;	/* entries in clones */
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local UTransliterator *mine;	/* this thread's copy */
 
 static UTransliterator *
 get_trans(void)
@@ -22,23 +30,42 @@ get_trans(void)
 	UChar			 uid[64];
 	UErrorCode		 e = U_ZERO_ERROR;
 
-	if (trans != NULL)
-		return trans;
-	u_uastrcpy(uid, id);
-	trans = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+	if (mine != NULL)
+		return mine;
+	pthread_mutex_lock(&lock);
+	if (proto == NULL) {
+		u_uastrcpy(uid, id);
+		proto = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL,
+		    &e);
+		if (U_FAILURE(e))
+			errx_fatal("ICU transliterator %s: %s", id,
+			    u_errorName(e));
+	}
+	mine = utrans_clone(proto, &e);
 	if (U_FAILURE(e))
-		errx_fatal("ICU transliterator %s: %s", id, u_errorName(e));
-	return trans;
+		errx_fatal("ICU transliterator clone: %s", u_errorName(e));
+	clones = xreallocarray(clones, nclones + 1, sizeof(*clones));
+	clones[nclones++] = mine;
+	pthread_mutex_unlock(&lock);
+	return mine;
 }
 
-/* Free the shared transliterator (at exit, for leak checkers). */
+/* Close every transliterator (at exit, for leak checkers). */
 void
 slug_cleanup(void)
 {
+	size_t	 i;
+
 	pthread_mutex_lock(&lock);
-	if (trans != NULL)
-		utrans_close(trans);
-	trans = NULL;
+	for (i = 0; i < nclones; i++)
+		utrans_close(clones[i]);
+	free(clones);
+	clones = NULL;
+	nclones = 0;
+	if (proto != NULL)
+		utrans_close(proto);
+	proto = NULL;
+	mine = NULL;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -60,9 +87,7 @@ translit(const char *s, size_t n)
 		return xstrdup("");
 	}
 	limit = ulen;
-	pthread_mutex_lock(&lock);
 	utrans_transUChars(get_trans(), u, &ulen, cap, 0, &limit, &e);
-	pthread_mutex_unlock(&lock);
 	if (U_FAILURE(e)) {
 		free(u);
 		return xstrdup("");
