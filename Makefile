@@ -54,8 +54,8 @@ build/asan/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< tests/fuzz/replay.c $(ASANOBJS) $(LDLIBS)
 
 build/.deps:
-	@mkdir -p config output render manifest build
-	sh tests/deps.sh config output render manifest build
+	@mkdir -p build
+	sh tests/deps.sh build
 	@touch $@
 
 build/.testdeps: build/.deps tests/deps.sh
@@ -63,7 +63,7 @@ build/.testdeps: build/.deps tests/deps.sh
 	@touch $@
 
 site: build/folio
-	./build/folio config output render manifest build
+	./build/folio build
 
 test: build/.testdeps build/folio build/asan/folio \
 	$(TESTBINS:%=build/%) $(TESTBINS:%=build/asan/%) \
