@@ -675,6 +675,8 @@ tax_line(const struct tax_source *s, size_t ln, size_t *n)
 	size_t	 a = s->lines[ln - 1], z;
 
 	z = ln < s->nlines ? s->lines[ln] - 1 : s->len;
+	if (z > a && s->text[z - 1] == '\n')	/* the last line's */
+		z--;
 	if (z > a && s->text[z - 1] == '\r')
 		z--;
 	*n = z - a;
