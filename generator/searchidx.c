@@ -314,42 +314,43 @@ contains(const char *t, size_t n, const char *w, size_t wn)
 	return 0;
 }
 
-static int
-text_has(const struct doctext *d, const struct idx_word *w)
+/*
+ * Brute force over normalized text t (idx_text's: one block per line):
+ * is every plain word a substring of one line, and no '-' word of any?
+ * Returns 1 or 0.
+ */
+int
+idx_match_text(const struct idx_query *q, const char *t)
 {
-	size_t	 i;
+	const char	*p, *nl;
+	size_t		 i, n;
+	int		 has;
 
-	for (i = 0; i < d->nblks; i++)
-		if (contains(d->norm.p + d->blks[i].off, d->blks[i].len,
-		    w->text, w->len))
-			return 1;
-	return 0;
-}
-
-static int
-query_matches(const struct idx_query *q, const struct doctext *d)
-{
-	size_t	 i;
-
-	for (i = 0; i < q->n; i++)
-		if (text_has(d, &q->words[i]) == q->words[i].neg)
+	if (q->n == 0)
+		return 0;
+	for (i = 0; i < q->n; i++) {
+		has = 0;
+		for (p = t; !has && *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			n = nl ? (size_t)(nl - p) : strlen(p);
+			has = contains(p, n, q->words[i].text, q->words[i].len);
+			if (nl == NULL)
+				break;
+		}
+		if (has == q->words[i].neg)
 			return 0;
+	}
 	return 1;
 }
 
-/*
- * Brute force: does article a match query q (every plain word a
- * substring of one block, no '-' word anywhere)?  Returns 1 or 0.
- */
+/* idx_match_text over article a's text.  Returns 1 or 0. */
 int
 idx_match(const struct idx_query *q, const struct article *a)
 {
-	struct doctext	 d;
-	int		 rc;
+	char	*t = idx_text(a);
+	int	 rc = idx_match_text(q, t);
 
-	doc_text(a, &d);
-	rc = query_matches(q, &d);
-	doctext_free(&d);
+	free(t);
 	return rc;
 }
 
