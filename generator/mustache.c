@@ -1053,6 +1053,7 @@ target(const struct render *r, const struct op *o)
 	return lookup_tmpl(r->set, v->s, v->slen);
 }
 
+/* Run the op at f->pc; -1 after a message. */
 static int
 step(struct render *r, struct frame *f)
 {
@@ -1121,6 +1122,7 @@ step(struct render *r, struct frame *f)
 	return 0;
 }
 
+/* Run frames until none is left; -1 after a message. */
 static int
 run(struct render *r)
 {
