@@ -191,7 +191,8 @@ build_load(struct build *b, const struct build_opts *o)
 		free(found);
 		return -1;
 	}
-	qsort(found, nfound, sizeof(char *), str_cmp);
+	if (nfound > 0)
+		qsort(found, nfound, sizeof(char *), str_cmp);
 	b->narts = nfound;
 	b->arts = xcalloc(nfound ? nfound : 1, sizeof(*b->arts));
 	for (i = 0; i < nfound; i++) {
@@ -243,34 +244,44 @@ build_free(struct build *b)
 
 /* ---- theme ---- */
 
-/* Compile every .mustache file in themes/<t>/templates, named by stem. */
+/*
+ * Compile every .mustache file in themes/<t>/templates, named by stem,
+ * in name order (so the first error reported does not depend on the
+ * file system).
+ */
 static int
 load_theme(struct build *b)
 {
 	static const char *const required[] = { "article", "home", "list",
 	    NULL };
-	char		*dir, *path, *name;
+	char		*dir, *path, *name, **names = NULL;
 	struct dirent	*d;
 	struct buf	 src;
 	DIR		*dp;
-	size_t		 n;
+	size_t		 n, i, nnames = 0;
 	int		 rc = -1;
 
 	dir = xasprintf("%s/templates", b->site.theme_dir);
 	b->tmpl = tmpl_set_new(1);
+	buf_init(&src);
 	if ((dp = opendir(dir)) == NULL) {
 		diag_err(dir, 0, 0, "theme has no templates folder");
-		free(dir);
-		return -1;
+		goto out;
 	}
-	buf_init(&src);
 	while ((d = readdir(dp)) != NULL) {
 		n = strlen(d->d_name);
 		if (n < 10 || strcmp(d->d_name + n - 9, ".mustache") != 0 ||
 		    d->d_name[0] == '.')
 			continue;
-		path = xasprintf("%s/%s", dir, d->d_name);
-		name = xstrndup(d->d_name, n - 9);
+		names = xreallocarray(names, nnames + 1, sizeof(*names));
+		names[nnames++] = xstrdup(d->d_name);
+	}
+	closedir(dp);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), str_cmp);
+	for (i = 0; i < nnames; i++) {
+		path = xasprintf("%s/%s", dir, names[i]);
+		name = xstrndup(names[i], strlen(names[i]) - 9);
 		buf_truncate(&src, 0);
 		if (file_read(path, &src) == -1 ||
 		    tmpl_add(b->tmpl, name, path, src.p, src.len) == -1) {
@@ -292,7 +303,9 @@ load_theme(struct build *b)
 		}
 	rc = 0;
 out:
-	closedir(dp);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	buf_free(&src);
 	free(dir);
 	return rc;
