@@ -3,7 +3,8 @@
  * search/ files for search.js: meta.js (per-article lengths, facets),
  * t-NNN.js term shards (Han/letter bigrams and single characters, each
  * with its articles and weighted counts) and d-NNNN.js document chunks
- * (display data and raw text for verification and snippets).  Also the
+ * (display data and raw text for verification and snippets, UTF-16
+ * with a BOM: 2 bytes a Chinese character).  Also the
  * query parser and the brute-force matcher that tests take as oracle.
  */
 #include <stdlib.h>
@@ -935,15 +936,47 @@ doc_json(struct buf *b, const struct article *a)
 	buf_free(&body);
 }
 
+/*
+ * UTF-8 s[0..n) as UTF-16LE with a byte order mark, appended to b.
+ * Chinese text takes 2 bytes a character instead of 3, and browsers
+ * decode a script by its BOM whatever the server's charset says.
+ */
+static void
+utf16le(struct buf *b, const char *s, size_t n)
+{
+	size_t		 i, k;
+	uint32_t	 cp;
+	unsigned char	 u[4];
+
+	buf_put(b, "\xff\xfe", 2);
+	for (i = 0; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			u[0] = (unsigned char)((0xd800 | cp >> 10) & 0xff);
+			u[1] = (unsigned char)((0xd800 | cp >> 10) >> 8);
+			u[2] = (unsigned char)((0xdc00 | (cp & 0x3ff)) & 0xff);
+			u[3] = (unsigned char)((0xdc00 | (cp & 0x3ff)) >> 8);
+			buf_put(b, u, 4);
+		} else {
+			u[0] = (unsigned char)(cp & 0xff);
+			u[1] = (unsigned char)(cp >> 8);
+			buf_put(b, u, 2);
+		}
+	}
+}
+
+/* d-NNNN.js: folioSearch.docs(N,[doc,...]) in UTF-16LE. */
 static int
 write_docs(struct article *const *arts, size_t n, struct output *out)
 {
-	struct buf	 b;
+	struct buf	 b, u;
 	size_t		 c, i;
 	char		 rel[64];
 	int		 rc = 0;
 
 	buf_init(&b);
+	buf_init(&u);
 	for (c = 0; c * IDX_CHUNK < n && rc == 0; c++) {
 		buf_truncate(&b, 0);
 		buf_printf(&b, "folioSearch.docs(%zu,[", c);
@@ -954,10 +987,13 @@ write_docs(struct article *const *arts, size_t n, struct output *out)
 			doc_json(&b, arts[i]);
 		}
 		buf_puts(&b, "]);\n");
+		buf_truncate(&u, 0);
+		utf16le(&u, b.p, b.len);
 		snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
-		rc = out_put(out, rel, b.p, b.len);
+		rc = out_put(out, rel, u.p, u.len);
 	}
 	buf_free(&b);
+	buf_free(&u);
 	return rc;
 }
 
