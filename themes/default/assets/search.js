@@ -58,14 +58,40 @@
 		return v;
 	};
 
-	/* Postings "gap*2+flag [wtf-2]..." -> {docs: [], wtf: []}. */
+	/*
+	 * Postings (put_rice in searchidx.c): k, varint df, then per
+	 * document Rice(gap, k), flag bit, [Elias gamma of wtf - 1],
+	 * 6 bits a character.  -> {docs: [], wtf: []}.
+	 */
 	function postings(s) {
-		var r = new Reader(s), docs = [], wtf = [], doc = -1, v;
-		while (r.more()) {
-			v = r.get();
-			doc += Math.floor(v / 2) + 1;
+		var k = DIGIT[s.charCodeAt(0)], r = new Reader(s), docs = [], wtf = [];
+		r.i = 1;
+		var df = r.get(), pos = r.i, acc = 0, nb = 0, doc = -1;
+		function bit() {
+			if (nb === 0) {
+				acc = DIGIT[s.charCodeAt(pos++)];
+				nb = 6;
+			}
+			nb--;
+			return (acc >> nb) & 1;
+		}
+		for (var i = 0; i < df; i++) {
+			var q = 0, rem = 0, j;
+			while (bit())
+				q++;
+			for (j = 0; j < k; j++)
+				rem = rem * 2 + bit();
+			doc += q * Math.pow(2, k) + rem + 1;
 			docs.push(doc);
-			wtf.push(v % 2 ? r.get() + 2 : 1);
+			if (bit()) {
+				var n = 0, x = 1;
+				while (!bit())
+					n++;
+				for (j = 0; j < n; j++)
+					x = x * 2 + bit();
+				wtf.push(x + 1);
+			} else
+				wtf.push(1);
 		}
 		return { docs: docs, wtf: wtf };
 	}
