@@ -288,7 +288,7 @@ void	 idx_query_free(struct idx_query *);
 int	 idx_match(const struct idx_query *, const struct article *); /* 1/0 */
 int	 idx_match_text(const struct idx_query *, const char *); /* idx_text's */
 char	*idx_text(const struct article *);	/* normalized; caller frees */
-struct idx *idx_build(struct article *const *, size_t);	/* idx_free */
+struct idx *idx_build(struct article *const *, size_t, int); /* jobs; idx_free */
 size_t	 idx_candidates(const struct idx *, const struct idx_query *,
 	    unsigned char *);	/* per doc 0 no, 1 maybe, 2 sure */
 void	 idx_free(struct idx *);

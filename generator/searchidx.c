@@ -7,6 +7,7 @@
  * with a BOM: 2 bytes a Chinese character).  Also the
  * query parser and the brute-force matcher that tests take as oracle.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ enum field {
 
 static const int fweight[F__MAX] = { 4, 2, 2, 2, 2, 2, 2, 2, 1 };
 
-#define IDX_CHUNK	4	/* articles per document chunk */
+#define IDX_CHUNK	8	/* articles per document chunk */
 #define VT		44	/* varint: terminal digits */
 #define VC		44	/* varint: continuation digits */
 
@@ -532,7 +533,7 @@ count_terms(const struct doctext *d, struct dcount *c)
 	const char	*s;
 	size_t		 b, i, n, k;
 	uint32_t	 cp, prev, len = 0;
-	int		 w, pw;
+	int		 w, pw, cls;
 
 	for (b = 0; b < d->nblks; b++) {
 		s = d->norm.p + d->blks[b].off;
@@ -542,13 +543,14 @@ count_terms(const struct doctext *d, struct dcount *c)
 		prev = 0;
 		for (i = 0; i < n; i += k) {
 			k = utf8_decode(s + i, n - i, &cp);
-			if (seg_class(cp) == SEG_SPACE) {
+			cls = seg_class(cp);
+			if (cls == SEG_SPACE) {
 				pw = 0;
 				continue;
 			}
 			len++;
 			dcount_add(c, cp, (uint32_t)w);
-			if (word_char(cp)) {
+			if (cls == SEG_HAN || cls == SEG_ALNUM) {
 				if (pw)
 					dcount_add(c, bigram_key(prev, cp),
 					    (uint32_t)w);
@@ -561,53 +563,115 @@ count_terms(const struct doctext *d, struct dcount *c)
 	return len;
 }
 
-/* Append document doc with counts c to the postings. */
-static void
-post_doc(struct idx *x, long doc, const struct dcount *c)
-{
-	struct iterm	*t;
-	size_t		 k;
-	uint32_t	 w;
+#define IDX_BATCH	512	/* documents counted in parallel at a time */
 
+/* One document's terms, counted by a worker, posted in order after. */
+struct dterms {
+	uint64_t	*keys;	/* term keys in first-seen order; owned */
+	uint32_t	*wtf;	/* weighted counts, parallel; owned */
+	size_t		 n;	/* entries */
+	uint32_t	 dl;	/* non-space characters */
+};
+
+/* A batch for par_for: arts[base + i] -> out[i]. */
+struct batch {
+	struct article *const *arts;	/* borrowed */
+	size_t		 base;		/* first document of the batch */
+	struct dterms	*out;		/* borrowed, IDX_BATCH entries */
+	pthread_mutex_t	 lock;		/* guards pool */
+	struct dcount	*pool[64];	/* idle scratch tables; owned */
+	size_t		 npool;		/* entries in pool */
+};
+
+static void
+dcount_free(struct dcount *c)
+{
+	free(c->keys);
+	free(c->wtf);
+	free(c->used);
+	free(c);
+}
+
+/* par_for worker: normalize and count document base + i. */
+static int
+count_one(void *arg, size_t i)
+{
+	struct batch	*j = arg;
+	struct dterms	*t = &j->out[i];
+	struct dcount	*c;
+	struct doctext	 d;
+	size_t		 k;
+
+	pthread_mutex_lock(&j->lock);
+	c = j->npool > 0 ? j->pool[--j->npool] : xcalloc(1, sizeof(*c));
+	pthread_mutex_unlock(&j->lock);
+	doc_text(j->arts[j->base + i], &d);
+	t->dl = count_terms(&d, c);
+	t->n = c->nused;
+	t->keys = xreallocarray(NULL, c->nused + 1, sizeof(*t->keys));
+	t->wtf = xreallocarray(NULL, c->nused + 1, sizeof(*t->wtf));
 	for (k = 0; k < c->nused; k++) {
-		t = iterm_get(x, c->keys[c->used[k]]);
-		w = c->wtf[c->used[k]];
-		vput(&t->post, (uint64_t)(doc - t->last - 1) * 2 + (w > 1));
-		if (w > 1)
-			vput(&t->post, w - 2);
-		t->last = doc;
-		t->df++;
+		t->keys[k] = c->keys[c->used[k]];
+		t->wtf[k] = c->wtf[c->used[k]];
 	}
+	dcount_reset(c);
+	doctext_free(&d);
+	pthread_mutex_lock(&j->lock);
+	if (j->npool < sizeof(j->pool) / sizeof(j->pool[0]))
+		j->pool[j->npool++] = c;
+	else
+		dcount_free(c);
+	pthread_mutex_unlock(&j->lock);
+	return 0;
 }
 
 /*
- * Build the index of arts[0..n) (document i is arts[i]).  Returns the
+ * Build the index of arts[0..n) (document i is arts[i]) with up to
+ * jobs threads; the result does not depend on jobs.  Returns the
  * index; free with idx_free.
  */
 struct idx *
-idx_build(struct article *const *arts, size_t n)
+idx_build(struct article *const *arts, size_t n, int jobs)
 {
 	struct idx	*x = xcalloc(1, sizeof(*x));
-	struct dcount	 c;
-	struct doctext	 d;
+	struct batch	 j;
+	struct iterm	*t;
 	double		 sum = 0;
-	size_t		 i;
+	size_t		 i, k, m;
 
-	memset(&c, 0, sizeof(c));
+	memset(&j, 0, sizeof(j));
+	pthread_mutex_init(&j.lock, NULL);
+	j.arts = arts;
+	j.out = xcalloc(IDX_BATCH, sizeof(*j.out));
 	x->ndocs = n;
 	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
-	for (i = 0; i < n; i++) {
-		doc_text(arts[i], &d);
-		x->dl[i] = count_terms(&d, &c);
-		sum += x->dl[i];
-		post_doc(x, (long)i, &c);
-		dcount_reset(&c);
-		doctext_free(&d);
+	for (j.base = 0; j.base < n; j.base += IDX_BATCH) {
+		m = n - j.base < IDX_BATCH ? n - j.base : IDX_BATCH;
+		par_for(m, jobs, count_one, &j);
+		for (i = 0; i < m; i++) {
+			struct dterms	*d = &j.out[i];
+			long		 doc = (long)(j.base + i);
+
+			x->dl[doc] = d->dl;
+			sum += d->dl;
+			for (k = 0; k < d->n; k++) {
+				t = iterm_get(x, d->keys[k]);
+				vput(&t->post, (uint64_t)(doc - t->last - 1) * 2 +
+				    (d->wtf[k] > 1));
+				if (d->wtf[k] > 1)
+					vput(&t->post, d->wtf[k] - 2);
+				t->last = doc;
+				t->df++;
+			}
+			free(d->keys);
+			free(d->wtf);
+		}
 	}
 	x->avgdl = n ? sum / (double)n : 0;
-	free(c.keys);
-	free(c.wtf);
-	free(c.used);
+	for (i = 0; i < j.npool; i++)
+		dcount_free(j.pool[i]);
+	free(j.out);
+	pthread_mutex_destroy(&j.lock);
 	return x;
 }
 
@@ -898,6 +962,42 @@ put_rice(struct buf *b, const struct iterm *t, size_t ndocs)
 	bits_flush(&w);
 }
 
+/* What the shard and chunk writers share across par_for workers. */
+struct wjob {
+	const struct idx	*x;	/* borrowed */
+	struct sterm		*v;	/* terms sorted by shard, text; borrowed */
+	size_t			*start;	/* per shard: first entry in v, +1 end */
+	struct article *const	*arts;	/* borrowed (chunks) */
+	size_t			 narts;	/* entries in arts */
+	struct output		*out;	/* borrowed */
+};
+
+/* par_for worker: term shard s. */
+static int
+shard_one(void *arg, size_t s)
+{
+	struct wjob	*w = arg;
+	struct buf	 b;
+	size_t		 i;
+	char		 rel[64];
+	int		 rc;
+
+	buf_init(&b);
+	buf_printf(&b, "folioSearch.terms(%zu,\"", s);
+	for (i = w->start[s]; i < w->start[s + 1]; i++) {
+		if (i > w->start[s])
+			buf_putc(&b, ' ');
+		esc_json(&b, w->v[i].txt, strlen(w->v[i].txt));
+		buf_putc(&b, ' ');
+		put_rice(&b, w->v[i].t, w->x->ndocs);
+	}
+	buf_puts(&b, "\");\n");
+	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
+	rc = out_put(w->out, rel, b.p, b.len);
+	buf_free(&b);
+	return rc;
+}
+
 /*
  * The term shards: t-NNN.js is folioSearch.terms(N,"term postings term
  * postings ...") with terms in byte order, separated by single spaces
@@ -905,43 +1005,37 @@ put_rice(struct buf *b, const struct iterm *t, size_t ndocs)
  * Every shard is written, empty or not.
  */
 static int
-write_shards(const struct idx *x, unsigned nshards, struct output *out)
+write_shards(const struct idx *x, unsigned nshards, struct output *out,
+    int jobs)
 {
-	struct sterm	*v;
-	struct buf	 b, k;
-	size_t		 i = 0, j;
-	unsigned	 s;
-	char		 rel[64];
-	int		 rc = 0;
+	struct wjob	 w;
+	struct buf	 k;
+	size_t		 i, j;
+	int		 rc;
 
-	buf_init(&b);
+	memset(&w, 0, sizeof(w));
+	w.x = x;
+	w.out = out;
 	buf_init(&k);
-	v = xreallocarray(NULL, x->nterms + 1, sizeof(*v));
+	w.v = xreallocarray(NULL, x->nterms + 1, sizeof(*w.v));
 	for (j = 0; j < x->nterms; j++) {
-		v[j].shard = shard_of(x->terms[j].key, nshards);
+		w.v[j].shard = shard_of(x->terms[j].key, nshards);
 		buf_truncate(&k, 0);
 		key_text(&k, x->terms[j].key);
-		memcpy(v[j].txt, k.p, k.len + 1);
-		v[j].t = &x->terms[j];
+		memcpy(w.v[j].txt, k.p, k.len + 1);
+		w.v[j].t = &x->terms[j];
 	}
-	qsort(v, x->nterms, sizeof(*v), sterm_cmp);
-	for (s = 0; s < nshards && rc == 0; s++) {
-		buf_truncate(&b, 0);
-		buf_printf(&b, "folioSearch.terms(%u,\"", s);
-		for (j = i; i < x->nterms && v[i].shard == s; i++) {
-			if (i > j)
-				buf_putc(&b, ' ');
-			esc_json(&b, v[i].txt, strlen(v[i].txt));
-			buf_putc(&b, ' ');
-			put_rice(&b, v[i].t, x->ndocs);
-		}
-		buf_puts(&b, "\");\n");
-		snprintf(rel, sizeof(rel), "search/t-%03u.js", s);
-		rc = out_put(out, rel, b.p, b.len);
+	qsort(w.v, x->nterms, sizeof(*w.v), sterm_cmp);
+	w.start = xcalloc(nshards + 1, sizeof(*w.start));
+	for (i = j = 0; i <= nshards; i++) {
+		while (j < x->nterms && w.v[j].shard < i)
+			j++;
+		w.start[i] = j;
 	}
-	buf_free(&b);
+	rc = par_for(nshards, jobs, shard_one, &w);
 	buf_free(&k);
-	free(v);
+	free(w.v);
+	free(w.start);
 	return rc;
 }
 
@@ -1031,35 +1125,44 @@ utf16le(struct buf *b, const char *s, size_t n)
 	}
 }
 
-/* d-NNNN.js: folioSearch.docs(N,[doc,...]) in UTF-16LE. */
+/* par_for worker: d-NNNN.js, folioSearch.docs(N,[doc,...]) in UTF-16LE. */
 static int
-write_docs(struct article *const *arts, size_t n, struct output *out)
+chunk_one(void *arg, size_t c)
 {
+	struct wjob	*w = arg;
 	struct buf	 b, u;
-	size_t		 c, i;
+	size_t		 i;
 	char		 rel[64];
-	int		 rc = 0;
+	int		 rc;
 
 	buf_init(&b);
 	buf_init(&u);
-	for (c = 0; c * IDX_CHUNK < n && rc == 0; c++) {
-		buf_truncate(&b, 0);
-		buf_printf(&b, "folioSearch.docs(%zu,[", c);
-		for (i = c * IDX_CHUNK; i < n && i < (c + 1) * IDX_CHUNK;
-		    i++) {
-			if (i > c * IDX_CHUNK)
-				buf_puts(&b, ",\n");
-			doc_json(&b, arts[i]);
-		}
-		buf_puts(&b, "]);\n");
-		buf_truncate(&u, 0);
-		utf16le(&u, b.p, b.len);
-		snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
-		rc = out_put(out, rel, u.p, u.len);
+	buf_printf(&b, "folioSearch.docs(%zu,[", c);
+	for (i = c * IDX_CHUNK; i < w->narts && i < (c + 1) * IDX_CHUNK; i++) {
+		if (i > c * IDX_CHUNK)
+			buf_puts(&b, ",\n");
+		doc_json(&b, w->arts[i]);
 	}
+	buf_puts(&b, "]);\n");
+	utf16le(&u, b.p, b.len);
+	snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
+	rc = out_put(w->out, rel, u.p, u.len);
 	buf_free(&b);
 	buf_free(&u);
 	return rc;
+}
+
+static int
+write_docs(struct article *const *arts, size_t n, struct output *out,
+    int jobs)
+{
+	struct wjob	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.arts = arts;
+	w.narts = n;
+	w.out = out;
+	return par_for((n + IDX_CHUNK - 1) / IDX_CHUNK, jobs, chunk_one, &w);
 }
 
 /* The facets of search.js: province (first region), tag, source. */
@@ -1201,18 +1304,18 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 	struct article	**v;
 	struct idx	*x;
 	unsigned	 nshards = shard_count(n);
-	int		 rc = -1;
+	int		 rc = -1, jobs = site != NULL && site->jobs > 0 ?
+			    site->jobs : 1;
 
-	(void)site;
 	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
 	memcpy(v, arts, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), art_cmp);
-	x = idx_build(v, n);
+	x = idx_build(v, n, jobs);
 	if (write_meta(x, v, n, nshards, out) == -1)
 		goto out;
-	if (write_shards(x, nshards, out) == -1)
+	if (write_shards(x, nshards, out, jobs) == -1)
 		goto out;
-	if (write_docs(v, n, out) == -1)
+	if (write_docs(v, n, out, jobs) == -1)
 		goto out;
 	rc = 0;
 out:

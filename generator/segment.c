@@ -164,6 +164,17 @@ seg_class(uint32_t cp)
 	UErrorCode	 e = U_ZERO_ERROR;
 	uint32_t	 mask;
 
+	/* Fast paths: ASCII, and the CJK blocks that are all Han. */
+	if (cp < 0x80) {
+		if (cp == ' ' || (cp >= 0x09 && cp <= 0x0d))
+			return SEG_SPACE;
+		if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z'))
+			return SEG_ALNUM;
+		return SEG_PUNCT;
+	}
+	if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf))
+		return SEG_HAN;
 	if (u_isUWhiteSpace((UChar32)cp))
 		return SEG_SPACE;
 	mask = U_GET_GC_MASK((UChar32)cp);

@@ -105,7 +105,7 @@ run_checks(const char *dir)
 	o.jobs = 2;
 	if (build_load(&b, &o) == -1)
 		return 2;
-	x = idx_build(b.arts, b.narts);
+	x = idx_build(b.arts, b.narts, 2);
 	texts = xcalloc(b.narts + 1, sizeof(*texts));
 	for (i = 0; i < b.narts; i++)
 		texts[i] = idx_text(b.arts[i]);
@@ -229,6 +229,13 @@ bench(size_t n, const char *dir, const char *outdir)
 		    i);
 		v[i]->slug = xstrdup(slug);
 		body += strlen(v[i]->body) + 300;
+	}
+	for (rc = 1; rc <= 2; rc++) {
+		t0 = now();
+		idx_free(idx_build(v, n, rc));
+		t1 = now();
+		printf("idx_build: %zu articles, %d thread(s), %.3f s\n", n,
+		    rc, t1 - t0);
 	}
 	if ((out = out_open(outdir)) == NULL)
 		return 2;

@@ -24,7 +24,7 @@ setup(void)
 	arts[1].title = "ＣＯＶＩＤ－１９期间的“吹哨报到”";
 	arts[1].slug = "b";
 	arts[1].text = "街乡吹哨、部门报到。红色 物业 Straße ΣΑΣ\n";
-	ix = idx_build(ptrs, 2);
+	ix = idx_build(ptrs, 2, 1);
 }
 
 int
