@@ -7,7 +7,7 @@
 #   sh bench/bench.sh          folio alone (make bench)
 #   sh bench/bench.sh hugo     folio beside Hugo and Pagefind (make bench-hugo)
 # Environment: BENCH_SIZES (default "1000 10000"), BENCH_RUNS (3),
-# BENCH_SEED (1), FOLIO, BENCH_GEN.
+# BENCH_SEED (1), FOLIO, BENCH_GEN, BENCH_THEMES (default themes/).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FOLIO=${FOLIO:-$ROOT/build/folio}
@@ -15,6 +15,7 @@ GEN=${BENCH_GEN:-$ROOT/build/bench-gen}
 SIZES=${BENCH_SIZES:-"1000 10000"}
 RUNS=${BENCH_RUNS:-3}
 SEED=${BENCH_SEED:-1}
+THEMES=${BENCH_THEMES:-$ROOT/themes}
 OUT=$ROOT/bench/out
 MODE=${1:-folio}
 TIME=/usr/bin/time
@@ -68,7 +69,7 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 generate() {
 	_n=$1
 	echo "bench: generating $_n articles (seed $SEED)" >&2
-	"$GEN" -s "$SEED" -n "$_n" -o "$OUT/$_n" -t "$ROOT/themes" $SOURCES || exit 1
+	"$GEN" -s "$SEED" -n "$_n" -o "$OUT/$_n" -t "$THEMES" $SOURCES || exit 1
 	rm -rf "$OUT/$_n/public" "$OUT/$_n/public.folio-staging" "$OUT/$_n/trash"
 }
 
@@ -116,7 +117,7 @@ bench_folio() {
 
 header() {
 	echo
-	echo "folio bench: seed $SEED, median of $RUNS runs, $(nproc) CPUs, $(uname -m)"
+	echo "folio bench: seed $SEED, median of $RUNS runs, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	printf '%-8s %-22s %8s %8s %8s %9s %9s\n' articles step "wall s" "cpu s" "peak MB" "changed" "rewritten"
 }
 
@@ -138,18 +139,16 @@ done
 for n in $SIZES; do
 	generate "$n"
 	d=$OUT/$n
+	hugo="$HUGO --quiet --noBuildLock --source $ROOT/bench/hugo --contentDir $d/content
+	    --destination $d/hugo-public --cacheDir $d/hugo-cache"
 	rm -f "$T"/*.t "$T"/*.c
 	for r in $(seq "$RUNS"); do
 		rm -rf "$d/public" "$d/hugo-public" "$d/hugo-cache"
 		timed full "$d/public" "$FOLIO" build -C "$d"
-		timed hugo "$d/hugo-public" "$HUGO" --quiet --source "$ROOT/bench/hugo" \
-			--contentDir "$d/content" --destination "$d/hugo-public" \
-			--cacheDir "$d/hugo-cache" --themesDir "$ROOT/bench/hugo/themes"
+		timed hugo "$d/hugo-public" $hugo
 	done
 	timed noop "$d/public" "$FOLIO" build -C "$d"
-	timed hugonoop "$d/hugo-public" "$HUGO" --quiet --source "$ROOT/bench/hugo" \
-		--contentDir "$d/content" --destination "$d/hugo-public" \
-		--cacheDir "$d/hugo-cache" --themesDir "$ROOT/bench/hugo/themes"
+	timed hugonoop "$d/hugo-public" $hugo
 	{
 		row "$n" "folio full build" full
 		row "$n" "hugo full build" hugo

@@ -67,6 +67,31 @@ out_open(const char *outdir)
 	return o;
 }
 
+/*
+ * Test hook (tests/t-kill.sh): with FOLIO_FAULT_WRITE_AFTER=N in the
+ * environment, the Nth write(2) of an output file fails with ENOSPC, as
+ * on a full disk.  Unset, it costs a getenv per write.
+ */
+static ssize_t
+write_or_fault(int fd, const void *p, size_t n)
+{
+	static pthread_mutex_t	 flock = PTHREAD_MUTEX_INITIALIZER;
+	static long		 nwrites;	/* guarded by flock */
+	const char		*e = getenv("FOLIO_FAULT_WRITE_AFTER");
+	int			 hit;
+
+	if (e != NULL) {
+		pthread_mutex_lock(&flock);
+		hit = ++nwrites == atol(e);
+		pthread_mutex_unlock(&flock);
+		if (hit) {
+			errno = ENOSPC;
+			return -1;
+		}
+	}
+	return write(fd, p, n);
+}
+
 /* Does the file at path hold exactly these bytes? */
 static int
 same_bytes(const char *path, const void *p, size_t n)
@@ -159,7 +184,7 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 			return -1;
 		}
 		while (n > 0) {
-			w = write(fd, c, n);
+			w = write_or_fault(fd, c, n);
 			if (w == -1 && errno == EINTR)
 				continue;
 			if (w <= 0) {
