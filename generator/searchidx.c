@@ -788,13 +788,22 @@ idx_candidates(const struct idx *x, const struct idx_query *q,
 
 /* ---- writing search/ ---- */
 
-/* Term shards: fixed per size class, so edits move few files. */
+/*
+ * Term shards: none for a small archive, whose document chunks
+ * together weigh less than what one query may load (search.js then
+ * checks every article's text: exact, and smaller than any index);
+ * otherwise a count fixed per size class, so an edit moves few files.
+ */
+#define IDX_SMALL	150000	/* characters: below, no term shards */
+
 static unsigned
-shard_count(size_t ndocs)
+shard_count(const struct idx *x)
 {
-	if (ndocs < 200)
-		return 16;
-	if (ndocs < 2000)
+	double	 chars = x->avgdl * (double)x->ndocs;
+
+	if (chars < IDX_SMALL)
+		return 0;
+	if (x->ndocs < 2000)
 		return 64;
 	return 256;
 }
@@ -924,9 +933,11 @@ bits_flush(struct bitw *w)
 
 /*
  * A term's postings as written: alpha[k], varint df, then per
- * document Rice(gap, k), a flag bit for wtf > 1 and then Elias gamma
- * of wtf - 1.  Rice with k from the mean gap costs about
- * log2(N / df) + 2 bits a posting, near the entropy of the gaps.
+ * document Rice(gap, k), a flag bit for wtf > 1 and, for bigrams
+ * only, Elias gamma of wtf - 1 (a single character's count is only
+ * "once" or "more": it ranks little and would cost a quarter of the
+ * index).  Rice with k from the mean gap costs about log2(N / df) + 2
+ * bits a posting, near the entropy of the gaps.
  */
 static void
 put_rice(struct buf *b, const struct iterm *t, size_t ndocs)
@@ -951,7 +962,7 @@ put_rice(struct buf *b, const struct iterm *t, size_t ndocs)
 		for (i = k - 1; i >= 0; i--)
 			bit(&w, (unsigned)(gap >> i));
 		bit(&w, wtf > 1);
-		if (wtf > 1) {
+		if (wtf > 1 && (t->key >> 63)) {
 			x = (uint64_t)wtf - 1;
 			for (nb = 0; (x >> (nb + 1)) != 0; nb++)
 				bit(&w, 0);
@@ -1303,7 +1314,7 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 {
 	struct article	**v;
 	struct idx	*x;
-	unsigned	 nshards = shard_count(n);
+	unsigned	 nshards;
 	int		 rc = -1, jobs = site != NULL && site->jobs > 0 ?
 			    site->jobs : 1;
 
@@ -1311,9 +1322,10 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 	memcpy(v, arts, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), art_cmp);
 	x = idx_build(v, n, jobs);
+	nshards = shard_count(x);
 	if (write_meta(x, v, n, nshards, out) == -1)
 		goto out;
-	if (write_shards(x, nshards, out, jobs) == -1)
+	if (nshards > 0 && write_shards(x, nshards, out, jobs) == -1)
 		goto out;
 	if (write_docs(v, n, out, jobs) == -1)
 		goto out;

@@ -200,8 +200,35 @@ now(void)
 }
 
 /*
+ * A copy of text t with about one Han character in `rate` replaced by
+ * another from t (a fixed pseudo-random sequence), so copies of the
+ * same article grow the vocabulary as a real archive does.  Caller
+ * frees.
+ */
+static char *
+mutate(const char *t, unsigned rate, unsigned long *seed)
+{
+	struct seg_tok	*g;
+	size_t		 ng, i, k, n = strlen(t);
+	char		*m = xstrdup(t);
+
+	ng = seg_han_ngrams(t, n, 1, 1, &g);
+	for (i = 0; rate > 0 && i < ng; i++) {
+		*seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+		if ((*seed >> 33) % rate != 0)
+			continue;
+		k = (size_t)(*seed >> 40) % ng;
+		if (g[k].len == g[i].len)
+			memcpy(m + g[i].off, t + g[k].off, g[i].len);
+	}
+	free(g);
+	return m;
+}
+
+/*
  * Copies of the site's articles up to n (each copy gets its own slug
- * and a shifted date), then idx_write into a staging folder.
+ * and, with IDX_BENCH_MUTATE=R, one Han character in R swapped), then
+ * idx_write into a staging folder.
  */
 static int
 bench(size_t n, const char *dir, const char *outdir)
@@ -214,6 +241,9 @@ bench(size_t n, const char *dir, const char *outdir)
 	size_t		 i, nfiles, total = 0, body = 0, tsz = 0, dsz = 0;
 	double		 t0, t1;
 	char		 slug[64];
+	unsigned long	 seed = 42;
+	unsigned	 rate = getenv("IDX_BENCH_MUTATE") ?
+			    (unsigned)atoi(getenv("IDX_BENCH_MUTATE")) : 0;
 	int		 rc;
 
 	memset(&o, 0, sizeof(o));
@@ -228,6 +258,8 @@ bench(size_t n, const char *dir, const char *outdir)
 		snprintf(slug, sizeof(slug), "%s-%zu", b.arts[i % b.narts]->slug,
 		    i);
 		v[i]->slug = xstrdup(slug);
+		if (i >= b.narts && rate > 0)
+			v[i]->text = mutate(v[i]->text, rate, &seed);
 		body += strlen(v[i]->body) + 300;
 	}
 	for (rc = 1; rc <= 2; rc++) {
@@ -262,8 +294,13 @@ bench(size_t n, const char *dir, const char *outdir)
 	printf("idx_write: %zu articles, %.3f s, %zu files, %zu bytes "
 	    "(terms %zu, documents %zu; Markdown about %zu bytes)\n", n,
 	    t1 - t0, nfiles, total, tsz, dsz, body);
-	out_abort(out);
+	if (getenv("IDX_BENCH_KEEP") != NULL)
+		out_commit(out, NULL);	/* keep OUTDIR/search for a look */
+	else
+		out_abort(out);
 	for (i = 0; i < n; i++) {
+		if (i >= b.narts && rate > 0)
+			free(v[i]->text);
 		free(v[i]->slug);
 		free(v[i]);
 	}

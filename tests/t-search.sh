@@ -51,7 +51,8 @@ if "$FOLIO" build -C "$sx" -o "$TMPD/s1" -q -j 1 2> "$TMPD/b.err" &&
 	else fail "search: rebuild changes no file" "$(cat "$TMPD/b2.err")"; fi
 	md=$(cat "$sx"/content/articles/*.md | wc -c)
 	idx=$(cat "$TMPD"/s1/search/*.js | wc -c)
-	echo "t-search: search/ is $idx bytes for $md bytes of Markdown" >&2
+	if [ "$idx" -le "$md" ]; then pass "search: search/ ($idx bytes) within the Markdown ($md bytes)"
+	else fail "search: search/ within the Markdown" "$idx bytes of search/ for $md bytes of Markdown"; fi
 else
 	fail "search: fixture builds" "$(head -c 800 "$TMPD/b.err")"
 fi

@@ -43,6 +43,9 @@ const QUERIES = [
 ];
 
 let browser, server, expected = new Map(), articles = [];
+// The larger generated site (term shards in use): its own oracle.
+const big = { dir: path.join(tmp, 'big'), out: path.join(tmp, 'big-public'),
+    expected: new Map(), server: null };
 
 function run(args) {
 	const r = spawnSync(FOLIO, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -51,14 +54,18 @@ function run(args) {
 	return r.stdout;
 }
 
-function oracle(q) {
-	return run(['search', '-C', SITE, '--', q]).split('\n').filter(Boolean);
+function oracle(site, q) {
+	return run(['search', '-C', site, '--', q]).split('\n').filter(Boolean);
+}
+
+// Deterministic pseudo-random numbers for sampling and mutation.
+function lcg(seed) {
+	return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 // Deterministic extra queries: substrings of the articles' own text.
 function sampled(texts, n) {
-	let seed = 12345;
-	const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+	const rnd = lcg(12345);
 	const out = [];
 	while (out.length < n) {
 		const t = Array.from(texts[Math.floor(rnd() * texts.length)]);
@@ -71,18 +78,48 @@ function sampled(texts, n) {
 	return out;
 }
 
+// tests/search ten times over, every copy with its own slug and one
+// Han character in 20 of its body swapped: big enough for shards.
+function makeBig() {
+	const src = path.join(SITE, 'content/articles');
+	const dst = path.join(big.dir, 'content/articles');
+	fs.mkdirSync(dst, { recursive: true });
+	fs.copyFileSync(path.join(SITE, 'site.yaml'), path.join(big.dir, 'site.yaml'));
+	fs.symlinkSync(path.join(ROOT, 'themes'), path.join(big.dir, 'themes'));
+	const rnd = lcg(777);
+	for (const f of fs.readdirSync(src).sort()) {
+		const text = fs.readFileSync(path.join(src, f), 'utf8');
+		fs.writeFileSync(path.join(dst, f), text);
+		if (/^draft: true$/m.test(text))
+			continue;
+		const m = text.match(/^(---\n[\s\S]*?\n---\n)([\s\S]*)$/);
+		const han = Array.from(m[2]).filter((c) => /\p{Script=Han}/u.test(c));
+		for (let i = 1; i < 10; i++) {
+			const body = Array.from(m[2]).map((c) => /\p{Script=Han}/u.test(c) && rnd() < 0.05 ?
+			    han[Math.floor(rnd() * han.length)] : c).join('');
+			const fm = m[1].replace(/^slug: (.*)$/m, `slug: $1-c${i}`);
+			fs.writeFileSync(path.join(dst, f.replace(/\.md$/, `-c${i}.md`)), fm + body);
+		}
+	}
+}
+
 before(async () => {
 	run(['build', '-C', SITE, '-o', OUT, '-q']);
+	makeBig();
+	run(['build', '-C', big.dir, '-o', big.out, '-q']);
 	fs.mkdirSync(SCREENS, { recursive: true });
 	for (const f of fs.readdirSync(path.join(SITE, 'content/articles'))) {
 		const src = fs.readFileSync(path.join(SITE, 'content/articles', f), 'utf8');
 		if (!/^draft: true$/m.test(src))
 			articles.push(src.replace(/^---[\s\S]*?\n---\n/, ''));
 	}
-	for (const q of QUERIES.concat(sampled(articles, 20)))
-		expected.set(q, oracle(q));
+	for (const q of QUERIES.concat(sampled(articles, 20))) {
+		expected.set(q, oracle(SITE, q));
+		big.expected.set(q, oracle(big.dir, q));
+	}
 	browser = await launch();
 	server = await serve(OUT);
+	big.server = await serve(big.out);
 });
 
 after(async () => {
@@ -90,6 +127,8 @@ after(async () => {
 		await browser.close();
 	if (server)
 		await server.close();
+	if (big.server)
+		await big.server.close();
 	fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -113,26 +152,35 @@ async function settled(page, q) {
 	return Number(await page.getAttribute('#results', 'data-count'));
 }
 
-for (const mode of ['file', 'http']) {
-	test(`result counts equal brute force (${mode})`, async () => {
-		const page = await browser.newPage();
-		const errors = [];
-		page.on('pageerror', (e) => errors.push(e.message));
-		let n = 0;
-		for (const [q, want] of expected) {
-			const got = await open(page, bases()[mode], q);
-			assert.equal(got, want.length, `${mode} "${q}": data-count ${got}, brute force ${want.length}`);
-			const shown = await page.$$eval('#results a.result-link',
-			    (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').replace(/^.*articles\//, '').replace(/\.html$/, ''))));
-			assert.equal(shown.length, Math.min(10, want.length), `${mode} "${q}": shown`);
-			for (const s of shown)
-				assert.ok(want.includes(s), `${mode} "${q}": ${s} shown but does not match`);
-			n++;
-		}
-		assert.ok(n >= 40, `${n} queries`);
-		assert.deepEqual(errors, []);
-		await page.close();
-	});
+for (const site of ['small', 'big']) {
+	for (const mode of ['file', 'http']) {
+		test(`result counts equal brute force (${site} site, ${mode})`, async () => {
+			const out = site === 'big' ? big.out : OUT;
+			const base = mode === 'file' ? pathToFileURL(out).href + '/' :
+			    (site === 'big' ? big.server : server).url;
+			const exp = site === 'big' ? big.expected : expected;
+			const shards = JSON.parse(fs.readFileSync(path.join(out, 'search/meta.js'), 'utf8')
+			    .match(/"shards":(\d+)/)[1]);
+			assert.ok(site === 'big' ? shards > 0 : shards === 0, `${site}: ${shards} shards`);
+			const page = await browser.newPage();
+			const errors = [];
+			page.on('pageerror', (e) => errors.push(e.message));
+			let n = 0;
+			for (const [q, want] of exp) {
+				const got = await open(page, base, q);
+				assert.equal(got, want.length, `${site} ${mode} "${q}": data-count ${got}, brute force ${want.length}`);
+				const shown = await page.$$eval('#results a.result-link',
+				    (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').replace(/^.*articles\//, '').replace(/\.html$/, ''))));
+				assert.equal(shown.length, Math.min(10, want.length), `${site} ${mode} "${q}": shown`);
+				for (const s of shown)
+					assert.ok(want.includes(s), `${site} ${mode} "${q}": ${s} shown but does not match`);
+				n++;
+			}
+			assert.ok(n >= 40, `${n} queries`);
+			assert.deepEqual(errors, []);
+			await page.close();
+		});
+	}
 }
 
 test('highlights are the query words, title and snippet', async () => {

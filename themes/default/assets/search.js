@@ -60,10 +60,10 @@
 
 	/*
 	 * Postings (put_rice in searchidx.c): k, varint df, then per
-	 * document Rice(gap, k), flag bit, [Elias gamma of wtf - 1],
-	 * 6 bits a character.  -> {docs: [], wtf: []}.
+	 * document Rice(gap, k), flag bit (wtf > 1), for bigrams Elias
+	 * gamma of wtf - 1; 6 bits a character.  -> {docs: [], wtf: []}.
 	 */
-	function postings(s) {
+	function postings(s, bigram) {
 		var k = DIGIT[s.charCodeAt(0)], r = new Reader(s), docs = [], wtf = [];
 		r.i = 1;
 		var df = r.get(), pos = r.i, acc = 0, nb = 0, doc = -1;
@@ -83,15 +83,18 @@
 				rem = rem * 2 + bit();
 			doc += q * Math.pow(2, k) + rem + 1;
 			docs.push(doc);
-			if (bit()) {
+			if (!bit())
+				wtf.push(1);
+			else if (!bigram)
+				wtf.push(2);	/* a character: "more than once" */
+			else {
 				var n = 0, x = 1;
 				while (!bit())
 					n++;
 				for (j = 0; j < n; j++)
 					x = x * 2 + bit();
 				wtf.push(x + 1);
-			} else
-				wtf.push(1);
+			}
 		}
 		return { docs: docs, wtf: wtf };
 	}
@@ -351,33 +354,35 @@
 		return loadMeta().then(function () {
 			var need = new Set();
 			words.forEach(function (w) {
-				w.t = wordTerms(w.text);
+				/* No shards (a small archive): check every text. */
+				w.t = meta.shards ? wordTerms(w.text) :
+				    { terms: [], exact: false, key: null };
 				w.t.terms.forEach(function (t) {
 					need.add(shardOf(t, meta.shards));
 				});
 			});
 			return Promise.all(Array.from(need).map(loadShard));
 		}).then(function () {
-			var all = null, i, d;
+			var all = null, i, d, alldocs = [];
+			for (d = 0; d < meta.n; d++)
+				alldocs.push(d);
 			words.forEach(function (w) {
 				var docs = null;
 				w.tf = new Map();
 				w.t.terms.forEach(function (t) {
 					var s = shards[shardOf(t, meta.shards)].get(t);
-					var p = s ? postings(s) : { docs: [], wtf: [] };
+					var p = s ? postings(s, Array.from(t).length === 2) :
+					    { docs: [], wtf: [] };
 					docs = docs ? intersect(docs, p.docs) : p.docs;
 					if (t === w.t.key)
 						for (var k = 0; k < p.docs.length; k++)
 							w.tf.set(p.docs[k], p.wtf[k]);
 				});
-				w.docs = docs || [];
+				w.docs = docs || alldocs;
 			});
 			var pos = words.filter(function (w) { return !w.neg; });
-			if (pos.length === 0) {
-				all = [];
-				for (d = 0; d < meta.n; d++)
-					all.push(d);
-			}
+			if (pos.length === 0)
+				all = alldocs;
 			pos.forEach(function (w) {
 				all = all ? intersect(all, w.docs) : w.docs;
 			});
