@@ -159,6 +159,8 @@ browse_article(const struct build *b, const struct article *a,
 	if (ta->month != NULL && linked(b, TAX_MONTH))
 		val_set(m, "month_url", val_str(ta->month->url));
 	if ((src = val_get(m, "source")) != NULL) {
+		if (val_get(src, "page") == NULL)	/* not the page's page */
+			val_set(src, "page", val_bool(0));
 		if (ta->src != NULL && has(b, "source"))
 			val_set(src, "url", val_strown(source_url(ta)));
 		else
@@ -205,8 +207,10 @@ by_use(const struct taxo *t, size_t *n)
 
 	*n = t->ngroups[TAX_TOPIC];
 	g = xcalloc(*n ? *n : 1, sizeof(*g));
-	memcpy(g, t->groups[TAX_TOPIC], *n * sizeof(*g));
-	qsort(g, *n, sizeof(*g), count_desc);
+	if (*n > 0)
+		memcpy(g, t->groups[TAX_TOPIC], *n * sizeof(*g));
+	if (*n > 1)
+		qsort(g, *n, sizeof(*g), count_desc);
 	return g;
 }
 

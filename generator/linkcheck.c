@@ -505,7 +505,8 @@ lc_check_tree(const char *dir)
 		diag_err(root, 0, 0, "cannot read the folder");
 		nbad = 1;
 	} else {
-		qsort(walked, nwalked, sizeof(*walked), str_cmp);
+		if (nwalked > 1)
+			qsort(walked, nwalked, sizeof(*walked), str_cmp);
 		nbad = lc_check(root, root, walked, nwalked);
 		if (nbad == 0)
 			diag_info("folio: %s: %zu files, every link resolves",

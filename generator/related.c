@@ -31,23 +31,6 @@ struct inv {
 	struct article *const *arts; /* borrowed */
 };
 
-/* One contribution to a candidate's score. */
-struct contrib {
-	uint32_t	 art;	/* the other article */
-	uint32_t	 k;	/* which of this article's terms */
-	double		 s;	/* product of the two weights */
-};
-
-static int
-contrib_cmp(const void *x, const void *y)
-{
-	const struct contrib *a = x, *b = y;
-
-	if (a->art != b->art)
-		return a->art < b->art ? -1 : 1;
-	return a->k < b->k ? -1 : a->k > b->k;
-}
-
 static int
 post_cmp(const void *x, const void *y)
 {
@@ -64,66 +47,77 @@ struct cand {
 	double		 s;	/* similarity */
 };
 
-/* Best first; equal scores: the newer article (lower idx) first. */
+/* Is x better than y: a higher score, or equal and newer (lower idx)? */
 static int
-cand_cmp(const void *x, const void *y)
+better(const struct cand *x, const struct cand *y)
 {
-	const struct cand *a = x, *b = y;
-
-	if (a->s != b->s)
-		return a->s > b->s ? -1 : 1;
-	return a->art < b->art ? -1 : a->art > b->art;
+	if (x->s != y->s)
+		return x->s > y->s;
+	return x->art < y->art;
 }
 
+#define EMPTY	UINT32_MAX	/* a free slot of the accumulator */
+
+/*
+ * Article i's neighbours: every term of its vector adds the product of
+ * weights to each article in the term's postings, in a hash table keyed
+ * by article (each sum always adds in the same order: term by term, in
+ * posting order), then the REL_MAX best by a total order.  O(postings
+ * visited), no sort.
+ */
 static int
 related_one(void *arg, size_t i)
 {
 	struct inv	*x = arg;
 	struct tax_art	*ta = &x->tax->art[i];
 	const struct term_hit *h = x->t->hits[i];
-	struct contrib	*c = NULL;
-	struct cand	*cd = NULL;
-	size_t		 k, p, n = 0, cap = 0, nc = 0, j;
+	struct cand	*acc, top[REL_MAX], c;
+	size_t		 k, p, cap, nvisit = 0, j, q, ntop = 0;
 	uint32_t	 id;
 
+	for (k = 0; k < x->nvec[i]; k++)
+		nvisit += x->start[h[k].id + 1] - x->start[h[k].id];
+	for (cap = 16; cap < 2 * nvisit; cap *= 2)
+		continue;
+	acc = xreallocarray(NULL, cap, sizeof(*acc));
+	for (j = 0; j < cap; j++)
+		acc[j].art = EMPTY;
 	for (k = 0; k < x->nvec[i]; k++) {
 		id = h[k].id;
 		for (p = x->start[id]; p < x->start[id + 1]; p++) {
 			if (x->post[p].art == i)
 				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				c = xreallocarray(c, cap, sizeof(*c));
+			for (j = (x->post[p].art * 2654435761u) & (cap - 1);
+			    acc[j].art != EMPTY && acc[j].art != x->post[p].art;
+			    j = (j + 1) & (cap - 1))
+				continue;
+			if (acc[j].art == EMPTY) {
+				acc[j].art = x->post[p].art;
+				acc[j].s = 0;
 			}
-			c[n].art = x->post[p].art;
-			c[n].k = (uint32_t)k;
-			c[n].s = x->vw[i][k] * x->post[p].w;
-			n++;
+			acc[j].s += x->vw[i][k] * x->post[p].w;
 		}
 	}
-	if (n > 1)
-		qsort(c, n, sizeof(*c), contrib_cmp);
-	cd = xcalloc(n ? n : 1, sizeof(*cd));
-	for (p = 0; p < n; p = j) {
-		cd[nc].art = c[p].art;
-		cd[nc].s = 0;
-		for (j = p; j < n && c[j].art == c[p].art; j++)
-			cd[nc].s += c[j].s;
-		nc++;
+	/* The best REL_MAX, kept sorted by insertion. */
+	for (j = 0; j < cap; j++) {
+		if (acc[j].art == EMPTY)
+			continue;
+		c = acc[j];
+		if (ntop == REL_MAX && !better(&c, &top[REL_MAX - 1]))
+			continue;
+		for (q = ntop < REL_MAX ? ntop++ : REL_MAX - 1;
+		    q > 0 && better(&c, &top[q - 1]); q--)
+			top[q] = top[q - 1];
+		top[q] = c;
 	}
-	if (nc > 1)
-		qsort(cd, nc, sizeof(*cd), cand_cmp);
-	if (nc > REL_MAX)
-		nc = REL_MAX;
-	ta->related = xcalloc(nc ? nc : 1, sizeof(*ta->related));
-	ta->relscore = xcalloc(nc ? nc : 1, sizeof(*ta->relscore));
-	for (k = 0; k < nc; k++) {
-		ta->related[k] = x->arts[cd[k].art];
-		ta->relscore[k] = cd[k].s;
+	free(acc);
+	ta->related = xcalloc(ntop ? ntop : 1, sizeof(*ta->related));
+	ta->relscore = xcalloc(ntop ? ntop : 1, sizeof(*ta->relscore));
+	for (k = 0; k < ntop; k++) {
+		ta->related[k] = x->arts[top[k].art];
+		ta->relscore[k] = top[k].s;
 	}
-	ta->nrelated = nc;
-	free(c);
-	free(cd);
+	ta->nrelated = ntop;
 	return 0;
 }
 

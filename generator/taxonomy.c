@@ -181,7 +181,8 @@ name_groups(struct tax_group **g, size_t n, enum tax_kind kind)
 	char		*s, *own;
 	size_t		 i, cut;
 
-	qsort(g, n, sizeof(*g), key_cmp);
+	if (n > 1)
+		qsort(g, n, sizeof(*g), key_cmp);
 	for (i = 0; i < n; i++) {
 		if (kind == TAX_MONTH) {
 			g[i]->slug = xasprintf("%.4s/%.2s", g[i]->key,
@@ -356,6 +357,8 @@ cur_apply(const struct curation *c, const char *k, const char **name)
 struct pick {
 	struct tax_group *g;	/* the topic */
 	double		  w;	/* weight in this article (0 for a tag) */
+	size_t		  tf;	/* mentions */
+	size_t		  ttf;	/* ... in the title */
 	int		  tag;	/* the article's tags name it */
 };
 
@@ -442,8 +445,8 @@ gather(const struct taxo *t, const struct kind *k, const struct curation *cur,
 			*cap = *cap ? *cap * 2 : 16;
 			*pk = xreallocarray(*pk, *cap, sizeof(**pk));
 		}
+		memset(&(*pk)[*npk], 0, sizeof(**pk));
 		(*pk)[*npk].g = g;
-		(*pk)[*npk].w = 0;
 		(*pk)[(*npk)++].tag = 1;
 	}
 	for (j = 0; j < t->terms->nhits[a->idx]; j++) {
@@ -456,13 +459,14 @@ gather(const struct taxo *t, const struct kind *k, const struct curation *cur,
 				*cap = *cap ? *cap * 2 : 16;
 				*pk = xreallocarray(*pk, *cap, sizeof(**pk));
 			}
+			memset(&(*pk)[q], 0, sizeof(**pk));
 			(*pk)[q].g = g;
-			(*pk)[q].w = 0;
-			(*pk)[q].tag = 0;
 			(*npk)++;
 		}
 		if ((*pk)[q].w < h[j].w)
 			(*pk)[q].w = h[j].w;
+		(*pk)[q].tf += h[j].tf;
+		(*pk)[q].ttf += h[j].ttf;
 	}
 }
 
@@ -499,7 +503,9 @@ choose(struct tax_art *ta, const struct pick *pk, size_t npk)
  * articles discuss (MEMBER_TF mentions; a title mention counts once
  * more) and that is not a place name.  An article showing fewer than
  * TOPICS_MIN makes its heaviest recurring compounds topics too.  An
- * article belongs to every topic it is tagged with or mentions.
+ * article belongs to the topics it shows, is tagged with, names in its
+ * title, or mentions MEMBER_TF times (once for a curated term): a topic
+ * page lists the articles about it, not every passing mention.
  */
 static void
 add_topics(struct taxo *t, struct kind *k, const struct build *b,
@@ -580,8 +586,12 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		gather(t, k, cur, a, &pk, &npk, &cap, ta->tags);
 		choose(ta, pk, npk);
 		for (j = 0; j < npk; j++) {
-			group_add(pk[j].g, a);
-			pk[j].g->score += pk[j].w;
+			g = pk[j].g;
+			if (!pk[j].tag && !has_topic(ta, g) && pk[j].ttf == 0 &&
+			    pk[j].tf < ((g->origin & TAX_ADDED) ? 1 : MEMBER_TF))
+				continue;
+			group_add(g, a);
+			g->score += pk[j].w;
 		}
 	}
 	free(pk);
@@ -1113,10 +1123,9 @@ tax_build(const struct build *b)
 
 	for (kd = 0; kd < TAX_NKINDS; kd++) {
 		name_groups(k[kd].g, k[kd].n, (enum tax_kind)kd);
-		if (kd == TAX_MONTH)
-			qsort(k[kd].g, k[kd].n, sizeof(*k[kd].g), date_desc);
-		else if (k[kd].n > 1)
-			qsort(k[kd].g, k[kd].n, sizeof(*k[kd].g), slug_cmp);
+		if (k[kd].n > 1)
+			qsort(k[kd].g, k[kd].n, sizeof(*k[kd].g),
+			    kd == TAX_MONTH ? date_desc : slug_cmp);
 		t->groups[kd] = k[kd].g;
 		t->ngroups[kd] = k[kd].n;
 		htab_free(k[kd].keys);

@@ -304,14 +304,42 @@ struct occ {
 	uint16_t	 l, r;	/* neighbours, 0 at an edge */
 };
 
-static int
-occ_cmp(const void *x, const void *y)
+/*
+ * Sort o[0..n) by key, keeping text order among equal keys: an LSD
+ * radix sort, a byte at a time, skipping bytes all keys share (the low
+ * ones of short grams).  Stable, so no position tie-break is needed.
+ */
+static void
+occ_sort(struct occ *o, size_t n)
 {
-	const struct occ *a = x, *b = y;
+	struct occ	*tmp, *src = o, *dst, *sw;
+	size_t		 cnt[256], i, sum, c;
+	int		 byte;
 
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	if (n < 2)
+		return;
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	dst = tmp;
+	for (byte = 0; byte < 8; byte++) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(src[i].key >> (8 * byte)) & 0xff]++;
+		if (cnt[(src[0].key >> (8 * byte)) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i].key >> (8 * byte)) & 0xff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != o)
+		memcpy(o, src, n * sizeof(*o));
+	free(tmp);
 }
 
 /* Counting state shared by the workers of one pass. */
@@ -354,8 +382,7 @@ count_one(void *arg, size_t i)
 		o[n].r = p + (size_t)len < ch->n ? ch->id[p + len] : 0;
 		n++;
 	}
-	if (n > 1)
-		qsort(o, n, sizeof(*o), occ_cmp);
+	occ_sort(o, n);
 	c->occ[i] = o;
 	c->nocc[i] = n;
 	return 0;
