@@ -376,7 +376,6 @@ struct htab;
 struct htab	*htab_new(void);			/* htab_free */
 size_t		 htab_add(struct htab *, const char *, size_t); /* id; copies a new key */
 size_t		 htab_find(const struct htab *, const char *, size_t); /* id or HTAB_NONE */
-const char	*htab_key(const struct htab *, size_t);	/* borrowed */
 size_t		 htab_count(const struct htab *);
 void		 htab_free(struct htab *);
 
@@ -408,7 +407,6 @@ struct terms {
 
 struct terms	*term_build(struct article *const *, size_t, char *const *,
 		    size_t, int);	/* arts, n, forced terms, jobs; term_free */
-size_t		 term_find(const struct terms *, const char *); /* id or HTAB_NONE */
 void		 term_free(struct terms *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */

@@ -108,13 +108,6 @@ htab_find(const struct htab *h, const char *s, size_t n)
 	return sl->id ? sl->id - 1 : HTAB_NONE;
 }
 
-/* The key of id (NUL-terminated), borrowed until htab_free. */
-const char *
-htab_key(const struct htab *h, size_t id)
-{
-	return h->keys[id];
-}
-
 size_t
 htab_count(const struct htab *h)
 {

@@ -35,7 +35,6 @@ struct broken {
 
 struct lc {
 	char *const	 *files;	/* relative paths, sorted; borrowed */
-	size_t		  nfiles;	/* entries in files */
 	struct htab	 *paths;	/* path -> index in files; owned */
 	struct htab	 *ids;		/* file index (4 bytes) + id; owned */
 	struct frag	 *frags;	/* owned */
@@ -406,7 +405,6 @@ lc_check(const char *dir, const char *shown, char *const *files, size_t n)
 
 	memset(&c, 0, sizeof(c));
 	c.files = files;
-	c.nfiles = n;
 	c.paths = htab_new();
 	c.ids = htab_new();
 	buf_init(&c.key);

@@ -149,26 +149,29 @@ key_suffix(uint64_t k)
 	return k << 16;
 }
 
+/* Append BMP code point cp (every han_id is one) as UTF-8. */
+static void
+put_cp(struct buf *b, uint32_t cp)
+{
+	buf_putc(b, 0xe0 | (int)(cp >> 12));
+	buf_putc(b, 0x80 | (int)((cp >> 6) & 0x3f));
+	buf_putc(b, 0x80 | (int)(cp & 0x3f));
+}
+
 /* The UTF-8 text of key k; caller frees. */
 static char *
 key_text(uint64_t k)
 {
 	struct buf	 b;
-	uint32_t	 cp;
+	unsigned	 id;
 	int		 i;
 
 	buf_init(&b);
 	for (i = 0; i < NG_MAX; i++) {
-		unsigned id = (unsigned)(k >> (16 * (NG_MAX - 1 - i))) & 0xffff;
-
+		id = (unsigned)(k >> (16 * (NG_MAX - 1 - i))) & 0xffff;
 		if (id == 0)
 			break;
-		cp = id_cp(id);
-		if (cp < 0x10000) {
-			buf_putc(&b, 0xe0 | (int)(cp >> 12));
-			buf_putc(&b, 0x80 | (int)((cp >> 6) & 0x3f));
-			buf_putc(&b, 0x80 | (int)(cp & 0x3f));
-		}
+		put_cp(&b, id_cp(id));
 	}
 	return buf_take(&b);
 }
@@ -497,7 +500,6 @@ icu_aligned(const struct chars *cs, const struct cand *c, int s)
 	struct buf	 b;
 	size_t		 n;
 	int		 sedge = 0, eedge = 0;
-	uint32_t	 cp;
 
 	for (a = p; a > 0 && term_char(ch->id[a - 1]) && p - a < WINDOW; a--)
 		continue;
@@ -508,10 +510,7 @@ icu_aligned(const struct chars *cs, const struct cand *c, int s)
 	for (i = a; i < z; i++) {
 		if (i == p)
 			start = b.len;
-		cp = id_cp(ch->id[i]);
-		buf_putc(&b, 0xe0 | (int)(cp >> 12));
-		buf_putc(&b, 0x80 | (int)((cp >> 6) & 0x3f));
-		buf_putc(&b, 0x80 | (int)(cp & 0x3f));
+		put_cp(&b, id_cp(ch->id[i]));
 		if (i + 1 == p + (size_t)c->len)
 			end = b.len;
 	}
@@ -710,7 +709,8 @@ gram_of(const char *s, uint64_t *key)
  * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
  * them per article.  forced[0..nforced) are normalized terms counted
  * whatever their statistics (tags, topics.add).  Deterministic for any
- * jobs.  Returns the result; term_free frees it.
+ * jobs.  With FOLIO_TERMS_DEBUG set, each candidate and why it was kept
+ * or dropped goes to stderr.  Returns the result; term_free frees it.
  */
 struct terms *
 term_build(struct article *const *arts, size_t n, char *const *forced,
@@ -898,13 +898,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	for (len = NG_MIN; len <= NG_MAX; len++)
 		free(pass[len].g);
 	return t;
-}
-
-/* The id of normalized term s, or HTAB_NONE. */
-size_t
-term_find(const struct terms *t, const char *s)
-{
-	return htab_find(t->index, s, strlen(s));
 }
 
 void
