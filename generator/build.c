@@ -59,6 +59,7 @@ load_one(void *arg, size_t i)
 	/* Transliteration is slow: do it here, in parallel. */
 	if (val_gets(a->fm, "slug") == NULL)
 		a->autoslug = slug_make(a->title, SLUG_MAX);
+	a->autosum = ctx_summary(a);
 	rc = 0;
 out:
 	buf_free(&in);

@@ -250,6 +250,7 @@ struct article {
 	int		  draft;	/* draft: true */
 	char		 *slug;		/* final, unique; owned */
 	char		 *autoslug;	/* slug made from the title; owned */
+	char		 *autosum;	/* summary, or the text's opening; owned */
 	char		 *body;		/* Markdown body, owned */
 	int		  body_line;	/* file line of the body's first line */
 	char		 *html;		/* rendered body, owned */
@@ -347,6 +348,7 @@ int	 man_write(const struct site *, uint64_t);	/* 0 / -1 */
 /* ---- render.c: template contexts and pages ---- */
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
+char		*ctx_summary(const struct article *);	/* caller frees */
 struct val	*ctx_article(const struct build *, const struct article *);
 int		 render_page(struct build *, const char *tmpl, const char *rel,
 		    const char *title, struct val *ctx); /* consumes ctx; 0/-1 */

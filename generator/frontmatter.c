@@ -296,6 +296,7 @@ article_free(struct article *a)
 	free(a->path);
 	free(a->slug);
 	free(a->autoslug);
+	free(a->autosum);
 	free(a->body);
 	free(a->html);
 	free(a->text);

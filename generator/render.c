@@ -24,14 +24,20 @@ set_str(struct val *m, const char *k, const char *s)
 		val_set(m, k, val_str(s));
 }
 
-/* First SUMMARY_CHARS characters of the first paragraph; caller frees. */
-static char *
-auto_summary(const struct article *a)
+/*
+ * The summary lists show: front matter's, or the first SUMMARY_CHARS
+ * characters of the first paragraph.  Caller frees.  The load stage
+ * keeps it in a->autosum, so lists do not redo this for every page.
+ */
+char *
+ctx_summary(const struct article *a)
 {
 	const char	*t = a->text ? a->text : "", *p = t, *nl;
 	size_t		 i, chars = 0, n;
 	uint32_t	 cp;
 
+	if (a->summary != NULL)
+		return xstrdup(a->summary);
 	/* Skip headings: the first line not a heading's text. */
 	while (*p) {
 		nl = strchr(p, '\n');
@@ -58,7 +64,6 @@ struct val *
 ctx_item(const struct article *a)
 {
 	struct val	*m = val_map(), *r;
-	char		*sum;
 	size_t		 i;
 
 	set_str(m, "title", a->title);
@@ -66,8 +71,8 @@ ctx_item(const struct article *a)
 	set_str(m, "place", a->place);
 	set_str(m, "date", a->date);
 	set_str(m, "byline", a->byline);
-	sum = a->summary ? xstrdup(a->summary) : auto_summary(a);
-	val_set(m, "summary", val_strown(sum));
+	val_set(m, "summary", a->autosum ? val_str(a->autosum) :
+	    val_strown(ctx_summary(a)));
 	if (a->region && a->region->n) {
 		struct buf	 b;
 
