@@ -440,11 +440,18 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 	free(c.nocc);
 }
 
+/* Making the character ids of every article. */
+struct charsctx {
+	struct chars	*cs;		/* by article; filled */
+	struct article *const *arts;	/* borrowed */
+	int		 keep_norm;	/* keep the text for substring search */
+};
+
 /* Normalize one article and turn it into character ids. */
 static int
 chars_one(void *arg, size_t i)
 {
-	struct { struct chars *cs; struct article *const *arts; } *x = arg;
+	struct charsctx	*x = arg;
 	const struct article *a = x->arts[i];
 	struct chars	*ch = &x->cs[i];
 	struct buf	 nb;
@@ -478,8 +485,11 @@ chars_one(void *arg, size_t i)
 	}
 	if (tlen == nb.len)
 		ch->ntitle = ch->n;
-	ch->normlen = nb.len;
-	ch->norm = buf_take(&nb);
+	if (x->keep_norm) {
+		ch->normlen = nb.len;
+		ch->norm = buf_take(&nb);
+	} else
+		buf_free(&nb);
 	return 0;
 }
 
@@ -599,7 +609,7 @@ hits_one(void *arg, size_t i)
 	struct gram	*g;
 	size_t		 p, n = 0, cap = 0, k, j;
 	const char	*s, *hit;
-	size_t		 tlen = strcspn(ch->norm, "\n");
+	size_t		 tlen = x->t->nlong ? strcspn(ch->norm, "\n") : 0;
 	int		 len;
 
 	for (p = 0; p < ch->n; p++)
@@ -716,7 +726,7 @@ struct terms *
 term_build(struct article *const *arts, size_t n, char *const *forced,
     size_t nforced, int jobs)
 {
-	struct { struct chars *cs; struct article *const *arts; } cx;
+	struct charsctx	 cx;
 	struct { const struct chars *cs; struct cand *c; } ix;
 	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
 	struct chars	*cs;
@@ -744,6 +754,10 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	cs = xcalloc(n ? n : 1, sizeof(*cs));
 	cx.cs = cs;
 	cx.arts = arts;
+	cx.keep_norm = 0;
+	for (i = 0; i < nforced; i++)
+		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
+			cx.keep_norm = 1;	/* hits_one searches for it */
 	par_for(n, jobs, chars_one, &cx);
 
 	/* Count 2-grams, then longer ones whose parts recur (apriori). */
