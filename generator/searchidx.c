@@ -1,10 +1,10 @@
 /*
  * searchidx.c: index stage.  Takes the loaded articles, hands on the
  * search/ files for search.js: meta.js (per-article lengths, facets),
- * t-NNN.js term shards (Han/letter bigrams and single characters, each
- * with its articles and weighted counts) and d-NNNN.js document chunks
- * (display data and raw text for verification and snippets, UTF-16
- * with a BOM: 2 bytes a Chinese character).  Also the
+ * t-NNN.js term shards (bigrams of letters/digits/Han and single
+ * characters, each with its articles and weighted counts; none for a
+ * small archive) and d-NNNN.js document chunks (display data and raw
+ * text for verification and snippets, UTF-16 with a BOM).  Also the
  * query parser and the brute-force matcher that tests take as oracle.
  */
 #include <pthread.h>

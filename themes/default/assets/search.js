@@ -826,6 +826,7 @@
 			facetBox.hidden = true;
 			more.hidden = true;
 			list.setAttribute('data-count', '0');
+			list.setAttribute('data-q', q);
 			list.setAttribute('data-state', 'done');
 			setCount(q ? '请输入要搜索的词' : '');
 			return Promise.resolve();
