@@ -109,6 +109,8 @@ build_start(struct srv *s)
 		argv[n++] = "-o";
 		argv[n++] = s->outopt;
 	}
+	if (diag_verbosity == 0)
+		argv[n++] = "-q";
 	argv[n] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
