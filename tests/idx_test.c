@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/uclean.h>
+
 #include "folio.h"
 
 static int	npass, nfail;
@@ -330,5 +332,6 @@ main(int argc, char **argv)
 	}
 	slug_cleanup();
 	seg_cleanup();
+	u_cleanup();
 	return rc;
 }

@@ -57,8 +57,12 @@ else
 	fail "search: fixture builds" "$(head -c 800 "$TMPD/b.err")"
 fi
 
-# The ASan binary builds the index too (idx_write with sanitizers).
+# The ASan binary builds the index too (idx_write with sanitizers):
+# the fixture (no shards) and 400 mutated copies of it (with shards).
 check "search: fixture builds with ASan" "$FOLIO_ASAN" build -C "$sx" -o "$TMPD/sa" -q
+IDX_BENCH_MUTATE=20 IDX_BENCH_KEEP=1 "$BUILD/asan/idx_test" --bench 400 "$sx" "$TMPD/sb" > "$TMPD/sb.out" 2>&1
+if [ $? -eq 0 ] && [ -f "$TMPD/sb/search/t-000.js" ]; then pass "search: ASan writes term shards for 400 articles"
+else fail "search: ASan writes term shards for 400 articles" "$(tail -c 800 "$TMPD/sb.out")"; fi
 
 if command -v valgrind > /dev/null; then
 	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
@@ -66,6 +70,8 @@ if command -v valgrind > /dev/null; then
 	    $VG "$FOLIO" build -C "$sx" -o "$TMPD/vg" -q
 	check "valgrind: folio search" $VG "$FOLIO" search -C "$sx" -- '业委会 -光泽县 "红色 物业"'
 	check "valgrind: folio dump seg" $VG "$FOLIO" dump seg "$ROOT/tests/regress/seg/fullwidth.in"
+	check "valgrind: index of 200 articles with term shards" \
+	    $VG "$BUILD/idx_test" --bench 200 "$sx" "$TMPD/vgb"
 else
 	fail "valgrind installed" "no valgrind"
 fi
