@@ -6,7 +6,9 @@
 #     desktop widths, light and dark: no serious or critical violation,
 #     plus one h1, lang, landmarks, skip link, no outside request
 #     (tests/browser/pages.mjs);
-# one case per page for each.  Screenshots of each kind of page go to
+# one case per page for each.  The archive has fewer articles than a
+# page holds, so the same articles are built again with per_page: 4 and
+# the paginated pages of that build checked too.  Screenshots of each kind of page go to
 # build/screens/theme-*.png (not compared: for looking at).
 
 browser=$ROOT/tests/browser
@@ -40,18 +42,36 @@ pages_project() {
 	    > "$TMPD/import.out" 2>&1
 }
 
+# The same articles, 4 to a page, in $TMPD/paged/site.
+pages_paged() {
+	mkdir -p "$TMPD/paged"
+	sed 's/^per_page:.*/per_page: 4/' "$proj/site.yaml" > "$TMPD/paged/site.yaml"
+	grep -q '^per_page: 4' "$TMPD/paged/site.yaml" || echo 'per_page: 4' >> "$TMPD/paged/site.yaml"
+	ln -s "$proj/themes" "$TMPD/paged/themes"
+	ln -s "$proj/content" "$TMPD/paged/content"
+	"$FOLIO" build -C "$TMPD/paged" -o "$TMPD/paged/site" -q 2> "$TMPD/paged.err" || return 1
+	# Every paginated list: its pages 2, 3, ... and its first page.
+	(cd "$TMPD/paged/site" && find . -name '*-[0-9]*.html' | sed 's|^\./||' |
+	    sed -E 'p; s/-[0-9]+\.html$/.html/' | sort -u) > "$TMPD/paged.list"
+	test -s "$TMPD/paged.list"
+}
+
 pages_vnu() {
 	java -jar "$browser/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only \
-	    --format gnu --skip-non-html "$site" > "$TMPD/vnu.out" 2>&1
+	    --format gnu --skip-non-html "$site" \
+	    $(sed "s|^|$TMPD/paged/site/|" "$TMPD/paged.list") > "$TMPD/vnu.out" 2>&1
 	vrc=$?
 	# "file:/…/site/a/b.html":3.1-3.9: error: …  ->  a/b.html<TAB>3.1: …
-	sed -n "s|^\"file:$site/\([^\"]*\)\":\([0-9.]*\)[^:]*: error: |\1	\2: |p" \
+	sed -n -e "s|^\"file:$TMPD/paged/site/\([^\"]*\)\":\([0-9.]*\)[^:]*: error: |paged:\1	\2: |p" \
+	    -e "s|^\"file:$site/\([^\"]*\)\":\([0-9.]*\)[^:]*: error: |\1	\2: |p" \
 	    "$TMPD/vnu.out" > "$TMPD/vnu.err"
 	if [ $vrc -ne 0 ] && [ ! -s "$TMPD/vnu.err" ]; then
 		fail "pages: vnu ran" "status $vrc: $(tail -c 600 "$TMPD/vnu.out")"
 		return
 	fi
-	(cd "$site" && find . -name '*.html' | sed 's|^\./||' | sort) > "$TMPD/html.list"
+	{ (cd "$site" && find . -name '*.html' | sed 's|^\./||' | sort)
+	  sed 's|^|paged:|' "$TMPD/paged.list"
+	} > "$TMPD/html.list"
 	while read -r f; do
 		errs=$(awk -F'\t' -v f="$f" '$1 == f { print $2 }' "$TMPD/vnu.err" |
 		    head -5 | tr '\n' ' ')
@@ -63,6 +83,9 @@ pages_vnu() {
 pages_axe() {
 	node "$browser/pages.mjs" "$site" "$BUILD/screens" > "$TMPD/axe.out" 2> "$TMPD/axe.err"
 	arc=$?
+	# shellcheck disable=SC2046
+	{ node "$browser/pages.mjs" "$TMPD/paged/site" "" $(cat "$TMPD/paged.list") 2>> "$TMPD/axe.err"; } |
+	    sed -E 's/^((not )?ok )/\1paged:/' >> "$TMPD/axe.out"
 	grep -E '^(not )?ok ' "$TMPD/axe.out" | sed -E 's/^(not )?ok /&pages: axe /' >> "$RESULTS"
 	grep '^not ok ' "$TMPD/axe.out" | cut -c1-300 >&2
 	if ! grep -qE '^(not )?ok ' "$TMPD/axe.out"; then
@@ -76,6 +99,8 @@ pages_axe() {
 if pages_setup && pages_project; then
 	if "$FOLIO" build -C "$proj" -o "$site" -q 2> "$TMPD/build.err"; then
 		pass "pages: the archive builds"
+		check "pages: the archive builds with per_page: 4" pages_paged
+		[ -f "$TMPD/paged.list" ] || : > "$TMPD/paged.list"
 		pages_vnu
 		pages_axe
 	else

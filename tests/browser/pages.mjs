@@ -8,7 +8,8 @@
 // leaving 127.0.0.1, no link to a bare folder, no script error.
 // Screenshots of one page of each kind go to the screens folder.
 // Prints one line per page: "ok NAME" or "not ok NAME: why".
-//   node tests/browser/pages.mjs SITE_DIR [SCREENS_DIR]
+//   node tests/browser/pages.mjs SITE_DIR [SCREENS_DIR|"" [PAGE...]]
+// With PAGE arguments (paths in the site), only those are checked.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +18,9 @@ import { launch, serve } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const [site, screens] = process.argv.slice(2);
+const [site, screens, ...only] = process.argv.slice(2);
 if (!site) {
-	console.error('usage: node pages.mjs SITE_DIR [SCREENS_DIR]');
+	console.error('usage: node pages.mjs SITE_DIR [SCREENS_DIR|"" [PAGE...]]');
 	process.exit(2);
 }
 const SIZES = [['desktop', 1280, 900], ['phone', 375, 740]];	// desktop first: the page opens at that size
@@ -100,7 +101,7 @@ function structure() {
 	return bad;
 }
 
-const files = htmlFiles(site);
+const files = only.length ? only : htmlFiles(site);
 const sample = pickScreens(files);
 if (screens) fs.mkdirSync(screens, { recursive: true });
 // The search page once more, with a query and its results.
@@ -140,9 +141,9 @@ async function check(t, u) {
 				// kind's sample, the rules whose outcome depends on the
 				// width or the colours.
 				const first = sname === SIZES[0][0] && scheme === 'light';
-				const only = full || first ? { type: 'tag', values: TAGS } : { type: 'rule', values: LAYOUT_RULES };
+				const run = full || first ? { type: 'tag', values: TAGS } : { type: 'rule', values: LAYOUT_RULES };
 				const r = await page.evaluate((o) => axe.run(document,
-				    { runOnly: o, resultTypes: ['violations'] }), only);
+				    { runOnly: o, resultTypes: ['violations'] }), run);
 				for (const v of r.violations) {
 					const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
 					const line = `${v.id} (${v.impact}) ${sname} ${scheme}: ${where}` +
