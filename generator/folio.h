@@ -289,6 +289,7 @@ void	 idx_query_free(struct idx_query *);
 int	 idx_match(const struct idx_query *, const struct article *); /* 1/0 */
 int	 idx_match_text(const struct idx_query *, const char *); /* idx_text's */
 char	*idx_text(const struct article *);	/* normalized; caller frees */
+void	 idx_dump(const struct article *, struct buf *);	/* folio dump idx */
 struct idx *idx_build(struct article *const *, size_t, int); /* jobs; idx_free */
 size_t	 idx_candidates(const struct idx *, const struct idx_query *,
 	    unsigned char *);	/* per doc 0 no, 1 maybe, 2 sure */
@@ -383,11 +384,17 @@ void		 htab_free(struct htab *);
 
 /* ---- terms.c: the archive's words and domain terms, tf-idf per article ---- */
 
+#define TERM_KEEP	32	/* hits kept per article beyond those that matter */
+
+/*
+ * A term of one article.  An article keeps its TERM_KEEP heaviest terms
+ * and every term it mentions twice, in its title, or that is forced.
+ */
 struct term_hit {
 	uint32_t	 id;	/* the term: index into terms.text */
-	uint32_t	 tf;	/* occurrences in title and text */
-	uint32_t	 ttf;	/* ... of them in the title */
-	double		 w;	/* tf-idf weight in this article */
+	uint16_t	 tf;	/* occurrences in title and text (capped) */
+	uint16_t	 ttf;	/* ... of them in the title (capped) */
+	float		 w;	/* tf-idf weight in this article */
 };
 
 struct terms {

@@ -20,7 +20,7 @@ static const char usage_text[] =
 "       folio search [-C DIR] [--drafts] QUERY...\n"
 "       folio serve [-C DIR] [-o OUTDIR] [-p PORT] [-q|-v]\n"
 "       folio check [-C DIR] [-o OUTDIR] [-q]\n"
-"       folio dump STAGE FILE...   (stages: yaml fm md seg)\n"
+"       folio dump STAGE FILE...   (stages: yaml fm md seg idx)\n"
 "       folio dump tmpl TEMPLATE DATA.yaml [PARTIALS_DIR]\n"
 "       folio dump tax [-C DIR] [--drafts]\n"
 "       folio version\n"
@@ -384,7 +384,8 @@ cmd_dump(int argc, char **argv)
 			} else
 				rc = 1;
 		} else if (strcmp(argv[1], "fm") == 0 ||
-		    strcmp(argv[1], "md") == 0) {
+		    strcmp(argv[1], "md") == 0 ||
+		    strcmp(argv[1], "idx") == 0) {
 			memset(&a, 0, sizeof(a));
 			a.path = xstrdup(argv[i]);
 			if (fm_parse(&a, in.p, in.len) == -1)
@@ -393,6 +394,8 @@ cmd_dump(int argc, char **argv)
 				val_dump(a.fm, &out, 0);
 			else if (md_render(&a, 0) == -1)
 				rc = 1;
+			else if (argv[1][0] == 'i')
+				idx_dump(&a, &out);
 			else {
 				size_t h;
 

@@ -690,6 +690,65 @@ idx_free(struct idx *x)
 	free(x);
 }
 
+/* An index term and its weighted count, for idx_dump. */
+struct dterm {
+	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
+	uint32_t	 wtf;		/* weighted count */
+};
+
+static void key_text(struct buf *, uint64_t);
+
+static int
+dterm_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dterm *)a)->txt,
+	    ((const struct dterm *)b)->txt);
+}
+
+/*
+ * What the index makes of article a (folio dump idx): each block,
+ * normalized, after its field's name; then every term (single
+ * characters and bigrams) with its weighted count, in byte order.
+ * Appends to b.
+ */
+void
+idx_dump(const struct article *a, struct buf *b)
+{
+	static const char *const fname[F__MAX] = { "title", "place",
+	    "region", "byline", "org", "author", "tag", "heading", "body" };
+	struct doctext	 d;
+	struct dcount	 c;
+	struct dterm	*v;
+	struct buf	 k;
+	size_t		 i;
+	uint32_t	 dl;
+
+	doc_text(a, &d);
+	for (i = 0; i < d.nblks; i++)
+		buf_printf(b, "%-8s %.*s\n", fname[d.blks[i].field],
+		    (int)d.blks[i].len, d.norm.p + d.blks[i].off);
+	memset(&c, 0, sizeof(c));
+	dl = count_terms(&d, &c);
+	buf_printf(b, "== %u characters, %zu terms\n", dl, c.nused);
+	v = xreallocarray(NULL, c.nused + 1, sizeof(*v));
+	buf_init(&k);
+	for (i = 0; i < c.nused; i++) {
+		buf_truncate(&k, 0);
+		key_text(&k, c.keys[c.used[i]]);
+		memcpy(v[i].txt, k.p, k.len + 1);
+		v[i].wtf = c.wtf[c.used[i]];
+	}
+	qsort(v, c.nused, sizeof(*v), dterm_cmp);
+	for (i = 0; i < c.nused; i++)
+		buf_printf(b, "%s %u\n", v[i].txt, v[i].wtf);
+	buf_free(&k);
+	free(v);
+	free(c.keys);
+	free(c.wtf);
+	free(c.used);
+	doctext_free(&d);
+}
+
 /* ---- candidates from the index (what search.js does, in C) ---- */
 
 /* Documents of one term, decoded: sets mark[doc] |= bit. */

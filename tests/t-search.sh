@@ -1,7 +1,7 @@
 # t-search: the search index and search page.  idx_test (index vs brute
 # force over every 2-3 character Han substring of the fixture, plus the
-# query parser) plain and ASan; `folio dump seg` goldens; `folio search`
-# goldens; deterministic search/ files; valgrind on index and search;
+# query parser) plain and ASan; `folio dump seg` and `dump idx` goldens;
+# `folio search` goldens; deterministic search/ files; valgrind on index and search;
 # the browser test (tests/browser, headless chromium over file:// and
 # http) when node and chromium are there.
 sx=$ROOT/tests/search
@@ -28,6 +28,21 @@ for in in "$ROOT"/tests/regress/seg/*.in; do
 			golden "$n ($v)" "${in%.in}.out" "$TMPD/seg.out"
 		else
 			fail "$n ($v)" "$(head -c 300 "$TMPD/seg.err")"
+		fi
+	done
+done
+
+# folio dump idx: an article's blocks by field and its index terms.
+for in in "$ROOT"/tests/regress/idx/*.in; do
+	[ -f "$in" ] || continue
+	n=idx/$(basename "$in" .in)
+	cp "$in" "$TMPD/$(basename "$in" .in).md"
+	for v in FOLIO FOLIO_ASAN; do
+		eval bin=\$$v
+		if ( cd "$TMPD" && "$bin" dump idx "$(basename "$in" .in).md" > idx.out 2> idx.err ); then
+			golden "$n ($v)" "${in%.in}.out" "$TMPD/idx.out"
+		else
+			fail "$n ($v)" "$(head -c 300 "$TMPD/idx.err")"
 		fi
 	done
 done
