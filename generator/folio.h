@@ -384,17 +384,11 @@ void		 htab_free(struct htab *);
 
 /* ---- terms.c: the archive's words and domain terms, tf-idf per article ---- */
 
-#define TERM_KEEP	32	/* hits kept per article beyond those that matter */
-
-/*
- * A term of one article.  An article keeps its TERM_KEEP heaviest terms
- * and every term it mentions twice, in its title, or that is forced.
- */
 struct term_hit {
 	uint32_t	 id;	/* the term: index into terms.text */
-	uint16_t	 tf;	/* occurrences in title and text (capped) */
-	uint16_t	 ttf;	/* ... of them in the title (capped) */
-	float		 w;	/* tf-idf weight in this article */
+	uint32_t	 tf;	/* occurrences in title and text */
+	uint32_t	 ttf;	/* ... of them in the title */
+	double		 w;	/* tf-idf weight in this article */
 };
 
 struct terms {
