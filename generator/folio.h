@@ -384,11 +384,19 @@ void		 htab_free(struct htab *);
 
 /* ---- terms.c: the archive's words and domain terms, tf-idf per article ---- */
 
+#define TERM_KEEP	32	/* heaviest hits an article keeps in any case */
+#define TERM_COMPOUND	3	/* characters in a term that can be a topic */
+
+/*
+ * A term of one article.  An article keeps its TERM_KEEP heaviest terms
+ * and every term it mentions twice or in its title, that is forced, or
+ * that is a compound in min_df articles (one that can be a topic).
+ */
 struct term_hit {
 	uint32_t	 id;	/* the term: index into terms.text */
-	uint32_t	 tf;	/* occurrences in title and text */
-	uint32_t	 ttf;	/* ... of them in the title */
-	double		 w;	/* tf-idf weight in this article */
+	uint16_t	 tf;	/* occurrences in title and text (capped) */
+	uint16_t	 ttf;	/* ... of them in the title (capped) */
+	float		 w;	/* tf-idf weight in this article */
 };
 
 struct terms {

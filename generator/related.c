@@ -14,6 +14,10 @@
 #define VEC_MAX		30	/* heaviest terms of an article compared */
 #define POST_MAX	200	/* articles kept per term, heaviest first */
 
+#if VEC_MAX > TERM_KEEP
+#error "related.c compares more terms than terms.c keeps"
+#endif
+
 /* One article's entry in a term's posting list. */
 struct post {
 	uint32_t	 art;	/* article idx */

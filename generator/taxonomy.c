@@ -19,7 +19,6 @@
 #define TOPICS_MIN	3	/* topics shown on an article, when it has them */
 #define TOPICS_MAX	8	/* ... and at most */
 #define MEMBER_TF	2	/* mentions that make an article part of a topic */
-#define FOUND_CHARS	3	/* characters in a topic found in the text */
 #define SLUG_ROOM	160	/* bytes in a region's path slug */
 
 static const char *const kind_dir[TAX_NKINDS] = {
@@ -410,7 +409,7 @@ topic_find(const struct kind *k, const struct curation *c, const char *term)
 static int
 eligible(const struct terms *tm, size_t id, const struct htab *places)
 {
-	return tm->df[id] >= tm->min_df && tm->chars[id] >= FOUND_CHARS &&
+	return tm->df[id] >= tm->min_df && tm->chars[id] >= TERM_COMPOUND &&
 	    !tm->forced[id] && htab_find(places, tm->text[id],
 	    strlen(tm->text[id])) == HTAB_NONE;
 }
@@ -498,7 +497,7 @@ choose(struct tax_art *ta, const struct pick *pk, size_t npk)
 
 /*
  * Topics.  A topic is a tag, a curated term (topics.add) or a found
- * term of FOUND_CHARS or more characters (a compound: 业委会, 红色物业;
+ * term of TERM_COMPOUND or more characters (a compound: 业委会, 红色物业;
  * two-character words only weigh in related articles) that min_df
  * articles discuss (MEMBER_TF mentions; a title mention counts once
  * more) and that is not a place name.  An article showing fewer than

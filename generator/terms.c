@@ -652,8 +652,10 @@ hits_one(void *arg, size_t i)
 	for (p = k = 0; p < n; p = j) {
 		h[k] = h[p];
 		for (j = p + 1; j < n && h[j].id == h[p].id; j++) {
-			h[k].tf++;
-			h[k].ttf += h[j].ttf;
+			if (h[k].tf < UINT16_MAX)
+				h[k].tf++;
+			if (h[k].ttf < UINT16_MAX)
+				h[k].ttf += h[j].ttf;
 		}
 		k++;
 	}
@@ -677,13 +679,22 @@ weigh_one(void *arg, size_t i)
 {
 	struct terms	*t = arg;
 	struct term_hit	*h = t->hits[i];
-	size_t		 k;
+	size_t		 k, n = 0;
 
 	for (k = 0; k < t->nhits[i]; k++)
-		h[k].w = (1.0 + log((double)(h[k].tf + 2 * h[k].ttf))) *
-		    t->idf[h[k].id] * t->boost[h[k].id];
+		h[k].w = (float)((1.0 + log((double)h[k].tf + 2.0 * h[k].ttf)) *
+		    t->idf[h[k].id] * t->boost[h[k].id]);
 	if (t->nhits[i] > 1)
 		qsort(h, t->nhits[i], sizeof(*h), hit_cmp_w);
+	/* Drop light single mentions of words that cannot be topics. */
+	for (k = 0; k < t->nhits[i]; k++)
+		if (k < TERM_KEEP || h[k].tf >= 2 || h[k].ttf > 0 ||
+		    t->forced[h[k].id] || (t->chars[h[k].id] >=
+		    TERM_COMPOUND && t->df[h[k].id] >= t->min_df))
+			h[n++] = h[k];
+	t->nhits[i] = n;
+	if (n > 0)
+		t->hits[i] = xreallocarray(h, n, sizeof(*h));
 	return 0;
 }
 
