@@ -37,19 +37,20 @@ serve() {
 	[ -n "$URL" ]
 }
 
-# stop NAME: SIGINT; the case passes if it exits 0 within 10 s.
+# stop NAME [SIG]: SIGINT (or SIG); passes if it exits 0 within 10 s.
 stop() {
-	kill -INT $SPID
+	_sig=${2:-INT}
+	kill -$_sig $SPID
 	_i=0
 	while [ $_i -lt 100 ] && kill -0 $SPID 2> /dev/null; do sleep 0.1; _i=$((_i + 1)); done
 	if kill -0 $SPID 2> /dev/null; then
 		kill -KILL $SPID; wait $SPID
-		fail "serve: $1: SIGINT stops it within 10 s" "still running"; return
+		fail "serve: $1: SIG$_sig stops it within 10 s" "still running"; return
 	fi
 	wait $SPID
 	_rc=$?
-	if [ $_rc -eq 0 ]; then pass "serve: $1: SIGINT exits 0 within 10 s"
-	else fail "serve: $1: SIGINT exits 0 within 10 s" "status $_rc: $(tail -c 1500 "$TMPD/$1.err")"; fi
+	if [ $_rc -eq 0 ]; then pass "serve: $1: SIG$_sig exits 0 within 10 s"
+	else fail "serve: $1: SIG$_sig exits 0 within 10 s" "status $_rc: $(tail -c 1500 "$TMPD/$1.err")"; fi
 }
 
 # until SECONDS CMD...: poll CMD every 0.1 s; 0 once it succeeds.
@@ -213,7 +214,7 @@ p1=$SPID
 rc=$?
 check "serve: a taken port is an error (status $rc)" sh -c "[ $rc = 1 ] && grep -q 'cannot listen on 127.0.0.1' '$TMPD/taken.err'"
 SPID=$p1
-stop first
+stop first TERM
 
 # The same basics under ASan (leaks at exit included) and valgrind.
 for v in asan valgrind; do
