@@ -8,11 +8,13 @@
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "folio.h"
 
@@ -26,9 +28,14 @@ list_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
 	size_t	 n = strlen(walk_root);
 
+	struct stat	 tst;
+
 	(void)st;
 	(void)f;
 	if (flag != FTW_F && flag != FTW_SL)
+		return 0;
+	/* A link counts only when it leads to a file (never loops). */
+	if (flag == FTW_SL && (stat(p, &tst) == -1 || !S_ISREG(tst.st_mode)))
 		return 0;
 	if (strncmp(p, walk_root, n) == 0 && p[n] == '/')
 		p += n + 1;
@@ -67,17 +74,21 @@ free_list(char **v, size_t n)
 	free(v);
 }
 
+/* Hash a file's bytes; silent: the build proper reports bad files. */
 static uint64_t
 hash_file(const char *path, uint64_t h)
 {
-	struct buf	 b;
+	char	 tmp[65536];
+	ssize_t	 n;
+	int	 fd;
 
-	buf_init(&b);
-	if (file_read(path, &b) == 0)
-		h = hash64(b.p, b.len, h);
-	else
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return hash64("\0unreadable", 11, h);
+	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
+		h = hash64(tmp, (size_t)n, h);
+	if (n == -1)
 		h = hash64("\0unreadable", 11, h);
-	buf_free(&b);
+	close(fd);
 	return h;
 }
 
