@@ -9,10 +9,8 @@
  */
 #define _GNU_SOURCE		/* memmem */
 #include <dirent.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "folio.h"
 
@@ -270,7 +268,7 @@ month_name(const char *key)
 
 /* ---- topics ---- */
 
-/* A topic key's final form after rename, or NULL when excluded. */
+/* site.yaml's topics: renames and exclusions, by normalized term. */
 struct curation {
 	struct htab	*from;		/* rename: normalized from -> index; owned */
 	char		**to;		/* by index: normalized to; owned */
