@@ -449,12 +449,22 @@ vput(struct buf *b, uint64_t v)
 	buf_putc(b, alpha[v]);
 }
 
+/* alpha[] inverted: the digit of an ASCII character, or -1. */
+static const signed char digit[128] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 0, -1, 1, 2, 3, -1, -1, 4, 5, 6, 7, 8, 9, 10, 11,
+	12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, -1, 24, -1, 25,
+	26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+	42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, -1, 54, 55, 56,
+	57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72,
+	73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, -1,
+};
+
 static int
 vdigit(int c)
 {
-	const char	*p = c ? strchr(alpha, c) : NULL;
-
-	return p ? (int)(p - alpha) : -1;
+	return c >= 0 && c < 128 ? digit[c] : -1;
 }
 
 /* Read one varint at *s (advanced); -1 at the end or on bad input. */
