@@ -20,3 +20,8 @@ for stage in fm md; do
 		else pass "valgrind: dump $stage $(basename "$in")"; fi
 	done
 done
+# The importer over the five real pages, report included.
+$VG "$FOLIO" import -q -o "$TMPD/imp" --report "$TMPD/imp.yaml" "$ROOT"/content/pages/*.txt > "$TMPD/vg4.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then pass "valgrind: folio import of the real pages is clean"
+else fail "valgrind: folio import of the real pages is clean" "status $rc: $(head -c 1500 "$TMPD/vg4.out")"; fi
