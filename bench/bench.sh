@@ -7,7 +7,8 @@
 #   sh bench/bench.sh          folio alone (make bench)
 #   sh bench/bench.sh hugo     folio beside Hugo and Pagefind (make bench-hugo)
 # Environment: BENCH_SIZES (default "1000 10000"), BENCH_RUNS (3),
-# BENCH_SEED (1), FOLIO, BENCH_GEN, BENCH_THEMES (default themes/).
+# BENCH_SEED (1), FOLIO, BENCH_GEN, BENCH_THEMES (default themes/),
+# BENCH_OUT (default bench/out).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FOLIO=${FOLIO:-$ROOT/build/folio}
@@ -16,7 +17,7 @@ SIZES=${BENCH_SIZES:-"1000 10000"}
 RUNS=${BENCH_RUNS:-3}
 SEED=${BENCH_SEED:-1}
 THEMES=${BENCH_THEMES:-$ROOT/themes}
-OUT=$ROOT/bench/out
+OUT=${BENCH_OUT:-$ROOT/bench/out}
 MODE=${1:-folio}
 TIME=/usr/bin/time
 
@@ -132,7 +133,7 @@ fi
 # ---- folio beside Hugo (and Pagefind over Hugo's pages) ----
 HUGO=$(command -v hugo) || { echo "bench: no hugo (make bench-hugo installs Debian's hugo as root)" >&2; exit 1; }
 PAGEFIND=""
-for c in "$OUT/npm/node_modules/.bin/pagefind" "$(command -v pagefind 2>/dev/null)"; do
+for c in "$ROOT/bench/out/npm/node_modules/.bin/pagefind" "$(command -v pagefind 2>/dev/null)"; do
 	[ -n "$c" ] && [ -x "$c" ] && "$c" --version > /dev/null 2>&1 && { PAGEFIND=$c; break; }
 done
 : > "$T/table"
@@ -163,12 +164,10 @@ for n in $SIZES; do
 			"$(awk -v a="$fm" -v b="$hm" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')" \
 			"$ff" "$hf" "$(mb "$fb")" "$(mb "$hb")"
 		if [ -n "$PAGEFIND" ]; then
+			# One run: Pagefind reads every page Hugo wrote, taxonomies too.
 			rm -f "$T/pf.t" "$T/pf.c"
-			for r in $(seq "$RUNS"); do
-				rm -rf "$d/hugo-public/pagefind"
-				timed pf "$d/hugo-public/pagefind" "$PAGEFIND" --site "$d/hugo-public"
-			done
-			row "$n" "pagefind (hugo's html)" pf
+			timed pf "$d/hugo-public/pagefind" "$PAGEFIND" --site "$d/hugo-public"
+			row "$n" "pagefind over hugo (1 run)" pf
 			printf '%-8s search index: folio %s, pagefind %s, Markdown %s\n' "$n" \
 				"$(mb "$(bytes "$d/public/search")")" "$(mb "$(bytes "$d/hugo-public/pagefind")")" \
 				"$(mb "$(bytes "$d/content/articles")")"
