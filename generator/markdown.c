@@ -11,6 +11,7 @@
  *   </figure>
  * is recognised and re-rendered from its text, escaped.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "folio.h"
 
 static const char fig_open[] = "<figure class=\"photo\">";
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Decode the five entities esc_html() writes; other text is kept. */
 static void
@@ -368,8 +370,16 @@ md_render(struct article *a, int raw_html)
 	char		*html;
 	int		 opts = CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8;
 
-	cmark_gfm_core_extensions_ensure_registered();
 	buf_init(&text);
+	/*
+	 * cmark-gfm switches entries of a global table of special
+	 * characters on and off around each parse (the autolink extension
+	 * adds ':' and 'w'), so two parses at once can drop each other's
+	 * autolinks: parse one article at a time.  Rendering the tree is
+	 * safe in parallel.
+	 */
+	pthread_mutex_lock(&parse_lock);
+	cmark_gfm_core_extensions_ensure_registered();
 	p = cmark_parser_new(opts);
 	attach(p, "table");
 	attach(p, "strikethrough");
@@ -378,6 +388,7 @@ md_render(struct article *a, int raw_html)
 	cmark_parser_feed(p, a->body ? a->body : "",
 	    a->body ? strlen(a->body) : 0);
 	doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&parse_lock);
 	fix_html(doc, raw_html);
 	collect(a, doc, &text);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));

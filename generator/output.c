@@ -29,6 +29,7 @@ struct output {
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
 	size_t		 changed;	/* files whose bytes are new */
+	size_t		 replaced;	/* of those, files that existed before */
 	pthread_mutex_t	 lock;		/* guards files, nfiles, changed */
 };
 
@@ -178,6 +179,8 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 	if (same_bytes(old, p, n) && link(old, dst) == 0)
 		changed = 0;
 	else {
+		if (access(old, F_OK) == 0)
+			changed = 2;
 		if ((fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
 			diag_err(dst, 0, 0, "cannot create: %s",
 			    strerror(errno));
@@ -205,6 +208,8 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 	if (changed) {
 		pthread_mutex_lock(&o->lock);
 		o->changed++;
+		if (changed == 2)
+			o->replaced++;
 		pthread_mutex_unlock(&o->lock);
 	}
 	return 0;
@@ -288,9 +293,10 @@ out_commit(struct output *o, size_t *changed)
 	size_t		 removed = 0;
 
 	if (stat(o->dir, &st) == 0) {
+		/* Old files neither kept nor replaced are removed. */
 		removed = count_files(o->dir, 0);
-		removed = removed > o->nfiles - o->changed ?
-		    removed - (o->nfiles - o->changed) : 0;
+		removed = removed > o->nfiles - o->changed + o->replaced ?
+		    removed - (o->nfiles - o->changed + o->replaced) : 0;
 		if (o->changed == 0 && removed == 0) {
 			rc = rm_rf(o->stage);
 			goto out;
