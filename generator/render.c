@@ -182,6 +182,11 @@ ctx_article(const struct build *b, const struct article *a)
 		val_set(m, "older", link_to(b->arts[a->idx + 1]));
 	if (b->tax != NULL)
 		browse_article(b, a, m);
+	/* Flags for optional boxes (Mustache cannot test a list's size). */
+	val_set(m, "has_toc", val_bool(a->nheads >= 2));
+	val_set(m, "has_related", val_bool(val_truthy(val_get(m, "related"))));
+	val_set(m, "has_topics", val_bool(val_truthy(val_get(m, "topics")) ||
+	    val_truthy(val_get(m, "tag_list"))));
 	return m;
 }
 
@@ -219,7 +224,16 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 		val_set(page, "url", val_strown(xasprintf("%s/%s",
 		    b->site.base_url, rel)));
 	val_set(ctx, "page", page);
-	val_set(ctx, "root", val_strown(root_of(rel)));
+	/*
+	 * A host serves 404.html for any missing path, at any depth, so
+	 * its links cannot be relative: they use base_url when there is
+	 * one (from disk, 404.html is only opened at the root anyway).
+	 */
+	if (strcmp(rel, "404.html") == 0 && b->site.base_url != NULL)
+		val_set(ctx, "root", val_strown(xasprintf("%s/",
+		    b->site.base_url)));
+	else
+		val_set(ctx, "root", val_strown(root_of(rel)));
 	buf_init(&out);
 	rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
 	if (rc == 0)
