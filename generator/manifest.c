@@ -120,6 +120,8 @@ man_inputs(const struct site *s, int drafts)
 	uint64_t	 h = 0;
 
 	h = hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), h);
+	/* The program itself: a rebuilt folio may render differently. */
+	h = hash_file("/proc/self/exe", h);
 	h = hash64(drafts ? "d" : "-", 1, h);
 	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
 	h = hash_file(s->config_path, h);

@@ -1315,7 +1315,8 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 			for (j = 0; j < nv; j++)
 				tab[f][ntab[f]++] = (char *)vals[j];
 		}
-		qsort(tab[f], ntab[f], sizeof(*tab[f]), str_cmp);
+		if (ntab[f] > 0)
+			qsort(tab[f], ntab[f], sizeof(*tab[f]), str_cmp);
 		for (i = j = 0; i < ntab[f]; i++)
 			if (j == 0 || strcmp(tab[f][j - 1], tab[f][i]) != 0)
 				tab[f][j++] = tab[f][i];

@@ -61,3 +61,12 @@ check "site: failed build leaves public/ untouched" diff -r "$TMPD/before" "$pro
 
 # Every internal link in the fixture output resolves to a file.
 check "site: folio check passes on the fixture output" "$FOLIO" check -C "$proj" -q
+
+# An empty archive (no articles yet) builds a valid, link-clean site
+# with the default theme, under ASan + UBSan too.
+e=$TMPD/empty
+mkdir -p "$e/content/articles"
+cp "$ROOT/site.yaml" "$e/"
+cp -r "$ROOT/themes" "$e/"
+check "site: an empty archive builds (ASan)" "$FOLIO_ASAN" build -C "$e" -q
+check "site: the empty archive's links resolve" "$FOLIO" check -C "$e" -q
