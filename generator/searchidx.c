@@ -372,15 +372,6 @@ bigram_key(uint32_t a, uint32_t b)
 	return (uint64_t)1 << 63 | (uint64_t)a << 21 | b;
 }
 
-static uint64_t
-mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
 /* The term for key, added if new. */
 static struct iterm *
 iterm_get(struct idx *x, uint64_t key)
@@ -400,7 +391,7 @@ iterm_get(struct idx *x, uint64_t key)
 
 			if (old[i] == 0)
 				continue;
-			s = mix(x->terms[old[i] - 1].key) & mask;
+			s = hash_mix64(x->terms[old[i] - 1].key) & mask;
 			while (x->slots[s] != 0)
 				s = (s + 1) & mask;
 			x->slots[s] = old[i];
@@ -408,7 +399,7 @@ iterm_get(struct idx *x, uint64_t key)
 		free(old);
 	}
 	mask = x->nslots - 1;
-	for (i = mix(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
+	for (i = hash_mix64(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
 		if (x->terms[x->slots[i] - 1].key == key)
 			return &x->terms[x->slots[i] - 1];
 	if (x->nterms == x->cap) {
@@ -433,7 +424,7 @@ iterm_find(const struct idx *x, uint64_t key)
 	if (x->nslots == 0)
 		return NULL;
 	mask = x->nslots - 1;
-	for (i = mix(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
+	for (i = hash_mix64(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
 		if (x->terms[x->slots[i] - 1].key == key)
 			return &x->terms[x->slots[i] - 1];
 	return NULL;
@@ -516,7 +507,7 @@ dcount_add(struct dcount *c, uint64_t key, uint32_t w)
 		*c = n;
 	}
 	mask = c->cap - 1;
-	for (i = mix(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
+	for (i = hash_mix64(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
 		if (c->keys[i] == key) {
 			c->wtf[i] += w;
 			return;
@@ -896,43 +887,15 @@ shard_of(uint64_t key, unsigned nshards)
 	return h % nshards;
 }
 
-static void
-put_cp(struct buf *b, uint32_t cp)
-{
-	char	 u[4];
-	size_t	 n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_put(b, u, n);
-}
-
 /* The UTF-8 text of a term key, appended to b. */
 static void
 key_text(struct buf *b, uint64_t key)
 {
 	if (key >> 63) {
-		put_cp(b, (uint32_t)(key >> 21) & 0x1fffff);
-		put_cp(b, (uint32_t)key & 0x1fffff);
+		utf8_put(b, (uint32_t)(key >> 21) & 0x1fffff);
+		utf8_put(b, (uint32_t)key & 0x1fffff);
 	} else
-		put_cp(b, (uint32_t)key);
+		utf8_put(b, (uint32_t)key);
 }
 
 /* A term with its shard and text, for sorting. */

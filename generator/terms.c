@@ -149,15 +149,6 @@ key_suffix(uint64_t k)
 	return k << 16;
 }
 
-/* Append BMP code point cp (every han_id is one) as UTF-8. */
-static void
-put_cp(struct buf *b, uint32_t cp)
-{
-	buf_putc(b, 0xe0 | (int)(cp >> 12));
-	buf_putc(b, 0x80 | (int)((cp >> 6) & 0x3f));
-	buf_putc(b, 0x80 | (int)(cp & 0x3f));
-}
-
 /* The UTF-8 text of key k; caller frees. */
 static char *
 key_text(uint64_t k)
@@ -171,7 +162,7 @@ key_text(uint64_t k)
 		id = (unsigned)(k >> (16 * (NG_MAX - 1 - i))) & 0xffff;
 		if (id == 0)
 			break;
-		put_cp(&b, id_cp(id));
+		utf8_put(&b, id_cp(id));
 	}
 	return buf_take(&b);
 }
@@ -201,15 +192,6 @@ struct gmap {
 	size_t		 n;	/* slots used */
 };
 
-static uint64_t
-mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
 static struct gram *
 gmap_find(const struct gmap *m, uint64_t key)
 {
@@ -217,7 +199,7 @@ gmap_find(const struct gmap *m, uint64_t key)
 
 	if (m->cap == 0)
 		return NULL;
-	for (j = mix(key) & (m->cap - 1); m->g[j].key != 0;
+	for (j = hash_mix64(key) & (m->cap - 1); m->g[j].key != 0;
 	    j = (j + 1) & (m->cap - 1))
 		if (m->g[j].key == key)
 			return &m->g[j];
@@ -238,14 +220,14 @@ gmap_get(struct gmap *m, uint64_t key)
 		for (i = 0; i < oldcap; i++) {
 			if (old[i].key == 0)
 				continue;
-			for (j = mix(old[i].key) & (m->cap - 1);
+			for (j = hash_mix64(old[i].key) & (m->cap - 1);
 			    m->g[j].key != 0; j = (j + 1) & (m->cap - 1))
 				continue;
 			m->g[j] = old[i];
 		}
 		free(old);
 	}
-	for (j = mix(key) & (m->cap - 1); m->g[j].key != 0;
+	for (j = hash_mix64(key) & (m->cap - 1); m->g[j].key != 0;
 	    j = (j + 1) & (m->cap - 1))
 		if (m->g[j].key == key)
 			return &m->g[j];
@@ -520,7 +502,7 @@ icu_aligned(const struct chars *cs, const struct cand *c, int s)
 	for (i = a; i < z; i++) {
 		if (i == p)
 			start = b.len;
-		put_cp(&b, id_cp(ch->id[i]));
+		utf8_put(&b, id_cp(ch->id[i]));
 		if (i + 1 == p + (size_t)c->len)
 			end = b.len;
 	}

@@ -353,6 +353,45 @@ text_pos(const char *s, size_t off, int *line, int *col)
 		}
 }
 
+/* Append code point cp to b as UTF-8 (the one encoder). */
+void
+utf8_put(struct buf *b, uint32_t cp)
+{
+	char	 u[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_put(b, u, n);
+}
+
+/* Scramble a 64-bit key for open-addressing tables (murmur3 fmix). */
+uint64_t
+hash_mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
 uint64_t
 hash64(const void *p, size_t n, uint64_t h)
 {
