@@ -29,8 +29,10 @@ walk_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 
 	(void)st;
 	(void)f;
-	if (flag == FTW_SL && (stat(p, &tst) == -1 || !S_ISREG(tst.st_mode)))
-		return 0;	/* dangling or a folder link: never followed */
+	/* A link to a folder is never followed (no loops); a dangling
+	 * *.md link is kept, so that reading it reports the problem. */
+	if (flag == FTW_SL && stat(p, &tst) == 0 && !S_ISREG(tst.st_mode))
+		return 0;
 	if (flag != FTW_F && flag != FTW_SL)
 		return 0;
 	if (n < 3 || strcmp(p + n - 3, ".md") != 0 ||

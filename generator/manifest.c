@@ -34,8 +34,9 @@ list_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 	(void)f;
 	if (flag != FTW_F && flag != FTW_SL)
 		return 0;
-	/* A link counts only when it leads to a file (never loops). */
-	if (flag == FTW_SL && (stat(p, &tst) == -1 || !S_ISREG(tst.st_mode)))
+	/* A link to a folder is not followed (no loops); a dangling one
+	 * counts, as the build reports it. */
+	if (flag == FTW_SL && stat(p, &tst) == 0 && !S_ISREG(tst.st_mode))
 		return 0;
 	if (strncmp(p, walk_root, n) == 0 && p[n] == '/')
 		p += n + 1;

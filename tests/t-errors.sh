@@ -62,3 +62,8 @@ bad template-syntax "printf '{{#x}}unclosed\n' > themes/plain/templates/item.mus
 bad missing-partial "printf '{{>nosuch}}\n' > themes/plain/templates/item.mustache"
 bad missing-template "rm themes/plain/templates/article.mustache"
 bad self-include    "printf '{{>item}}\n' > themes/plain/templates/item.mustache"
+bad dangling-link   "ln -s nowhere.md $A/dangling.md"
+# Permissions do not stop root; as another user, an unreadable article.
+if [ "$(id -u)" != 0 ]; then
+	bad unreadable "chmod 000 $A/guangze.md"
+fi
