@@ -193,17 +193,6 @@ pool_free(struct pool *p)
 }
 
 /* Count UTF-8 characters (not bytes) in s[0..n). */
-static size_t
-nchars(const char *s, size_t n)
-{
-	size_t	 i, c = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
 /* Does s[0..n) contain the string w? */
 static int
 has(const char *s, size_t n, const char *w)
@@ -267,7 +256,7 @@ take_line(struct gen *g, const char *s, size_t n, int md)
 	if (strchr("<|>-*![`", s[0]) != NULL || (s[0] >= '0' && s[0] <= '9' &&
 	    n > 1 && s[1] == '.'))
 		return;		/* markup: keep only plain paragraphs */
-	c = nchars(s, n);
+	c = utf8_count(s, n);
 	if (c >= 40) {
 		pool_add(&g->paras, s, n);
 		return;

@@ -65,6 +65,7 @@ void	 text_pos(const char *, size_t, int *, int *);	/* offset -> line, col */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 uint64_t hash_mix64(uint64_t);			/* for hash tables */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
+size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
 int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
 

@@ -210,17 +210,6 @@ cp_last(const char *s, size_t n, size_t *k)
 	return cp_at(s + i, n - i, k);
 }
 
-static size_t
-nchars(const char *s, size_t n)
-{
-	size_t	 i, c = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
 static int
 is_space(uint32_t c)
 {
@@ -492,7 +481,7 @@ credit_at_end(const char *s, size_t n, int bare, size_t *cut, size_t *off,
 	*cut = i;
 	while (*cut > 0 && is_space(cp_last(s, *cut, &k)))
 		*cut -= k;
-	return nchars(s + *off, *len) >= 3;
+	return utf8_count(s + *off, *len) >= 3;
 }
 
 static int
@@ -533,7 +522,7 @@ title_shape(const char *s, size_t n, size_t *colon, size_t *clen)
 	if (i >= n || i > TITLE_PLACE_MAX)
 		return 0;
 	pl = i;
-	if (nchars(s, pl) < 2 || (!is_admin_suffix(s, pl) &&
+	if (utf8_count(s, pl) < 2 || (!is_admin_suffix(s, pl) &&
 	    !gaz_is_province(s, pl)))
 		return 0;
 	*colon = i;
@@ -541,7 +530,7 @@ title_shape(const char *s, size_t n, size_t *colon, size_t *clen)
 	h = s + i + k;
 	hl = n - i - k;
 	trim(&h, &hl);
-	if (hl == 0 || nchars(h, hl) > 60 || ends_sentence(h, hl) ||
+	if (hl == 0 || utf8_count(h, hl) > 60 || ends_sentence(h, hl) ||
 	    find(h, hl, "。", 3) != NULL)
 		return 0;
 	return 1;
@@ -669,7 +658,7 @@ classify(struct imp_plan *p)
 			continue;
 		}
 		if (credit_at_end(l->s, l->len, 1, &cut, &off, &len) &&
-		    nchars(l->s, cut) <= CAPTION_MAX) {
+		    utf8_count(l->s, cut) <= CAPTION_MAX) {
 			if (cut == 0)
 				l->kind = L_CREDIT;
 			else {
@@ -679,7 +668,7 @@ classify(struct imp_plan *p)
 			l->crd = off;
 			l->crdlen = len;
 		} else if (l->blanks >= 2 && !first &&
-		    nchars(l->s, l->len) <= CAPTION_MAX) {
+		    utf8_count(l->s, l->len) <= CAPTION_MAX) {
 			j = next_nb(p, (int)i);
 			if (ends_sentence(l->s, l->len) || (j >= 0 &&
 			    p->lines[j].blanks == 0 &&
@@ -698,7 +687,7 @@ classify(struct imp_plan *p)
 		    (j = prev_nb(p, (int)i)) < 0)
 			continue;
 		if (p->lines[j].kind == L_TEXT &&
-		    nchars(p->lines[j].s, p->lines[j].len) <= CAPTION_MAX) {
+		    utf8_count(p->lines[j].s, p->lines[j].len) <= CAPTION_MAX) {
 			p->lines[j].kind = L_CAPTION;
 			p->lines[j].cap = p->lines[j].len;
 		}
@@ -761,7 +750,7 @@ headings(struct imp_plan *p)
 		l = &p->lines[i];
 		if (l->kind != L_TEXT)
 			continue;
-		c = nchars(l->s, l->len);
+		c = utf8_count(l->s, l->len);
 		if (c < 2 || c > HEAD_MAX || !balanced(l->s, l->len))
 			continue;
 		for (bad = 0, k = 0; k < l->len && !bad; k += c) {
@@ -1113,7 +1102,7 @@ add_key(struct iart *a, const char *s, size_t n)
 {
 	size_t	 i;
 
-	if (nchars(s, n) < 2 || a->nkeys >= sizeof(a->keys) / sizeof(a->keys[0]))
+	if (utf8_count(s, n) < 2 || a->nkeys >= sizeof(a->keys) / sizeof(a->keys[0]))
 		return;
 	for (i = 0; i < a->nkeys; i++)
 		if (strlen(a->keys[i]) == n && memcmp(a->keys[i], s, n) == 0)

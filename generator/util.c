@@ -353,6 +353,18 @@ text_pos(const char *s, size_t off, int *line, int *col)
 		}
 }
 
+/* Characters (code points) in UTF-8 s[0..n). */
+size_t
+utf8_count(const char *s, size_t n)
+{
+	size_t	 i, c = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
 /* Append code point cp to b as UTF-8 (the one encoder). */
 void
 utf8_put(struct buf *b, uint32_t cp)
