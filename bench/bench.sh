@@ -114,6 +114,12 @@ bench_folio() {
 	printf '%-8s output %s files, %s; Markdown %s; search index %s (%s of the Markdown)\n' \
 		"$n" "$files" "$(mb "$obytes")" "$(mb "$mdbytes")" "$(mb "$sbytes")" \
 		"$(awk -v s="$sbytes" -v m="$mdbytes" 'BEGIN { printf "%.0f%%", m ? 100 * s / m : 0 }')"
+	# The search page over file:// in headless Chromium (when the browser
+	# test packages are installed: sh tests/browser/setup.sh).
+	if [ -d "$ROOT/tests/browser/node_modules/playwright-core" ] && [ -x /usr/bin/chromium ]; then
+		echo "$n search over file:// (cold: fresh page; warm: after another query):"
+		node "$ROOT/bench/latency.mjs" "$p" 党建 孟航 业委会 红色物业 光泽县 2>&1 | sed 's/^/    /'
+	fi
 }
 
 header() {

@@ -853,7 +853,7 @@
 
 	input.addEventListener('input', function () {
 		clearTimeout(timer);
-		timer = setTimeout(function () { start(false); }, 200);
+		timer = setTimeout(function () { start(false); }, 60);
 	});
 	form.addEventListener('submit', function (e) {
 		e.preventDefault();
