@@ -4,6 +4,7 @@
  * XML or YAML goes through one of these (after cmark's houdini).
  * Each appends to a buf and never fails.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "folio.h"
@@ -29,6 +30,57 @@ esc_html(struct buf *b, const char *s, size_t n)
 		start = i + 1;
 	}
 	buf_put(b, s + start, n - start);
+}
+
+/*
+ * The inverse of esc_html for what HTML writers produce: the named
+ * references &amp; &lt; &gt; &quot; &apos; and numeric ones for ASCII;
+ * anything else is kept as written.  Appends to b.
+ */
+void
+unesc_html(struct buf *b, const char *s, size_t n)
+{
+	static const struct { const char *e; char c; } named[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
+		{ "quot;", '"' }, { "apos;", '\'' },
+	};
+	size_t		 i, k, el;
+	unsigned long	 cp;
+	char		*end;
+	char		 tmp[16];
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			buf_putc(b, s[i]);
+			continue;
+		}
+		for (k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+			el = strlen(named[k].e);
+			if (n - i - 1 >= el && memcmp(s + i + 1, named[k].e,
+			    el) == 0)
+				break;
+		}
+		if (k < sizeof(named) / sizeof(named[0])) {
+			buf_putc(b, named[k].c);
+			i += strlen(named[k].e);
+			continue;
+		}
+		if (i + 2 < n && s[i + 1] == '#') {
+			size_t m = n - i - 2 < sizeof(tmp) - 1 ?
+			    n - i - 2 : sizeof(tmp) - 1;
+
+			memcpy(tmp, s + i + 2, m);
+			tmp[m] = '\0';
+			cp = tmp[0] == 'x' || tmp[0] == 'X' ?
+			    strtoul(tmp + 1, &end, 16) : strtoul(tmp, &end, 10);
+			if (*end == ';' && end > tmp && cp > 0 && cp < 0x80) {
+				buf_putc(b, (int)cp);
+				i += 2 + (size_t)(end - tmp);
+				continue;
+			}
+		}
+		buf_putc(b, '&');
+	}
 }
 
 /* XML text and attributes: the same five, which XML 1.0 also knows. */

@@ -135,6 +135,7 @@ int	 yaml_load(const char *, const char *, size_t, int, struct val **);
 /* ---- escape.c: the one escaping module; each appends to a buf ---- */
 
 void	 esc_html(struct buf *, const char *, size_t);	/* text, "attr" */
+void	 unesc_html(struct buf *, const char *, size_t);	/* its inverse */
 void	 esc_xml(struct buf *, const char *, size_t);	/* XML 1.0 */
 void	 esc_url(struct buf *, const char *, size_t);	/* %-encode */
 void	 esc_json(struct buf *, const char *, size_t);	/* JSON/JS string body */

@@ -77,53 +77,6 @@ id_key(struct lc *c, size_t file, const char *id, size_t n)
 	buf_put(&c->key, id, n);
 }
 
-/* Decode the character references of an attribute value into b. */
-static void
-unent(struct buf *b, const char *s, size_t n)
-{
-	static const struct { const char *e; char c; } named[] = {
-		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
-		{ "quot;", '"' }, { "apos;", '\'' },
-	};
-	size_t		 i, k, el;
-	unsigned long	 cp;
-	char		*end;
-	char		 tmp[16];
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '&') {
-			buf_putc(b, s[i]);
-			continue;
-		}
-		for (k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
-			el = strlen(named[k].e);
-			if (n - i - 1 >= el && memcmp(s + i + 1, named[k].e,
-			    el) == 0)
-				break;
-		}
-		if (k < sizeof(named) / sizeof(named[0])) {
-			buf_putc(b, named[k].c);
-			i += strlen(named[k].e);
-			continue;
-		}
-		if (i + 2 < n && s[i + 1] == '#') {
-			size_t m = n - i - 2 < sizeof(tmp) - 1 ?
-			    n - i - 2 : sizeof(tmp) - 1;
-
-			memcpy(tmp, s + i + 2, m);
-			tmp[m] = '\0';
-			cp = tmp[0] == 'x' || tmp[0] == 'X' ?
-			    strtoul(tmp + 1, &end, 16) : strtoul(tmp, &end, 10);
-			if (*end == ';' && end > tmp && cp > 0 && cp < 0x80) {
-				buf_putc(b, (int)cp);
-				i += 2 + (size_t)(end - tmp);
-				continue;
-			}
-		}
-		buf_putc(b, '&');
-	}
-}
-
 static int
 hexval(int c)
 {
@@ -227,7 +180,7 @@ link(struct lc *c, size_t fi, int line, const char *v, size_t vn)
 	buf_init(&path);
 	buf_init(&frag);
 	buf_init(&target);
-	unent(&dec, v, vn);
+	unesc_html(&dec, v, vn);
 	if (dec.len == 0 || external(dec.p))
 		goto out;
 	pn = strcspn(dec.p, "?#");
@@ -376,7 +329,7 @@ scan(struct lc *c, size_t fi, const char *s, size_t len)
 				struct buf d;
 
 				buf_init(&d);
-				unent(&d, v, vn);
+				unesc_html(&d, v, vn);
 				id_key(c, fi, d.p, d.len);
 				htab_add(c->ids, c->key.p, c->key.len);
 				buf_free(&d);

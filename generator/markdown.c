@@ -23,32 +23,6 @@
 static const char fig_open[] = "<figure class=\"photo\">";
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Decode the five entities esc_html() writes; other text is kept. */
-static void
-unescape(struct buf *b, const char *s, size_t n)
-{
-	static const struct { const char *e; char c; } ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&quot;", '"' }, { "&#39;", '\'' },
-	};
-	size_t	 i, k, el;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '&')
-			for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-				el = strlen(ents[k].e);
-				if (n - i >= el &&
-				    memcmp(s + i, ents[k].e, el) == 0) {
-					buf_putc(b, ents[k].c);
-					i += el - 1;
-					goto next;
-				}
-			}
-		buf_putc(b, s[i]);
-next:		;
-	}
-}
-
 static const char *
 find(const char *s, const char *end, const char *what)
 {
@@ -87,12 +61,12 @@ parse_figure(const char *html, char **caption, char **credit)
 		    memchr(s + 7, '<', (size_t)(e - s - 7)) ||
 		    memchr(e + 8, '<', (size_t)(q - e - 8)))
 			return 0;
-		unescape(&cap, p, (size_t)(s - p));
-		unescape(&cre, s + 7, (size_t)(e - s - 7));
+		unesc_html(&cap, p, (size_t)(s - p));
+		unesc_html(&cre, s + 7, (size_t)(e - s - 7));
 	} else {
 		if (memchr(p, '<', (size_t)(q - p)))
 			return 0;
-		unescape(&cap, p, (size_t)(q - p));
+		unesc_html(&cap, p, (size_t)(q - p));
 	}
 	*caption = buf_take(&cap);
 	*credit = buf_take(&cre);
@@ -278,7 +252,7 @@ collect(struct article *a, cmark_node *doc, struct buf *text)
 					}
 					buf_putc(&raw, *s);
 				}
-				unescape(&b, raw.p, raw.len);
+				unesc_html(&b, raw.p, raw.len);
 				buf_free(&raw);
 			} else
 				buf_puts(&b, lit);
