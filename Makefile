@@ -40,9 +40,9 @@ build/asan/%.o: generator/%.c $(HDRS) build/.deps
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -c -o $@ $<
 
 # Test programs link every module but main.
-build/%: tests/%.c $(OBJS) $(HDRS)
+build/%: tests/%.c tests/testhelp.h $(OBJS) $(HDRS)
 	$(CC) $(CFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(OBJS) $(LDLIBS)
-build/asan/%: tests/%.c $(ASANOBJS) $(HDRS)
+build/asan/%: tests/%.c tests/testhelp.h $(ASANOBJS) $(HDRS)
 	$(CC) $(SANFLAGS) $(WFLAGS) $(PKGCFLAGS) -Igenerator -o $@ $< $(ASANOBJS) $(LDLIBS)
 
 TESTBINS  = unit_test spec_runner idx_test

@@ -16,14 +16,8 @@
 #include <unicode/uclean.h>
 
 #include "folio.h"
+#include "testhelp.h"
 
-static int	npass, nfail;
-
-#define OK(cond, what) do {						\
-	if (cond) { npass++; printf("ok - %s\n", what); }		\
-	else { nfail++; printf("not ok - %s (%s:%d)\n", what,		\
-	    __FILE__, __LINE__); }					\
-} while (0)
 
 /* Compare index and brute force for one query; 0 if they agree. */
 static char	**texts;	/* idx_text of each article */

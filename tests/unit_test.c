@@ -7,16 +7,8 @@
 #include <string.h>
 
 #include "folio.h"
+#include "testhelp.h"
 
-static int	npass, nfail;
-
-#define OK(cond, what) do {						\
-	if (cond) { npass++; printf("ok - %s\n", what); }		\
-	else { nfail++; printf("not ok - %s (%s:%d)\n", what,		\
-	    __FILE__, __LINE__); }					\
-} while (0)
-#define INT_EQ(a, b, what) OK((long long)(a) == (long long)(b), what)
-#define STR_EQ(a, b, what) OK(strcmp((a), (b)) == 0, what)
 
 static void
 test_buf(void)
@@ -132,6 +124,5 @@ main(void)
 	test_escape();
 	test_slug();
 	slug_cleanup();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return TEST_REPORT();
 }
