@@ -153,7 +153,7 @@ browse_article(const struct build *b, const struct article *a,
 	if (ta->nrelated > 0) {
 		l = val_list();
 		for (i = 0; i < ta->nrelated; i++)
-			val_push(l, ctx_item(ta->related[i]));
+			val_push(l, item_ref(b, ta->related[i]));
 		val_set(m, "related", l);
 	}
 	if (ta->month != NULL && linked(b, TAX_MONTH))

@@ -58,6 +58,8 @@ load_one(void *arg, size_t i)
 		goto out;
 	if (md_render(a, b->site.raw_html) == -1)
 		goto out;
+	free(a->body);		/* html and text are all later stages use */
+	a->body = NULL;
 	/* Transliteration is slow: do it here, in parallel. */
 	if (val_gets(a->fm, "slug") == NULL)
 		a->autoslug = slug_make(a->title, SLUG_MAX);
@@ -230,6 +232,9 @@ build_free(struct build *b)
 {
 	size_t	 i;
 
+	for (i = 0; b->items != NULL && i < b->narts; i++)
+		val_free_shared(b->items[i]);
+	free(b->items);
 	for (i = 0; i < b->narts; i++) {
 		article_free(b->arts[i]);
 		free(b->arts[i]);
@@ -350,20 +355,6 @@ copy_assets(struct build *b, const char *dir, const char *rel, int depth)
 
 /* ---- the whole build ---- */
 
-/* With -v, print how long the stage that just ended took. */
-static void
-lap(struct timespec *prev, const char *stage)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (diag_verbosity > 1)
-		fprintf(stderr, "folio: %-8s %6.3f s\n", stage,
-		    (double)(now.tv_sec - prev->tv_sec) +
-		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9);
-	*prev = now;
-}
-
 int
 build_run(const struct build_opts *o)
 {
@@ -381,11 +372,11 @@ build_run(const struct build_opts *o)
 	io.incremental = 1;
 	if (build_load(&b, &io) == -1)
 		goto out;
-	lap(&tl, "load");
+	diag_lap(&tl, "load");
 	if (b.uptodate)
 		goto done;
 	b.tax = tax_build(&b);
-	lap(&tl, "analyse");
+	diag_lap(&tl, "analyse");
 	if (load_theme(&b) == -1)
 		goto out;
 	if ((b.out = out_open(b.site.output_dir)) == NULL)
@@ -398,18 +389,18 @@ build_run(const struct build_opts *o)
 	free(assets);
 	if (render_all(&b) == -1)
 		goto out;
-	lap(&tl, "render");
+	diag_lap(&tl, "render");
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)
 		goto out;
-	lap(&tl, "index");
+	diag_lap(&tl, "index");
 	if (diag_error_count() > 0)
 		goto out;
 	files = out_files(b.out, &nfiles);
 	if (lc_check(out_stage_dir(b.out), b.site.output_dir, files,
 	    nfiles) > 0)
 		goto out;
-	lap(&tl, "check");
+	diag_lap(&tl, "check");
 	if (out_commit(b.out, &changed) == -1) {
 		b.out = NULL;
 		goto out;
@@ -417,7 +408,7 @@ build_run(const struct build_opts *o)
 	b.out = NULL;
 	if (man_write(&b.site, b.inputs) == -1)
 		goto out;
-	lap(&tl, "publish");
+	diag_lap(&tl, "publish");
 done:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +

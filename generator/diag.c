@@ -4,6 +4,7 @@
  * are left out when unknown (0).  Thread-safe: one lock per message.
  */
 #include <pthread.h>
+#include <time.h>
 
 #include "folio.h"
 
@@ -78,4 +79,18 @@ diag_error_count(void)
 	n = nerrors;
 	pthread_mutex_unlock(&lock);
 	return n;
+}
+
+/* With -v, print how long the step that just ended took (since *prev). */
+void
+diag_lap(struct timespec *prev, const char *step)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio: %-10s %6.3f s\n", step,
+		    (double)(now.tv_sec - prev->tv_sec) +
+		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9);
+	*prev = now;
 }

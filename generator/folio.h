@@ -77,6 +77,8 @@ void	 diag_err(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
 void	 diag_warn(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
 void	 diag_info(const char *, ...) PRINTFLIKE(1, 2);
 size_t	 diag_error_count(void);
+struct timespec;
+void	 diag_lap(struct timespec *, const char *); /* -v: step times */
 
 /* ---- val.c: small value tree (config, front matter, template data) ---- */
 
@@ -103,6 +105,7 @@ struct val {
 	int		  col;	/* source column (1-based) */
 	int		  kline;	/* position of the map key naming it, */
 	int		  kcol;		/* if any (0 otherwise) */
+	int		  shared;	/* in many trees: val_free leaves it */
 };
 
 struct val	*val_new(enum vtype);
@@ -118,7 +121,9 @@ void		 val_set(struct val *, const char *, struct val *); /* consumes; replaces 
 struct val	*val_get(const struct val *, const char *);	/* borrowed or NULL */
 const char	*val_gets(const struct val *, const char *); /* V_STR text or NULL */
 struct val	*val_copy(const struct val *);	/* deep copy; caller frees */
-void		 val_free(struct val *);
+void		 val_free(struct val *);		/* not if shared */
+struct val	*val_share(struct val *);	/* marks shared; returns it */
+void		 val_free_shared(struct val *);	/* the owner's free */
 int		 val_truthy(const struct val *);
 void		 val_dump(const struct val *, struct buf *, int); /* debug/golden */
 
@@ -172,6 +177,7 @@ void	 tmpl_set_free(struct tmpl_set *);	/* NULL is fine */
 #define SLUG_MAX 80	/* bytes in a slug, before any "-2" suffix */
 
 char	*slug_make(const char *, size_t);	/* caller frees */
+char	*slug_make_icu(const char *, size_t);	/* the same, slowly (tests) */
 int	 slug_valid(const char *);		/* 1 if usable as given */
 void	 slug_cleanup(void);			/* at exit */
 
@@ -338,6 +344,7 @@ struct build {
 	struct taxo	 *tax;		/* analyse stage (taxonomy.c); owned */
 	uint64_t	  inputs;	/* fingerprint of all inputs (manifest.c) */
 	int		  uptodate;	/* output already matches inputs: no-op */
+	struct val	**items;	/* ctx_item of each article, shared; owned */
 };
 
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
@@ -353,6 +360,7 @@ int	 man_write(const struct site *, uint64_t);	/* 0 / -1 */
 /* ---- render.c: template contexts and pages ---- */
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
+struct val	*item_ref(const struct build *, const struct article *); /* shared */
 char		*ctx_summary(const struct article *);	/* caller frees */
 struct val	*ctx_article(const struct build *, const struct article *);
 int		 render_page(struct build *, const char *tmpl, const char *rel,

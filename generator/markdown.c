@@ -11,6 +11,8 @@
  *   </figure>
  * is recognised and re-rendered from its text, escaped.
  */
+#define _GNU_SOURCE		/* RTLD_NEXT */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@
 #include "folio.h"
 
 static const char fig_open[] = "<figure class=\"photo\">";
-static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 
 static const char *
 find(const char *s, const char *end, const char *what)
@@ -332,6 +334,54 @@ attach(cmark_parser *p, const char *name)
 }
 
 /*
+ * cmark-gfm keeps one global table of the characters that start inline
+ * syntax, and cmark_parser_finish switches the extensions' entries on
+ * before its inline pass and off after it (the autolink extension's ':'
+ * and 'w', strikethrough's '~', table's '|'), so one thread finishing a
+ * parse drops another's autolinks mid-parse.  folio attaches the same
+ * extensions to every parser, so the entries can be switched on once
+ * and left on.  The library calls this function through its PLT, so
+ * this definition takes the place of its own for those calls; md_setup
+ * calls the library's once.  t-unit parses in four threads at once and
+ * compares with one thread.
+ */
+void
+cmark_manage_extensions_special_characters(cmark_parser *p, int add)
+{
+	(void)p;
+	(void)add;
+}
+
+static cmark_parser *
+md_parser(int opts)
+{
+	cmark_parser	*p = cmark_parser_new(opts);
+
+	attach(p, "table");
+	attach(p, "strikethrough");
+	attach(p, "autolink");
+	attach(p, "tagfilter");
+	return p;
+}
+
+static void
+md_setup(void)
+{
+	void		(*lib)(cmark_parser *, int);
+	cmark_parser	*p;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	*(void **)&lib = dlsym(RTLD_NEXT,
+	    "cmark_manage_extensions_special_characters");
+	if (lib == NULL || lib == cmark_manage_extensions_special_characters)
+		errx_fatal("cmark-gfm: no cmark_manage_extensions_special_"
+		    "characters");
+	p = md_parser(0);
+	lib(p, 1);
+	cmark_parser_free(p);
+}
+
+/*
  * Render a->body into a->html, a->text and a->heads.  Returns 0 (cmark
  * accepts any input; invalid UTF-8 was rejected by fm_parse).
  */
@@ -345,24 +395,11 @@ md_render(struct article *a, int raw_html)
 	int		 opts = CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8;
 
 	buf_init(&text);
-	/*
-	 * cmark-gfm switches entries of a global table of special
-	 * characters on and off around each parse (the autolink extension
-	 * adds ':' and 'w'), so two parses at once can drop each other's
-	 * autolinks: parse one article at a time.  Rendering the tree is
-	 * safe in parallel.
-	 */
-	pthread_mutex_lock(&parse_lock);
-	cmark_gfm_core_extensions_ensure_registered();
-	p = cmark_parser_new(opts);
-	attach(p, "table");
-	attach(p, "strikethrough");
-	attach(p, "autolink");
-	attach(p, "tagfilter");
+	pthread_once(&md_once, md_setup);
+	p = md_parser(opts);
 	cmark_parser_feed(p, a->body ? a->body : "",
 	    a->body ? strlen(a->body) : 0);
 	doc = cmark_parser_finish(p);
-	pthread_mutex_unlock(&parse_lock);
 	fix_html(doc, raw_html);
 	collect(a, doc, &text);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));

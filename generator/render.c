@@ -91,6 +91,22 @@ ctx_item(const struct article *a)
 	return m;
 }
 
+/* The shared list entry of a (built once by render_all). */
+struct val *
+item_ref(const struct build *b, const struct article *a)
+{
+	return b->items[a->idx];
+}
+
+static int
+item_one(void *arg, size_t i)
+{
+	struct build	*b = arg;
+
+	b->items[i] = val_share(ctx_item(b->arts[i]));
+	return 0;
+}
+
 static struct val *
 name_list(const struct val *l)
 {
@@ -245,10 +261,20 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 	return rc;
 }
 
+/* The URL of page i (from 0) of a list: base.html, base-2.html ... */
+static struct val *
+page_url(const char *base, size_t i)
+{
+	return val_strown(i ? xasprintf("%s-%zu.html", base, i + 1) :
+	    xasprintf("%s.html", base));
+}
+
 /*
  * A paginated list: base.html, base-2.html, ...  Each page's context
  * has items, pagination {current, total, prev, next, pages[{n, url,
- * current}]} and the fields of extra (consumed).  Returns 0 or -1.
+ * current} or {gap}]} and the fields of extra (consumed); pages holds
+ * the first, the last, and two either side of the current one, with
+ * a gap entry where some are left out.  Returns 0 or -1.
  */
 int
 render_list(struct build *b, const char *tmpl, const char *base,
@@ -265,7 +291,7 @@ render_list(struct build *b, const char *tmpl, const char *base,
 		ctx = extra ? val_copy(extra) : val_map();
 		items = val_list();
 		for (i = p * per; i < n && i < (p + 1) * per; i++)
-			val_push(items, ctx_item(arts[i]));
+			val_push(items, item_ref(b, arts[i]));
 		val_set(ctx, "items", items);
 		val_set(ctx, "count", val_num((double)n));
 		if (np > 1) {
@@ -274,20 +300,27 @@ render_list(struct build *b, const char *tmpl, const char *base,
 			val_set(pg, "total", val_num((double)np));
 			pages = val_list();
 			for (i = 0; i < np; i++) {
+				/* First, last and two either side of this
+				 * one; a gap for the rest. */
+				if (i != 0 && i + 1 != np &&
+				    (i + 2 < p || i > p + 2)) {
+					if (i + 3 == p || i == p + 3) {
+						e = val_map();
+						val_set(e, "gap", val_bool(1));
+						val_push(pages, e);
+					}
+					continue;
+				}
 				e = val_map();
 				val_set(e, "n", val_num((double)i + 1));
-				val_set(e, "url", val_strown(i ? xasprintf(
-				    "%s-%zu.html", base, i + 1) :
-				    xasprintf("%s.html", base)));
+				val_set(e, "url", page_url(base, i));
 				val_set(e, "current", val_bool(i == p));
-				if (i + 1 == p)
-					val_set(pg, "prev", val_copy(
-					    val_get(e, "url")));
-				if (i == p + 1)
-					val_set(pg, "next", val_copy(
-					    val_get(e, "url")));
 				val_push(pages, e);
 			}
+			if (p > 0)
+				val_set(pg, "prev", page_url(base, p - 1));
+			if (p + 1 < np)
+				val_set(pg, "next", page_url(base, p + 1));
 			val_set(pg, "pages", pages);
 			val_set(ctx, "pagination", pg);
 		}
@@ -326,7 +359,7 @@ render_home(struct build *b)
 	size_t		 i;
 
 	for (i = 0; i < b->narts && i < (size_t)b->site.per_page; i++)
-		val_push(latest, ctx_item(b->arts[i]));
+		val_push(latest, item_ref(b, b->arts[i]));
 	val_set(ctx, "latest", latest);
 	val_set(ctx, "count", val_num((double)b->narts));
 	val_set(ctx, "more", val_bool(b->narts > (size_t)b->site.per_page));
@@ -342,6 +375,8 @@ render_all(struct build *b)
 	int	 rc = 0;
 
 	atomic_store(&npages, 0);
+	b->items = xcalloc(b->narts ? b->narts : 1, sizeof(*b->items));
+	par_for(b->narts, b->site.jobs, item_one, b);
 	if (par_for(b->narts, b->site.jobs, render_article, b) == -1)
 		rc = -1;
 	if (rc == 0)

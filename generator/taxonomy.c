@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "folio.h"
 
@@ -1065,7 +1066,9 @@ tax_build(const struct build *b)
 	char		**forced;
 	size_t		  i, j, nforced;
 	int		  kd;
+	struct timespec	  tl;
 
+	clock_gettime(CLOCK_MONOTONIC, &tl);
 	t = xcalloc(1, sizeof(*t));
 	t->narts = b->narts;
 	t->art = xcalloc(b->narts ? b->narts : 1, sizeof(*t->art));
@@ -1097,6 +1100,7 @@ tax_build(const struct build *b)
 		}
 	}
 
+	diag_lap(&tl, " groups");
 	forced = forced_terms(b, &nforced);
 	t->terms = term_build(b->arts, b->narts, forced, nforced,
 	    b->site.jobs);
@@ -1113,8 +1117,10 @@ tax_build(const struct build *b)
 			htab_add(places, nk, strlen(nk));
 			free(nk);
 		}
+	diag_lap(&tl, " terms");
 	cur_load(&cur, b->site.topics);
 	add_topics(t, &k[TAX_TOPIC], b, &cur, places);
+	diag_lap(&tl, " topics");
 	cur_free(&cur);
 	htab_free(places);
 
@@ -1137,7 +1143,9 @@ tax_build(const struct build *b)
 		sort_kids(g);
 	}
 	add_sources(t, b);
+	diag_lap(&tl, " sources");
 	rel_compute(t, b->arts, b->narts, b->site.jobs);
+	diag_lap(&tl, " related");
 	return t;
 }
 

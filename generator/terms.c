@@ -23,6 +23,7 @@
 #define WINDOW		12	/* characters of context for the ICU check */
 #define CROSS_PCT	30	/* share of one neighbour that may make a word */
 #define CHUNK		256	/* articles counted between merges */
+#define DISCOVER	3000	/* articles terms are found in, at most */
 
 /*
  * Han characters as dense 16-bit ids (0: not a term character): CJK
@@ -422,6 +423,32 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 	free(c.nocc);
 }
 
+/*
+ * The articles terms are found in: all of them up to DISCOVER, else
+ * about DISCOVER of them, chosen by a hash of the slug, so that adding,
+ * deleting or editing one article leaves the rest of the sample alone
+ * (terms are then weighed in every article).  Returns cs itself, or an
+ * array of shallow copies the caller frees.
+ */
+static struct chars *
+sample_of(struct chars *cs, struct article *const *arts, size_t n,
+    size_t *ns)
+{
+	struct chars	*s;
+	uint64_t	 cut = ((uint64_t)1 << 32) * DISCOVER / (n ? n : 1);
+	size_t		 i;
+
+	*ns = n;
+	if (n <= DISCOVER)
+		return cs;
+	s = xreallocarray(NULL, n, sizeof(*s));
+	for (i = *ns = 0; i < n; i++)
+		if ((hash_mix64(hash64(arts[i]->slug, strlen(arts[i]->slug),
+		    0)) & 0xffffffff) < cut)
+			s[(*ns)++] = cs[i];
+	return s;
+}
+
 /* Making the character ids of every article. */
 struct charsctx {
 	struct chars	*cs;		/* by article; filled */
@@ -722,13 +749,13 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	struct charsctx	 cx;
 	struct { const struct chars *cs; struct cand *c; } ix;
 	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
-	struct chars	*cs;
+	struct chars	*cs, *ss;
 	struct cand	*cands = NULL;
 	struct hitctx	 hx;
 	struct terms	*t;
 	struct gram	*g, *sub;
 	char		**texts = NULL;
-	size_t		 i, k, ncand = 0, ntexts = 0, max_df;
+	size_t		 i, k, ncand = 0, ntexts = 0, max_df, ns;
 	uint32_t	 min_df;
 	uint64_t	 key;
 	const char	*why;
@@ -741,7 +768,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	t->hits = xcalloc(n ? n : 1, sizeof(*t->hits));
 	t->nhits = xcalloc(n ? n : 1, sizeof(*t->nhits));
 	min_df = 2 + (uint32_t)(n / 10000);
-	max_df = n * MAX_DF_PCT / 100;
 	t->min_df = min_df;
 
 	cs = xcalloc(n ? n : 1, sizeof(*cs));
@@ -752,13 +778,15 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
 			cx.keep_norm = 1;	/* hits_one searches for it */
 	par_for(n, jobs, chars_one, &cx);
+	ss = sample_of(cs, arts, n, &ns);
+	max_df = ns * MAX_DF_PCT / 100;
 
 	/* Count 2-grams, then longer ones whose parts recur (apriori). */
 	memset(pass, 0, sizeof(pass));
 	for (len = NG_MIN; len <= NG_MAX; len++) {
-		count_pass(cs, n, jobs, len, len > NG_MIN ? &pass[len - 1] :
+		count_pass(ss, ns, jobs, len, len > NG_MIN ? &pass[len - 1] :
 		    NULL, &pass[len]);
-		gmap_prune(&pass[len], min_df);
+		gmap_prune(&pass[len], 2 + (uint32_t)(ns / 10000));
 	}
 	/* How often each gram sits inside one a character longer. */
 	for (len = NG_MIN + 1; len <= NG_MAX; len++)
@@ -804,7 +832,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 			cands[ncand].ok = 0;
 			ncand++;
 		}
-	ix.cs = cs;
+	ix.cs = ss;
 	ix.c = cands;
 	par_for(ncand, jobs, icu_one, &ix);
 
@@ -899,6 +927,8 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		free(cs[i].id);
 		free(cs[i].norm);
 	}
+	if (ss != cs)
+		free(ss);
 	free(cs);
 	free(cands);
 	free(vocab.g);

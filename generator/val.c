@@ -185,7 +185,7 @@ val_free(struct val *v)
 {
 	size_t	 i;
 
-	if (v == NULL)
+	if (v == NULL || v->shared)
 		return;
 	for (i = 0; i < v->n; i++) {
 		val_free(v->kids[i]);
@@ -196,6 +196,27 @@ val_free(struct val *v)
 	free(v->keys);
 	free(v->s);
 	free(v);
+}
+
+/*
+ * A value put in many trees at once (the list entry of an article, in
+ * every list that shows it): val_free of a tree leaves it alone, its
+ * owner frees it with val_free_shared.  Never changed once shared.
+ */
+struct val *
+val_share(struct val *v)
+{
+	v->shared = 1;
+	return v;
+}
+
+void
+val_free_shared(struct val *v)
+{
+	if (v == NULL)
+		return;
+	v->shared = 0;
+	val_free(v);
 }
 
 /* Mustache truthiness: null, false, empty list are false. */

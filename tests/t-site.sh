@@ -70,3 +70,25 @@ cp "$ROOT/site.yaml" "$e/"
 cp -r "$ROOT/themes" "$e/"
 check "site: an empty archive builds (ASan)" "$FOLIO_ASAN" build -C "$e" -q
 check "site: the empty archive's links resolve" "$FOLIO" check -C "$e" -q
+
+# Long lists show a window of page links: the first, the last, two either
+# side of the current page, and a gap for the rest (not 1..N on every page).
+pg=$TMPD/paged
+mkdir -p "$pg"
+cp -r "$ROOT/content" "$ROOT/themes" "$pg/"
+sed 's/^per_page:.*/per_page: 1/' "$ROOT/site.yaml" > "$pg/site.yaml"
+if "$FOLIO" build -C "$pg" -q 2> "$TMPD/paged.err"; then
+	f=$pg/public/list/index-8.html
+	got=$(grep -o 'aria-label="第 [0-9]* 页"\|aria-current="page">[0-9]*\|pagination-gap' "$f" | sed 's/.*第 \([0-9]*\) 页.*/\1/; s/.*>\([0-9]*\)$/[\1]/' | tr '\n' ' ')
+	n=$(ls "$pg/public/list" | wc -l)
+	expect="1 pagination-gap 6 7 [8] 9 10 pagination-gap $n "
+	if [ "$got" = "$expect" ]; then
+		pass "site: page 8 of $n links 1, 6-10 and $n with gaps"
+	else
+		fail "site: page 8 of $n links 1, 6-10 and $n with gaps" "got '$got', want '$expect'"
+	fi
+	got=$(grep -o 'aria-label="第 [0-9]* 页"\|aria-current="page">[0-9]*\|pagination-gap' "$pg/public/list/index.html" | sed 's/.*第 \([0-9]*\) 页.*/\1/; s/.*>\([0-9]*\)$/[\1]/' | tr '\n' ' ')
+	check "site: page 1 links 2, 3 and the last" test "$got" = "[1] 2 3 pagination-gap $n "
+else
+	fail "site: builds with per_page: 1" "$(head -c 800 "$TMPD/paged.err")"
+fi

@@ -115,6 +115,102 @@ test_slug(void)
 	    !slug_valid("-a") && !slug_valid(""), "unsafe slugs rejected");
 }
 
+/*
+ * The character-at-a-time slug agrees with ICU on whole titles: every
+ * CJK Unified Ideograph and Extension A character, in runs of 12 with
+ * punctuation between, twice with different neighbours; the characters
+ * Han-Latin reads in context; titles the fast way must refuse.
+ */
+static void
+test_slug_fast(void)
+{
+	static const char *const extra[] = { "重庆市沈阳市", "藏文化与秘鲁",
+	    "“红色业委会”：重庆路（试点）", "A镇2025年", "5G网络", "业委会ABC",
+	    "①号楼", "〇七二", "全角１２３", "Ｘ小区", "沈家门、秘书处", NULL };
+	struct buf	 t;
+	char		*a, *b, *w = NULL;
+	uint32_t	 cp, lo;
+	int		 bad = 0, n = 0, pass, i;
+
+	buf_init(&t);
+	for (pass = 0; pass < 2; pass++)
+		for (lo = 0x3400 + pass * 6; lo <= 0x9fff; lo += 12) {
+			buf_truncate(&t, 0);
+			for (cp = lo; cp < lo + 12 && cp <= 0x9fff; cp++) {
+				if (cp % 5 == 0)
+					buf_puts(&t, (cp & 1) ? "，" : "、");
+				utf8_put(&t, cp);
+			}
+			buf_putc(&t, '\0');
+			a = slug_make(t.p, 1000);
+			b = slug_make_icu(t.p, 1000);
+			if (strcmp(a, b) != 0 && bad++ == 0)
+				w = xasprintf("%s: %s vs %s", t.p, a, b);
+			n++;
+			free(a);
+			free(b);
+		}
+	for (i = 0; extra[i] != NULL; i++, n++) {
+		a = slug_make(extra[i], SLUG_MAX);
+		b = slug_make_icu(extra[i], SLUG_MAX);
+		if (strcmp(a, b) != 0 && bad++ == 0)
+			w = xasprintf("%s: %s vs %s", extra[i], a, b);
+		free(a);
+		free(b);
+	}
+	if (w != NULL)
+		printf("# first difference: %s\n", w);
+	free(w);
+	OK(n > 4000 && bad == 0, "slug: one character at a time = ICU");
+	buf_free(&t);
+}
+
+/*
+ * Markdown parses in four threads at once give what one thread gives
+ * (cmark-gfm's global special-character table; see markdown.c).
+ */
+#define MD_ROUNDS	300
+static const char md_src[] = "Visit www.example.com or "
+    "https://example.org/a?b=c, ~~gone~~ text.\n\n| a | b |\n|---|---|\n"
+    "| 1 | x@example.com |\n\nwww.two.example and ~strike~ again.\n";
+static char	*md_want;
+
+static int
+md_round(void *arg, size_t i)
+{
+	struct article	 a;
+	int		*bad = arg;
+
+	(void)i;
+	memset(&a, 0, sizeof(a));
+	a.body = xstrdup(md_src);
+	if (md_render(&a, 0) == -1 || strcmp(a.html, md_want) != 0)
+		__atomic_fetch_add(bad, 1, __ATOMIC_RELAXED);
+	article_free(&a);
+	return 0;
+}
+
+static void
+test_markdown_threads(void)
+{
+	struct article	 a;
+	int		 bad = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.body = xstrdup(md_src);
+	md_render(&a, 0);
+	md_want = xstrdup(a.html);
+	article_free(&a);
+	OK(strstr(md_want, "<a href=\"http://www.example.com\">") != NULL &&
+	    strstr(md_want, "<del>gone</del>") != NULL &&
+	    strstr(md_want, "<table>") != NULL &&
+	    strstr(md_want, "mailto:x@example.com") != NULL,
+	    "markdown: autolink, strikethrough, table");
+	par_for(MD_ROUNDS, 4, md_round, &bad);
+	INT_EQ(bad, 0, "markdown: 4 threads parse as one does");
+	free(md_want);
+}
+
 int
 main(void)
 {
@@ -123,6 +219,8 @@ main(void)
 	test_utf8();
 	test_escape();
 	test_slug();
+	test_slug_fast();
+	test_markdown_threads();
 	slug_cleanup();
 	return TEST_REPORT();
 }
