@@ -87,10 +87,21 @@ diag_lap(struct timespec *prev, const char *step)
 {
 	struct timespec	 now;
 
+	FILE		*f;
+	long		 size, pages = 0;
+
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (diag_verbosity > 1)
-		fprintf(stderr, "folio: %-10s %6.3f s\n", step,
+	if (diag_verbosity > 1) {
+		/* Resident memory now, from /proc (0 where there is none). */
+		if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+			if (fscanf(f, "%ld %ld", &size, &pages) != 2)
+				pages = 0;
+			fclose(f);
+		}
+		fprintf(stderr, "folio: %-10s %6.3f s %6ld MB\n", step,
 		    (double)(now.tv_sec - prev->tv_sec) +
-		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9);
+		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9,
+		    pages * 4096 / 1048576);
+	}
 	*prev = now;
 }

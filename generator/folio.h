@@ -419,8 +419,6 @@ struct terms {
 	double		 *boost;	/* by id: longer terms weigh more; owned */
 	size_t		 *chars;	/* by id: characters in the term; owned */
 	size_t		  n;		/* terms */
-	size_t		 *longid;	/* ids of forced terms found by substring; owned */
-	size_t		  nlong;	/* entries in longid */
 	struct term_hit	**hits;		/* by article idx: heaviest first; owned */
 	size_t		 *nhits;	/* by article idx: entries in hits */
 	size_t		  narts;	/* articles */

@@ -116,12 +116,18 @@ stop_leading(uint64_t k, int len)
  * run of letters and digits as one ID_ALNUM ("12个" is not "个" at the
  * start of a phrase), any other run as one 0 (a text edge).
  */
+/* A forced term that is not 2-4 Han characters, found by substring. */
+struct lhit {
+	size_t		 k;		/* which: index into the long ones */
+	uint16_t	 tf, ttf;	/* occurrences, of them in the title */
+};
+
 struct chars {
 	uint16_t	*id;		/* ids; owned */
 	size_t		 n;		/* entries in id */
 	size_t		 ntitle;	/* the first ntitle are the title */
-	char		*norm;		/* normalized title "\n" text; owned */
-	size_t		 normlen;	/* bytes in norm */
+	struct lhit	*lh;		/* long forced terms found in it; owned */
+	size_t		 nlh;		/* entries in lh */
 };
 
 /* An n-gram's key: its ids packed 16 bits each, first in the top. */
@@ -453,7 +459,8 @@ sample_of(struct chars *cs, struct article *const *arts, size_t n,
 struct charsctx {
 	struct chars	*cs;		/* by article; filled */
 	struct article *const *arts;	/* borrowed */
-	int		 keep_norm;	/* keep the text for substring search */
+	char		**longs;	/* forced terms found by substring */
+	size_t		 nlongs;	/* entries in longs */
 };
 
 /* Normalize one article and turn it into character ids. */
@@ -494,11 +501,23 @@ chars_one(void *arg, size_t i)
 	}
 	if (tlen == nb.len)
 		ch->ntitle = ch->n;
-	if (x->keep_norm) {
-		ch->normlen = nb.len;
-		ch->norm = buf_take(&nb);
-	} else
-		buf_free(&nb);
+	/* Curated terms that are not 2-4 Han characters: by substring. */
+	for (k = 0; k < x->nlongs; k++) {
+		const char	*hit = nb.p, *t = x->longs[k];
+		struct lhit	 l = { k, 0, 0 };
+
+		for (; (hit = strstr(hit, t)) != NULL; hit += strlen(t)) {
+			if (l.tf < UINT16_MAX)
+				l.tf++;
+			if ((size_t)(hit - nb.p) < tlen && l.ttf < UINT16_MAX)
+				l.ttf++;
+		}
+		if (l.tf == 0)
+			continue;
+		ch->lh = xreallocarray(ch->lh, ch->nlh + 1, sizeof(*ch->lh));
+		ch->lh[ch->nlh++] = l;
+	}
+	buf_free(&nb);
 	return 0;
 }
 
@@ -598,6 +617,7 @@ cuts_word(const struct gmap *words, const struct gram *g, int len)
 struct hitctx {
 	struct chars	 *cs;		/* by article; borrowed */
 	struct gmap	 *vocab;	/* gram -> term id; borrowed */
+	char		**longs;	/* as in struct charsctx; borrowed */
 	struct terms	 *t;		/* being filled */
 };
 
@@ -616,9 +636,8 @@ hits_one(void *arg, size_t i)
 	struct chars	*ch = &x->cs[i];
 	struct term_hit	*h = NULL;
 	struct gram	*g;
+	const char	*s;
 	size_t		 p, n = 0, cap = 0, k, j;
-	const char	*s, *hit;
-	size_t		 tlen = x->t->nlong ? strcspn(ch->norm, "\n") : 0;
 	int		 len;
 
 	for (p = 0; p < ch->n; p++)
@@ -639,36 +658,38 @@ hits_one(void *arg, size_t i)
 			h[n].w = 0;
 			n++;
 		}
-	/* Curated terms that are not 2-4 Han characters: by substring. */
-	for (k = 0; k < x->t->nlong; k++) {
-		j = x->t->longid[k];
-		s = x->t->text[j];
-		for (hit = ch->norm; (hit = strstr(hit, s)) != NULL;
-		    hit += strlen(s)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				h = xreallocarray(h, cap, sizeof(*h));
-			}
-			h[n].id = (uint32_t)j;
-			h[n].tf = 1;
-			h[n].ttf = (size_t)(hit - ch->norm) < tlen;
-			h[n].w = 0;
-			n++;
+	/* Curated terms that are not 2-4 Han characters (chars_one). */
+	for (k = 0; k < ch->nlh; k++) {
+		s = x->longs[ch->lh[k].k];
+		if ((j = htab_find(x->t->index, s, strlen(s))) == HTAB_NONE)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			h = xreallocarray(h, cap, sizeof(*h));
 		}
+		h[n].id = (uint32_t)j;
+		h[n].tf = ch->lh[k].tf;
+		h[n].ttf = ch->lh[k].ttf;
+		h[n].w = 0;
+		n++;
 	}
 	if (n > 1)
 		qsort(h, n, sizeof(*h), hit_cmp_id);
 	for (p = k = 0; p < n; p = j) {
 		h[k] = h[p];
 		for (j = p + 1; j < n && h[j].id == h[p].id; j++) {
-			if (h[k].tf < UINT16_MAX)
-				h[k].tf++;
-			if (h[k].ttf < UINT16_MAX)
-				h[k].ttf += h[j].ttf;
+			h[k].tf = (uint16_t)(h[k].tf + h[j].tf > UINT16_MAX ?
+			    UINT16_MAX : h[k].tf + h[j].tf);
+			h[k].ttf = (uint16_t)(h[k].ttf + h[j].ttf > UINT16_MAX ?
+			    UINT16_MAX : h[k].ttf + h[j].ttf);
 		}
 		k++;
 	}
-	x->t->hits[i] = h;
+	/* An exact copy: the scratch array is many times bigger. */
+	x->t->hits[i] = k ? xreallocarray(NULL, k, sizeof(*h)) : NULL;
+	if (k)
+		memcpy(x->t->hits[i], h, k * sizeof(*h));
+	free(h);
 	x->t->nhits[i] = k;
 	return 0;
 }
@@ -773,10 +794,17 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	cs = xcalloc(n ? n : 1, sizeof(*cs));
 	cx.cs = cs;
 	cx.arts = arts;
-	cx.keep_norm = 0;
+	cx.longs = xcalloc(nforced ? nforced : 1, sizeof(*cx.longs));
+	cx.nlongs = 0;
 	for (i = 0; i < nforced; i++)
 		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
-			cx.keep_norm = 1;	/* hits_one searches for it */
+			cx.longs[cx.nlongs++] = forced[i];
+	if (cx.nlongs > 1)	/* each once: tags repeat across articles */
+		qsort(cx.longs, cx.nlongs, sizeof(*cx.longs), cstr_cmp);
+	for (i = k = 0; i < cx.nlongs; i++)
+		if (k == 0 || strcmp(cx.longs[k - 1], cx.longs[i]) != 0)
+			cx.longs[k++] = cx.longs[i];
+	cx.nlongs = k;
 	par_for(n, jobs, chars_one, &cx);
 	ss = sample_of(cs, arts, n, &ns);
 	max_df = ns * MAX_DF_PCT / 100;
@@ -878,7 +906,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	memset(&vocab, 0, sizeof(vocab));
 	t->text = xcalloc(ntexts ? ntexts : 1, sizeof(*t->text));
 	t->forced = xcalloc(ntexts ? ntexts : 1, 1);
-	t->longid = xcalloc(ntexts ? ntexts : 1, sizeof(*t->longid));
 	for (i = 0; i < ntexts; i++) {
 		if (t->n > 0 && strcmp(t->text[t->n - 1], texts[i]) == 0) {
 			free(texts[i]);
@@ -888,8 +915,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		t->text[t->n] = texts[i];
 		if (gram_of(texts[i], &key))
 			gmap_get(&vocab, key)->id = (uint32_t)t->n;
-		else
-			t->longid[t->nlong++] = t->n;
 		t->n++;
 	}
 	free(texts);
@@ -900,6 +925,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 
 	/* Per article: how often each term, then tf-idf. */
 	hx.cs = cs;
+	hx.longs = cx.longs;
 	hx.vocab = &vocab;
 	hx.t = t;
 	par_for(n, jobs, hits_one, &hx);
@@ -925,10 +951,11 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 
 	for (i = 0; i < n; i++) {
 		free(cs[i].id);
-		free(cs[i].norm);
+		free(cs[i].lh);
 	}
 	if (ss != cs)
 		free(ss);
+	free(cx.longs);
 	free(cs);
 	free(cands);
 	free(vocab.g);
@@ -950,7 +977,6 @@ term_free(struct terms *t)
 		free(t->hits[i]);
 	free(t->text);
 	free(t->forced);
-	free(t->longid);
 	free(t->hits);
 	free(t->nhits);
 	free(t->df);
