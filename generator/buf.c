@@ -44,7 +44,8 @@ buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	buf_grow(b, n);
+	if (b->cap - b->len <= n)	/* cap is 0 or > len: no wrap */
+		buf_grow(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -59,7 +60,8 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, int c)
 {
-	buf_grow(b, 1);
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
 	b->p[b->len++] = (char)c;
 	b->p[b->len] = '\0';
 }

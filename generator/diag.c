@@ -81,11 +81,17 @@ diag_error_count(void)
 	return n;
 }
 
-/* With -v, print how long the step that just ended took (since *prev). */
+/*
+ * With -v, print how long the step that just ended took (since *prev):
+ * wall time, the CPU time of all threads since the last lap, and the
+ * resident memory now.
+ */
 void
 diag_lap(struct timespec *prev, const char *step)
 {
-	struct timespec	 now;
+	static double	 cpu_prev;
+	struct timespec	 now, cpu;
+	double		 c;
 
 	FILE		*f;
 	long		 size, pages = 0;
@@ -98,10 +104,13 @@ diag_lap(struct timespec *prev, const char *step)
 				pages = 0;
 			fclose(f);
 		}
-		fprintf(stderr, "folio: %-10s %6.3f s %6ld MB\n", step,
-		    (double)(now.tv_sec - prev->tv_sec) +
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		c = (double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9;
+		fprintf(stderr, "folio: %-10s %6.3f s %6.3f cpu %5ld MB\n",
+		    step, (double)(now.tv_sec - prev->tv_sec) +
 		    (double)(now.tv_nsec - prev->tv_nsec) / 1e9,
-		    pages * 4096 / 1048576);
+		    c - cpu_prev, pages * 4096 / 1048576);
+		cpu_prev = c;
 	}
 	*prev = now;
 }

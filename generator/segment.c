@@ -19,6 +19,7 @@
 #include "folio.h"
 
 static UBreakIterator	*proto;	/* zh word iterator, cloned per call */
+static uint8_t		*cls;	/* seg_norm's character classes, below */
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Free the shared break iterator (at exit, for leak checkers). */
@@ -29,6 +30,8 @@ seg_cleanup(void)
 	if (proto != NULL)
 		ubrk_close(proto);
 	proto = NULL;
+	free(cls);	/* seg_norm is not called after this */
+	cls = NULL;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -106,10 +109,11 @@ fold(const UChar *u, int32_t n, int32_t *outn)
  * Append the normalized form of UTF-8 s[0..n) to b: NFKC, then full
  * case folding, then NFKC again where folding undid it (the browser's
  * s.normalize("NFKC") plus per-character folding gives the same).
- * Invalid UTF-8 becomes U+FFFD.  Returns the bytes appended.
+ * Invalid UTF-8 becomes U+FFFD.  Returns the bytes appended.  This is
+ * the whole way, through ICU; seg_norm below takes a short cut.
  */
 size_t
-seg_norm(struct buf *b, const char *s, size_t n)
+seg_norm_icu(struct buf *b, const char *s, size_t n)
 {
 	UErrorCode	 e = U_ZERO_ERROR;
 	UChar		*u = NULL, *k = NULL, *f = NULL, *k2 = NULL;
@@ -305,4 +309,78 @@ seg_han_ngrams(const char *s, size_t n, int lo, int hi,
 	}
 	free(runs);
 	return cnt;
+}
+
+/*
+ * Most of an article is characters all three steps leave alone (Han,
+ * ASCII but for A-Z, common punctuation) and ICU's conversions cost
+ * more than the rest of the analysis, so seg_norm copies those and
+ * hands only the rest to seg_norm_icu.  A character is copied when it
+ * is KEEP and the next one starts a new normalization segment (BOUND),
+ * so nothing it could combine with is split from it; t-unit compares
+ * both ways over every BMP character.
+ */
+#define KEEP	1	/* normalized as it is (A-Z: but for lower case) */
+#define BOUND	2	/* NFKC never joins it with what goes before */
+
+static pthread_once_t	 cls_once = PTHREAD_ONCE_INIT;
+
+static void
+cls_load(void)
+{
+	UErrorCode		 e = U_ZERO_ERROR;
+	const UNormalizer2	*nk = unorm2_getNFKCInstance(&e);
+	UChar32			 c;
+
+	if (U_FAILURE(e))
+		errx_fatal("ICU NFKC: %s", u_errorName(e));
+	cls = xcalloc(0x10000, 1);
+	for (c = 0; c < 0x10000; c++) {
+		if ((c >= 0xd800 && c <= 0xdfff) || c == 0xfffd)
+			continue;
+		if (unorm2_hasBoundaryBefore(nk, c))
+			cls[c] |= BOUND;
+		if ((c >= 'A' && c <= 'Z') ||
+		    (unorm2_hasBoundaryBefore(nk, c) &&
+		    unorm2_hasBoundaryAfter(nk, c) &&
+		    unorm2_isInert(nk, c) &&
+		    !u_hasBinaryProperty(c, UCHAR_CHANGES_WHEN_CASEFOLDED) &&
+		    !u_hasBinaryProperty(c, UCHAR_CHANGES_WHEN_NFKC_CASEFOLDED)))
+			cls[c] |= KEEP;
+	}
+}
+
+size_t
+seg_norm(struct buf *b, const char *s, size_t n)
+{
+	size_t		 start = b->len, i, k, slow = SIZE_MAX;
+	uint32_t	 cp, next;
+
+	pthread_once(&cls_once, cls_load);
+	buf_grow(b, n + 1);
+	for (i = 0; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp < 0x10000 && (cls[cp] & KEEP)) {
+			if (i + k == n)
+				next = 0;	/* the end: a boundary */
+			else
+				(void)utf8_decode(s + i + k, n - i - k, &next);
+			if (next < 0x10000 && (cls[next] & BOUND)) {
+				if (slow != SIZE_MAX) {
+					seg_norm_icu(b, s + slow, i - slow);
+					slow = SIZE_MAX;
+				}
+				if (cp >= 'A' && cp <= 'Z')
+					buf_putc(b, (char)(cp - 'A' + 'a'));
+				else
+					buf_put(b, s + i, k);
+				continue;
+			}
+		}
+		if (slow == SIZE_MAX)
+			slow = i;
+	}
+	if (slow != SIZE_MAX)
+		seg_norm_icu(b, s + slow, n - slow);
+	return b->len - start;
 }

@@ -166,6 +166,62 @@ test_slug_fast(void)
 }
 
 /*
+ * seg_norm's short cut gives what ICU gives: every BMP character alone,
+ * between Han, after a letter and before a combining mark, and mixed
+ * text with full-width forms, ligatures, Hangul jamo and capitals.
+ */
+static void
+test_norm_fast(void)
+{
+	static const char *const ctx[][2] = { { "", "" }, { "中", "文" },
+	    { "A", "\xcc\x81" }, { "e", "\xe3\x82\x99" },
+	    { "\xe1\x84\x80", "\xe1\x85\xa1" }, { "x", "y" } };
+	static const char *const mixed[] = { "ＡＢＣ１２３业委会", "ﬁnance Straße",
+	    "Café e\xcc\x81 ﾊﾟ ㈱ ①", "\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8",
+	    "“红色物业”（试点）：ΑΒΓ Σς", "\xff\xfe bad", NULL };
+	struct buf	 in, a, b;
+	uint32_t	 cp;
+	size_t		 c, i;
+	int		 bad = 0, n = 0;
+
+	buf_init(&in);
+	buf_init(&a);
+	buf_init(&b);
+	for (cp = 1; cp < 0x10000; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		for (c = 0; c < sizeof(ctx) / sizeof(ctx[0]); c++) {
+			buf_truncate(&in, 0);
+			buf_puts(&in, ctx[c][0]);
+			utf8_put(&in, cp);
+			buf_puts(&in, ctx[c][1]);
+			buf_truncate(&a, 0);
+			buf_truncate(&b, 0);
+			seg_norm(&a, in.p, in.len);
+			seg_norm_icu(&b, in.p, in.len);
+			n++;
+			if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0) {
+				if (bad++ == 0)
+					printf("# first difference: U+%04X in "
+					    "context %zu\n", (unsigned)cp, c);
+			}
+		}
+	}
+	for (i = 0; mixed[i] != NULL; i++, n++) {
+		buf_truncate(&a, 0);
+		buf_truncate(&b, 0);
+		seg_norm(&a, mixed[i], strlen(mixed[i]));
+		seg_norm_icu(&b, mixed[i], strlen(mixed[i]));
+		if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0)
+			bad++;
+	}
+	OK(n > 300000 && bad == 0, "seg_norm short cut = ICU on every BMP character");
+	buf_free(&in);
+	buf_free(&a);
+	buf_free(&b);
+}
+
+/*
  * Markdown parses in four threads at once give what one thread gives
  * (cmark-gfm's global special-character table; see markdown.c).
  */
@@ -220,7 +276,9 @@ main(void)
 	test_escape();
 	test_slug();
 	test_slug_fast();
+	test_norm_fast();
 	test_markdown_threads();
 	slug_cleanup();
+	seg_cleanup();
 	return TEST_REPORT();
 }
