@@ -392,7 +392,7 @@ md_render(struct article *a, int raw_html)
 	cmark_node	*doc;
 	struct buf	 text;
 	char		*html;
-	int		 opts = CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8;
+	int		 opts = CMARK_OPT_UNSAFE;	/* fm_parse checked UTF-8 */
 
 	buf_init(&text);
 	pthread_once(&md_once, md_setup);

@@ -617,6 +617,7 @@ cuts_word(const struct gmap *words, const struct gram *g, int len)
 struct hitctx {
 	struct chars	 *cs;		/* by article; borrowed */
 	struct gmap	 *vocab;	/* gram -> term id; borrowed */
+	struct gmap	 *pre;		/* first two ids of every gram in vocab */
 	char		**longs;	/* as in struct charsctx; borrowed */
 	struct terms	 *t;		/* being filled */
 };
@@ -640,8 +641,13 @@ hits_one(void *arg, size_t i)
 	size_t		 p, n = 0, cap = 0, k, j;
 	int		 len;
 
-	for (p = 0; p < ch->n; p++)
-		for (len = NG_MIN; term_char(ch->id[p]) && len <= NG_MAX && p + (size_t)len <= ch->n;
+	for (p = 0; p < ch->n; p++) {
+		/* Most places start no term: one lookup says so. */
+		if (p + NG_MIN > ch->n || !term_char(ch->id[p]) ||
+		    !term_char(ch->id[p + 1]) ||
+		    gmap_find(x->pre, pack(ch->id + p, NG_MIN)) == NULL)
+			continue;
+		for (len = NG_MIN; len <= NG_MAX && p + (size_t)len <= ch->n;
 		    len++) {
 			if (!term_char(ch->id[p + (size_t)len - 1]))
 				break;
@@ -658,6 +664,7 @@ hits_one(void *arg, size_t i)
 			h[n].w = 0;
 			n++;
 		}
+	}
 	/* Curated terms that are not 2-4 Han characters (chars_one). */
 	for (k = 0; k < ch->nlh; k++) {
 		s = x->longs[ch->lh[k].k];
@@ -769,7 +776,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 {
 	struct charsctx	 cx;
 	struct { const struct chars *cs; struct cand *c; } ix;
-	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
+	struct gmap	 pass[NG_MAX + 1], vocab, ok2, pre;
 	struct chars	*cs, *ss;
 	struct cand	*cands = NULL;
 	struct hitctx	 hx;
@@ -927,8 +934,14 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	hx.cs = cs;
 	hx.longs = cx.longs;
 	hx.vocab = &vocab;
+	memset(&pre, 0, sizeof(pre));
+	for (i = 0; i < vocab.cap; i++)
+		if (vocab.g[i].key != 0)
+			gmap_get(&pre, key_prefix(vocab.g[i].key, NG_MIN));
+	hx.pre = &pre;
 	hx.t = t;
 	par_for(n, jobs, hits_one, &hx);
+	free(pre.g);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));
 	t->boost = xcalloc(t->n ? t->n : 1, sizeof(*t->boost));
