@@ -433,31 +433,27 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
  * The articles terms are found in: all of them up to DISCOVER, else
  * about DISCOVER of them, chosen by a hash of the slug, so that adding,
  * deleting or editing one article leaves the rest of the sample alone
- * (terms are then weighed in every article).  Returns cs itself, or an
- * array of shallow copies the caller frees.
+ * (terms are then weighed in every article).  Returns their indexes in
+ * order (caller frees), *ns of them.
  */
-static struct chars *
-sample_of(struct chars *cs, struct article *const *arts, size_t n,
-    size_t *ns)
+static size_t *
+sample_of(struct article *const *arts, size_t n, size_t *ns)
 {
-	struct chars	*s;
+	size_t		*s = xreallocarray(NULL, n ? n : 1, sizeof(*s));
 	uint64_t	 cut = ((uint64_t)1 << 32) * DISCOVER / (n ? n : 1);
 	size_t		 i;
 
-	*ns = n;
-	if (n <= DISCOVER)
-		return cs;
-	s = xreallocarray(NULL, n, sizeof(*s));
 	for (i = *ns = 0; i < n; i++)
-		if ((hash_mix64(hash64(arts[i]->slug, strlen(arts[i]->slug),
-		    0)) & 0xffffffff) < cut)
-			s[(*ns)++] = cs[i];
+		if (n <= DISCOVER || (hash_mix64(hash64(arts[i]->slug,
+		    strlen(arts[i]->slug), 0)) & 0xffffffff) < cut)
+			s[(*ns)++] = i;
 	return s;
 }
 
 /* Making the character ids of every article. */
 struct charsctx {
-	struct chars	*cs;		/* by article; filled */
+	struct chars	*cs;		/* filled: cs[i] for arts[map[i]] */
+	const size_t	*map;		/* NULL: cs[i] for arts[i] */
 	struct article *const *arts;	/* borrowed */
 	char		**longs;	/* forced terms found by substring */
 	size_t		 nlongs;	/* entries in longs */
@@ -468,7 +464,7 @@ static int
 chars_one(void *arg, size_t i)
 {
 	struct charsctx	*x = arg;
-	const struct article *a = x->arts[i];
+	const struct article *a = x->arts[x->map ? x->map[i] : i];
 	struct chars	*ch = &x->cs[i];
 	struct buf	 nb;
 	size_t		 off, tlen, k;
@@ -618,6 +614,7 @@ struct hitctx {
 	struct chars	 *cs;		/* by article; borrowed */
 	struct gmap	 *vocab;	/* gram -> term id; borrowed */
 	struct gmap	 *pre;		/* first two ids of every gram in vocab */
+	struct charsctx	 *cx;		/* to make the ids not yet made */
 	char		**longs;	/* as in struct charsctx; borrowed */
 	struct terms	 *t;		/* being filled */
 };
@@ -641,6 +638,10 @@ hits_one(void *arg, size_t i)
 	size_t		 p, n = 0, cap = 0, k, j;
 	int		 len;
 
+	/* The sample's ids were made to count; the rest are made here and
+	 * all are freed here, so they are never all held at once. */
+	if (ch->id == NULL)
+		chars_one(x->cx, i);
 	for (p = 0; p < ch->n; p++) {
 		/* Most places start no term: one lookup says so. */
 		if (p + NG_MIN > ch->n || !term_char(ch->id[p]) ||
@@ -692,6 +693,10 @@ hits_one(void *arg, size_t i)
 		}
 		k++;
 	}
+	free(ch->id);
+	free(ch->lh);
+	ch->id = NULL;
+	ch->lh = NULL;
 	/* An exact copy: the scratch array is many times bigger. */
 	x->t->hits[i] = k ? xreallocarray(NULL, k, sizeof(*h)) : NULL;
 	if (k)
@@ -778,6 +783,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	struct { const struct chars *cs; struct cand *c; } ix;
 	struct gmap	 pass[NG_MAX + 1], vocab, ok2, pre;
 	struct chars	*cs, *ss;
+	size_t		*smap;
 	struct cand	*cands = NULL;
 	struct hitctx	 hx;
 	struct terms	*t;
@@ -799,7 +805,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	t->min_df = min_df;
 
 	cs = xcalloc(n ? n : 1, sizeof(*cs));
-	cx.cs = cs;
 	cx.arts = arts;
 	cx.longs = xcalloc(nforced ? nforced : 1, sizeof(*cx.longs));
 	cx.nlongs = 0;
@@ -812,8 +817,11 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		if (k == 0 || strcmp(cx.longs[k - 1], cx.longs[i]) != 0)
 			cx.longs[k++] = cx.longs[i];
 	cx.nlongs = k;
-	par_for(n, jobs, chars_one, &cx);
-	ss = sample_of(cs, arts, n, &ns);
+	smap = sample_of(arts, n, &ns);
+	ss = xcalloc(ns ? ns : 1, sizeof(*ss));
+	cx.cs = ss;
+	cx.map = smap;
+	par_for(ns, jobs, chars_one, &cx);
 	max_df = ns * MAX_DF_PCT / 100;
 
 	/* Count 2-grams, then longer ones whose parts recur (apriori). */
@@ -931,7 +939,14 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 			t->forced[k] = 1;
 
 	/* Per article: how often each term, then tf-idf. */
+	for (i = 0; i < ns; i++)
+		cs[smap[i]] = ss[i];
+	free(ss);
+	free(smap);
+	cx.cs = cs;
+	cx.map = NULL;
 	hx.cs = cs;
+	hx.cx = &cx;
 	hx.longs = cx.longs;
 	hx.vocab = &vocab;
 	memset(&pre, 0, sizeof(pre));
@@ -966,8 +981,6 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		free(cs[i].id);
 		free(cs[i].lh);
 	}
-	if (ss != cs)
-		free(ss);
 	free(cx.longs);
 	free(cs);
 	free(cands);
