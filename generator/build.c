@@ -172,11 +172,13 @@ build_load(struct build *b, const struct build_opts *o)
 		return -1;
 	b->site.drafts = o->drafts;
 	if (o->incremental) {
-		b->inputs = man_inputs(&b->site, o->drafts);
+		b->inputs = man_inputs(&b->site, o->drafts, &b->env);
 		if (!o->clean && man_uptodate(&b->site, b->inputs)) {
 			b->uptodate = 1;
 			return 0;
 		}
+		if (!o->clean)
+			b->prev = man_prev_load(&b->site);
 	}
 	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (b->site.jobs < 1)
@@ -244,6 +246,9 @@ build_free(struct build *b)
 		tmpl_set_free(b->tmpl);
 	tax_free(b->tax);
 	val_free(b->globals);
+	man_prev_free(b->prev);
+	htab_free(b->keys);
+	free(b->kval);
 	if (b->out)
 		out_abort(b->out);
 	config_free(&b->site);
@@ -406,7 +411,7 @@ build_run(const struct build_opts *o)
 		goto out;
 	}
 	b.out = NULL;
-	if (man_write(&b.site, b.inputs) == -1)
+	if (man_write(&b.site, b.inputs, render_key, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");
 done:
@@ -417,8 +422,9 @@ done:
 		fprintf(stderr, "folio: up to date, 0 files changed, %.2f s\n",
 		    secs);
 	else if (diag_verbosity > 0)
-		fprintf(stderr, "folio: %zu articles, %zu pages, %zu files "
-		    "changed, %.2f s\n", b.narts, b.pages, changed, secs);
+		fprintf(stderr, "folio: %zu articles, %zu pages (%zu kept), "
+		    "%zu files changed, %.2f s\n", b.narts, b.pages, b.kept,
+		    changed, secs);
 	rc = 0;
 out:
 	build_free(&b);

@@ -64,6 +64,7 @@ size_t	 utf8_decode(const char *, size_t, uint32_t *); /* bytes used (>=1) */
 void	 text_pos(const char *, size_t, int *, int *);	/* offset -> line, col */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 uint64_t hash_mix64(uint64_t);			/* for hash tables */
+uint64_t hash_words(const void *, size_t, uint64_t); /* fast, this machine */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
@@ -122,6 +123,7 @@ struct val	*val_get(const struct val *, const char *);	/* borrowed or NULL */
 const char	*val_gets(const struct val *, const char *); /* V_STR text or NULL */
 struct val	*val_copy(const struct val *);	/* deep copy; caller frees */
 void		 val_free(struct val *);		/* not if shared */
+uint64_t	 val_hash(const struct val *, uint64_t); /* of type and content */
 struct val	*val_share(struct val *);	/* marks shared; returns it */
 void		 val_free_shared(struct val *);	/* the owner's free */
 int		 val_truthy(const struct val *);
@@ -314,6 +316,7 @@ struct output;
 
 struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
+int		 out_keep(struct output *, const char *rel); /* 0; -1; 1: cannot */
 const char	*out_stage_dir(const struct output *);	/* borrowed */
 char		**out_files(struct output *, size_t *);	/* sorted; borrowed */
 size_t		 out_changed(const struct output *);	/* files with new bytes */
@@ -342,10 +345,15 @@ struct build {
 	struct val	 *globals;	/* {site: ...} for every template; owned */
 	struct output	 *out;		/* write stage; owned until commit */
 	size_t		  pages;	/* pages rendered */
+	size_t		  kept;		/* of them, unchanged: linked, not rendered */
 	struct taxo	 *tax;		/* analyse stage (taxonomy.c); owned */
 	uint64_t	  inputs;	/* fingerprint of all inputs (manifest.c) */
 	int		  uptodate;	/* output already matches inputs: no-op */
 	struct val	**items;	/* ctx_item of each article, shared; owned */
+	uint64_t	  env;		/* fingerprint of program, config, theme */
+	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
+	struct htab	 *keys;		/* page path -> index in kval; owned */
+	uint64_t	 *kval;		/* render key of each page rendered */
 };
 
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
@@ -354,13 +362,36 @@ void	 build_free(struct build *);
 
 /* ---- manifest.c: input fingerprint and output manifest ---- */
 
-uint64_t man_inputs(const struct site *, int drafts);
+/* What the last build recorded of one output file. */
+struct man_page {
+	const char	  *name;	/* path below the output; in text */
+	unsigned long long size;	/* bytes */
+	long long	   sec, nsec;	/* mtime */
+	uint64_t	   key;		/* render key of a page, else 0 */
+};
+
+/* The last build's manifest. */
+struct man_prev {
+	struct buf	 text;		/* the file, cut into names; owned */
+	uint64_t	 inputs;	/* fingerprint of its inputs */
+	struct man_page	*e;		/* owned */
+	size_t		 n;		/* entries in e */
+	struct htab	*rel;		/* name -> index in e; owned */
+};
+
+uint64_t man_inputs(const struct site *, int drafts, uint64_t *env);
 int	 man_uptodate(const struct site *, uint64_t);	/* 1: no-op build */
-int	 man_write(const struct site *, uint64_t);	/* 0 / -1 */
+struct man_prev *man_prev_load(const struct site *);	/* NULL: none */
+int	 man_prev_same(const struct man_prev *, const struct site *,
+	    const char *, uint64_t);			/* 1: link, not render */
+void	 man_prev_free(struct man_prev *);
+int	 man_write(const struct site *, uint64_t,
+	    uint64_t (*)(void *, const char *), void *); /* 0 / -1 */
 
 /* ---- render.c: template contexts and pages ---- */
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
+uint64_t	 render_key(void *, const char *);	/* build, page path */
 struct val	*item_ref(const struct build *, const struct article *); /* shared */
 char		*ctx_summary(const struct article *);	/* caller frees */
 struct val	*ctx_article(const struct build *, const struct article *);

@@ -3,8 +3,11 @@
  * (site.yaml, the theme, articles, page dumps: names and bytes) and the
  * published output folder; hands on a fingerprint of the inputs and a
  * manifest file beside the output folder (".NAME.folio-manifest") that
- * records it with every output file's size and mtime.  When nothing in
- * either changed, a build is a no-op and writes nothing.
+ * records it with every output file's size, mtime and, for a page, its
+ * render key (the template, the theme and the page's context, hashed).
+ * When nothing in either changed, a build is a no-op and writes
+ * nothing; when some inputs did, a page whose render key is the same
+ * and whose published file is untouched is linked, not rendered.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -18,7 +21,7 @@
 
 #include "folio.h"
 
-#define MAN_MAGIC "folio-manifest 1"
+#define MAN_MAGIC "folio-manifest 2"
 
 static struct buf	*walk_out;	/* nftw has no argument: the list */
 static const char	*walk_root;	/* prefix to strip */
@@ -112,21 +115,23 @@ hash_tree(const char *dir, uint64_t h)
 
 /*
  * Fingerprint of everything a build reads, and of the options that
- * change its output.  Never fails (unreadable files hash as such; the
- * build proper reports them).
+ * change its output; *env gets the part every page depends on (the
+ * program, site.yaml, the theme).  Never fails (unreadable files hash
+ * as such; the build proper reports them).
  */
 uint64_t
-man_inputs(const struct site *s, int drafts)
+man_inputs(const struct site *s, int drafts, uint64_t *env)
 {
 	uint64_t	 h = 0;
 
 	h = hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), h);
 	/* The program itself: a rebuilt folio may render differently. */
 	h = hash_file("/proc/self/exe", h);
-	h = hash64(drafts ? "d" : "-", 1, h);
-	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
 	h = hash_file(s->config_path, h);
 	h = hash_tree(s->theme_dir, h);
+	*env = h;
+	h = hash64(drafts ? "d" : "-", 1, h);
+	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
 	h = hash_tree(s->articles_dir, h);
 	h = hash_tree(s->pages_dir, h);
 	return h;
@@ -145,6 +150,74 @@ man_path(const struct site *s)
 }
 
 /*
+ * Read the manifest into m.  Returns 0; -1 when there is none; -2 when
+ * it is corrupt or of another version.
+ */
+static int
+man_read(const struct site *s, struct man_prev *m)
+{
+	struct stat	 st;
+	char		*path, *p, *nl;
+	unsigned long long ih;
+	struct man_page	*e;
+	int		 n;
+
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->text);
+	m->rel = htab_new();
+	path = man_path(s);
+	if (stat(path, &st) == -1 || file_read(path, &m->text) == -1) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	p = m->text.p;
+	if (strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ||
+	    sscanf(p + sizeof(MAN_MAGIC), "inputs %llx", &ih) != 1 ||
+	    (p = strchr(p + sizeof(MAN_MAGIC), '\n')) == NULL)
+		return -2;
+	m->inputs = ih;
+	for (p++; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		m->e = xreallocarray(m->e, m->n + 1, sizeof(*m->e));
+		e = &m->e[m->n];
+		if (sscanf(p, "%llu %lld %lld %llx %n", &e->size, &e->sec,
+		    &e->nsec, &ih, &n) != 4 || p[n] == '\0')
+			return -2;
+		e->key = ih;
+		e->name = p + n;
+		if (htab_add(m->rel, e->name, strlen(e->name)) != m->n)
+			return -2;	/* a name twice */
+		m->n++;
+	}
+	return 0;
+}
+
+void
+man_prev_free(struct man_prev *m)
+{
+	if (m == NULL)
+		return;
+	buf_free(&m->text);
+	htab_free(m->rel);
+	free(m->e);
+	free(m);
+}
+
+/* Does the published file still have the size and mtime recorded? */
+static int
+man_same_file(const struct site *s, const struct man_page *e)
+{
+	char		 full[PATH_MAX];
+	struct stat	 st;
+
+	return path_join(full, sizeof(full), s->output_dir, e->name) == 0 &&
+	    lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size == e->size &&
+	    st.st_mtim.tv_sec == e->sec && st.st_mtim.tv_nsec == e->nsec;
+}
+
+/*
  * Is the published site exactly what these inputs built last time?
  * Returns 1 if so; 0 if a build is needed (with a warning when the
  * manifest is unreadable or corrupt while the output exists).
@@ -152,67 +225,78 @@ man_path(const struct site *s)
 int
 man_uptodate(const struct site *s, uint64_t inputs)
 {
-	struct buf	 b;
+	struct man_prev	 m;
 	struct stat	 st;
-	char		*path, *p, *nl, *name, full[PATH_MAX];
-	unsigned long long ih, size;
-	long long	 sec, nsec;
-	size_t		 nfiles = 0, nout;
-	char		**out;
-	int		 ok = 0, n;
+	char		**out, *path;
+	size_t		 nout, i;
+	int		 ok = 0, rc;
 
-	path = man_path(s);
-	buf_init(&b);
-	if (stat(s->output_dir, &st) == -1) {
-		free(path);
+	if (stat(s->output_dir, &st) == -1)
 		return 0;
-	}
-	if (stat(path, &st) == -1) {
-		diag_warn(path, 0, 0, "no build manifest: full build");
+	rc = man_read(s, &m);
+	if (rc < 0) {
+		path = man_path(s);
+		diag_warn(path, 0, 0, rc == -1 ? "no build manifest: full "
+		    "build" : "corrupt build manifest: full build");
+		free(path);
 		goto out;
 	}
-	if (file_read(path, &b) == -1)
+	if (m.inputs != inputs)
 		goto out;
-	p = b.p;
-	if (strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ||
-	    sscanf(p + sizeof(MAN_MAGIC), "inputs %llx", &ih) != 1)
-		goto corrupt;
-	if ((uint64_t)ih != inputs)
-		goto out;
-	p = strchr(p + sizeof(MAN_MAGIC), '\n');
-	if (p == NULL)
-		goto corrupt;
-	for (p++; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		*nl = '\0';
-		if (sscanf(p, "%llu %lld %lld %n", &size, &sec, &nsec, &n) != 3)
-			goto corrupt;
-		name = p + n;
-		if (path_join(full, sizeof(full), s->output_dir, name) == -1 ||
-		    lstat(full, &st) == -1 || (unsigned long long)st.st_size !=
-		    size || st.st_mtim.tv_sec != sec ||
-		    st.st_mtim.tv_nsec != nsec)
+	for (i = 0; i < m.n; i++)
+		if (!man_same_file(s, &m.e[i]))
 			goto out;
-		nfiles++;
-	}
 	/* No file may have been added by hand either. */
 	out = list_files(s->output_dir, &nout);
 	free_list(out, nout);
-	ok = nout == nfiles;
-	goto out;
-corrupt:
-	diag_warn(path, 0, 0, "corrupt build manifest: full build");
+	ok = nout == m.n;
 out:
-	free(path);
-	buf_free(&b);
+	buf_free(&m.text);
+	htab_free(m.rel);
+	free(m.e);
 	return ok;
 }
 
 /*
- * Record the published site and the inputs that built it.  Returns 0,
- * or -1 after a message (the site itself is published either way).
+ * What the last build recorded, for pages it may not need to render
+ * again; NULL when there is no usable manifest.
+ */
+struct man_prev *
+man_prev_load(const struct site *s)
+{
+	struct man_prev	*m = xcalloc(1, sizeof(*m));
+
+	if (man_read(s, m) == 0)
+		return m;
+	man_prev_free(m);
+	return NULL;
+}
+
+/*
+ * Is the published rel what a page of render key key gave last time,
+ * untouched since?  Returns 1 if so.  Thread-safe (reads only).
  */
 int
-man_write(const struct site *s, uint64_t inputs)
+man_prev_same(const struct man_prev *m, const struct site *s,
+    const char *rel, uint64_t key)
+{
+	size_t	 i;
+
+	if (m == NULL || key == 0 ||
+	    (i = htab_find(m->rel, rel, strlen(rel))) == HTAB_NONE)
+		return 0;
+	return m->e[i].key == key && man_same_file(s, &m->e[i]);
+}
+
+/*
+ * Record the published site, the inputs that built it and each page's
+ * render key (keyof(arg, name), 0 for files that are not pages).
+ * Returns 0, or -1 after a message (the site itself is published either
+ * way).
+ */
+int
+man_write(const struct site *s, uint64_t inputs,
+    uint64_t (*keyof)(void *, const char *), void *arg)
 {
 	struct buf	 b;
 	struct stat	 st;
@@ -228,9 +312,10 @@ man_write(const struct site *s, uint64_t inputs)
 		if (path_join(full, sizeof(full), s->output_dir, v[i]) == -1 ||
 		    lstat(full, &st) == -1)
 			continue;
-		buf_printf(&b, "%llu %lld %lld %s\n",
+		buf_printf(&b, "%llu %lld %lld %016llx %s\n",
 		    (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		    (long long)st.st_mtim.tv_nsec, v[i]);
+		    (long long)st.st_mtim.tv_nsec,
+		    (unsigned long long)(keyof ? keyof(arg, v[i]) : 0), v[i]);
 	}
 	free_list(v, n);
 	path = man_path(s);

@@ -136,22 +136,18 @@ valid_rel(const char *rel)
 }
 
 /*
- * Write one output file (rel is below the output folder).  Thread-safe.
- * Writing the same rel twice is an error.  Returns 0, or -1 after a
- * message (a full disk among them).
+ * Claim rel for this build: old and dst get its published and staged
+ * paths, and its folder in staging is made.  Returns 0, or -1 after a
+ * message.
  */
-int
-out_put(struct output *o, const char *rel, const void *p, size_t n)
+static int
+claim(struct output *o, const char *rel, char *old, char *dst)
 {
-	char		 old[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
-	char		*slash;
-	int		 fd, changed = 1;
-	ssize_t		 w;
-	const char	*c = p;
+	char		 dir[PATH_MAX], *slash;
 
 	if (!valid_rel(rel) ||
-	    path_join(old, sizeof(old), o->dir, rel) == -1 ||
-	    path_join(dst, sizeof(dst), o->stage, rel) == -1) {
+	    path_join(old, PATH_MAX, o->dir, rel) == -1 ||
+	    path_join(dst, PATH_MAX, o->stage, rel) == -1) {
 		diag_err(rel, 0, 0, "bad output path");
 		return -1;
 	}
@@ -176,6 +172,47 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 		if (mkdir_p(dir) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * Keep the published rel as it is (the caller knows its bytes would be
+ * the same): link it into staging.  Returns 0; -1 after a message; 1
+ * when it cannot be linked, with nothing claimed (render it instead).
+ */
+int
+out_keep(struct output *o, const char *rel)
+{
+	char		 old[PATH_MAX], dst[PATH_MAX];
+	struct stat	 st;
+
+	if (path_join(old, sizeof(old), o->dir, rel) == -1 ||
+	    lstat(old, &st) == -1 || !S_ISREG(st.st_mode))
+		return 1;
+	if (claim(o, rel, old, dst) == -1)
+		return -1;
+	if (link(old, dst) == -1) {
+		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Write one output file (rel is below the output folder).  Thread-safe.
+ * Writing the same rel twice is an error.  Returns 0, or -1 after a
+ * message (a full disk among them).
+ */
+int
+out_put(struct output *o, const char *rel, const void *p, size_t n)
+{
+	char		 old[PATH_MAX], dst[PATH_MAX];
+	int		 fd, changed = 1;
+	ssize_t		 w;
+	const char	*c = p;
+
+	if (claim(o, rel, old, dst) == -1)
+		return -1;
 	if (same_bytes(old, p, n) && link(old, dst) == 0)
 		changed = 0;
 	else {

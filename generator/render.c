@@ -7,6 +7,7 @@
  * and the site works from any sub-path and from file://.
  * Template data is described in docs/folio.5 (TEMPLATES).
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define SUMMARY_CHARS 90	/* characters in an automatic summary */
 
 static atomic_size_t	npages;
+static atomic_size_t	nkept;	/* of them, kept as published */
 
 static void
 set_str(struct val *m, const char *k, const char *s)
@@ -221,9 +223,44 @@ root_of(const char *rel)
 }
 
 /*
+ * A page's render key: what its bytes are a function of (program,
+ * config and theme; template; path; the whole context), hashed, so a
+ * page whose key the last build recorded need not be rendered again.
+ */
+static pthread_mutex_t	 keylock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+key_record(struct build *b, const char *rel, uint64_t key)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&keylock);
+	if (b->keys == NULL)
+		b->keys = htab_new();
+	i = htab_add(b->keys, rel, strlen(rel));
+	b->kval = xreallocarray(b->kval, i + 1, sizeof(*b->kval));
+	b->kval[i] = key;
+	pthread_mutex_unlock(&keylock);
+}
+
+/* The render key of output file rel, 0 when it is not a page. */
+uint64_t
+render_key(void *arg, const char *rel)
+{
+	struct build	*b = arg;
+	size_t		 i;
+
+	if (b->keys == NULL ||
+	    (i = htab_find(b->keys, rel, strlen(rel))) == HTAB_NONE)
+		return 0;
+	return b->kval[i];
+}
+
+/*
  * Render template tmpl with ctx (consumed) into rel.  Adds "root" and
- * "page" {title, path, url (absolute, when base_url is set)}.  Returns
- * 0, or -1 after a message.  Thread-safe.
+ * "page" {title, path, url (absolute, when base_url is set)}.  A page
+ * the last build rendered from the same key is kept as published.
+ * Returns 0, or -1 after a message.  Thread-safe.
  */
 int
 render_page(struct build *b, const char *tmpl, const char *rel,
@@ -231,6 +268,7 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 {
 	struct val	*page;
 	struct buf	 out;
+	uint64_t	 key;
 	int		 rc;
 
 	page = val_map();
@@ -250,10 +288,19 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 		    b->site.base_url)));
 	else
 		val_set(ctx, "root", val_strown(root_of(rel)));
+	key = hash_words(tmpl, strlen(tmpl) + 1, b->env);
+	key = val_hash(ctx, hash_words(rel, strlen(rel) + 1, key));
+	key = key ? key : 1;
 	buf_init(&out);
-	rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
+	if (!man_prev_same(b->prev, &b->site, rel, key) ||
+	    (rc = out_keep(b->out, rel)) == 1) {
+		rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
+		if (rc == 0)
+			rc = out_put(b->out, rel, out.p, out.len);
+	} else if (rc == 0)
+		atomic_fetch_add(&nkept, 1);
 	if (rc == 0)
-		rc = out_put(b->out, rel, out.p, out.len);
+		key_record(b, rel, key);
 	buf_free(&out);
 	val_free(ctx);
 	if (rc == 0)
@@ -375,6 +422,7 @@ render_all(struct build *b)
 	int	 rc = 0;
 
 	atomic_store(&npages, 0);
+	atomic_store(&nkept, 0);
 	b->items = xcalloc(b->narts ? b->narts : 1, sizeof(*b->items));
 	par_for(b->narts, b->site.jobs, item_one, b);
 	if (par_for(b->narts, b->site.jobs, render_article, b) == -1)
@@ -395,5 +443,6 @@ render_all(struct build *b)
 	if (rc == 0)
 		rc = feed_write(b);
 	b->pages = atomic_load(&npages);
+	b->kept = atomic_load(&nkept);
 	return rc;
 }

@@ -404,6 +404,28 @@ hash_mix64(uint64_t k)
 	return k;
 }
 
+/*
+ * A hash of n bytes, eight at a time (a multiply per word, not per
+ * byte): for long keys and page contexts.  Not stable across machines
+ * of another byte order; nothing stores it beyond this machine.
+ */
+uint64_t
+hash_words(const void *p, size_t n, uint64_t h)
+{
+	const char	*s = p;
+	uint64_t	 w;
+
+	h ^= 0x9e3779b97f4a7c15ULL ^ n;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return hash_mix64(h ^ w);
+}
+
 uint64_t
 hash64(const void *p, size_t n, uint64_t h)
 {

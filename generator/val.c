@@ -219,6 +219,32 @@ val_free_shared(struct val *v)
 	val_free(v);
 }
 
+/*
+ * A hash of everything a template can see in v: types, keys, text,
+ * numbers, list order.  Equal trees hash equal; the render stage keys
+ * pages by it.
+ */
+uint64_t
+val_hash(const struct val *v, uint64_t h)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return hash_mix64(h ^ 0x6e756c6c);
+	h = hash_mix64(h ^ ((uint64_t)v->type << 56) ^ v->n ^
+	    ((uint64_t)v->b << 48));
+	if (v->type == V_NUM && v->s == NULL)
+		h = hash_words(&v->num, sizeof(v->num), h);
+	if (v->s != NULL)
+		h = hash_words(v->s, v->slen, h);
+	for (i = 0; i < v->n; i++) {
+		if (v->keys != NULL)
+			h = hash_words(v->keys[i], strlen(v->keys[i]), h);
+		h = val_hash(v->kids[i], h);
+	}
+	return h;
+}
+
 /* Mustache truthiness: null, false, empty list are false. */
 int
 val_truthy(const struct val *v)

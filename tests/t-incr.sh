@@ -69,3 +69,28 @@ check "incr: missing manifest warns" grep -q 'warning: no build manifest: full b
 # --clean rebuilds even when up to date.
 "$FOLIO" build -C "$p" -o "$inc" --clean 2> "$TMPD/clean.err"
 check "incr: --clean does a full build" sh -c "! grep -q 'up to date' '$TMPD/clean.err'"
+
+# Pages whose render key (theme, template, context) is unchanged are kept
+# as published, not rendered again; --clean renders every one; a page
+# changed by hand is rendered again even when its key is the same.
+k=$TMPD/keep
+"$FOLIO" build -C "$p" -o "$k" -q
+f=$(ls "$A" | head -1)
+echo "再加一段：积分制。" >> "$A/$f"
+"$FOLIO" build -C "$p" -o "$k" 2> "$TMPD/keep.err"
+kept=$(sed -n 's/.* pages (\([0-9]*\) kept).*/\1/p' "$TMPD/keep.err")
+pages=$(sed -n 's/.* \([0-9]*\) pages (.*/\1/p' "$TMPD/keep.err")
+check "incr: a body edit keeps most pages unrendered ($kept of $pages)" test "${kept:-0}" -gt 0 -a "${kept:-0}" -lt "${pages:-0}"
+"$FOLIO" build -C "$p" -o "$TMPD/keep-clean" -q --clean
+check "incr: kept pages equal a clean build" diff -r "$k" "$TMPD/keep-clean"
+"$FOLIO" build -C "$p" -o "$k" --clean 2> "$TMPD/keep.err"
+check "incr: --clean renders every page" grep -q ' pages (0 kept)' "$TMPD/keep.err"
+idx=$k/index.html
+"$FOLIO" build -C "$p" -o "$k" -q
+sed -i 's/<title>/<title>HAND /' "$idx"
+"$FOLIO" build -C "$p" -o "$k" 2> "$TMPD/keep.err"
+kept=$(sed -n 's/.* pages (\([0-9]*\) kept).*/\1/p' "$TMPD/keep.err")
+pages=$(sed -n 's/.* \([0-9]*\) pages (.*/\1/p' "$TMPD/keep.err")
+check "incr: a page edited by hand is rendered again, the rest kept" test "${kept:-0}" -eq $(( ${pages:-0} - 1 ))
+"$FOLIO" build -C "$p" -o "$TMPD/keep-clean2" -q --clean
+check "incr: ... and is what a clean build gives" diff -r "$k" "$TMPD/keep-clean2"
