@@ -234,9 +234,13 @@ build_free(struct build *b)
 {
 	size_t	 i;
 
-	for (i = 0; b->items != NULL && i < b->narts; i++)
+	for (i = 0; b->items != NULL && i < b->narts; i++) {
 		val_free_shared(b->items[i]);
+		val_free_shared(b->bodies[i]);	/* frees the html */
+		b->arts[i]->html = NULL;
+	}
 	free(b->items);
+	free(b->bodies);
 	for (i = 0; i < b->narts; i++) {
 		article_free(b->arts[i]);
 		free(b->arts[i]);

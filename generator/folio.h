@@ -107,6 +107,7 @@ struct val {
 	int		  kline;	/* position of the map key naming it, */
 	int		  kcol;		/* if any (0 otherwise) */
 	int		  shared;	/* in many trees: val_free leaves it */
+	uint64_t	  hash;		/* if shared: val_hash's, made once */
 };
 
 struct val	*val_new(enum vtype);
@@ -350,6 +351,7 @@ struct build {
 	uint64_t	  inputs;	/* fingerprint of all inputs (manifest.c) */
 	int		  uptodate;	/* output already matches inputs: no-op */
 	struct val	**items;	/* ctx_item of each article, shared; owned */
+	struct val	**bodies;	/* its body HTML, shared; owns arts[i]->html */
 	uint64_t	  env;		/* fingerprint of program, config, theme */
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
 	struct htab	 *keys;		/* page path -> index in kval; owned */

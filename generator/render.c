@@ -106,6 +106,8 @@ item_one(void *arg, size_t i)
 	struct build	*b = arg;
 
 	b->items[i] = val_share(ctx_item(b->arts[i]));
+	/* The article's html now belongs to this value (build_free). */
+	b->bodies[i] = val_share(val_strown(b->arts[i]->html));
 	return 0;
 }
 
@@ -156,7 +158,8 @@ ctx_article(const struct build *b, const struct article *a)
 		val_set(m, "regions", name_list(a->region));
 	if (a->tags && a->tags->n)
 		val_set(m, "tag_list", name_list(a->tags));
-	val_set(m, "body", val_str(a->html));
+	val_set(m, "body", b->bodies != NULL ? b->bodies[a->idx] :
+	    val_str(a->html));
 	val_set(m, "has_figures",
 	    val_bool(strstr(a->html, "<figure") != NULL));
 	if (a->photos && a->photos->n)
@@ -424,6 +427,7 @@ render_all(struct build *b)
 	atomic_store(&npages, 0);
 	atomic_store(&nkept, 0);
 	b->items = xcalloc(b->narts ? b->narts : 1, sizeof(*b->items));
+	b->bodies = xcalloc(b->narts ? b->narts : 1, sizeof(*b->bodies));
 	par_for(b->narts, b->site.jobs, item_one, b);
 	if (par_for(b->narts, b->site.jobs, render_article, b) == -1)
 		rc = -1;

@@ -198,6 +198,8 @@ val_free(struct val *v)
 	free(v);
 }
 
+static uint64_t	node_hash(const struct val *);
+
 /*
  * A value put in many trees at once (the list entry of an article, in
  * every list that shows it): val_free of a tree leaves it alone, its
@@ -206,6 +208,7 @@ val_free(struct val *v)
 struct val *
 val_share(struct val *v)
 {
+	v->hash = node_hash(v);		/* before: node_hash trusts it after */
 	v->shared = 1;
 	return v;
 }
@@ -224,14 +227,17 @@ val_free_shared(struct val *v)
  * numbers, list order.  Equal trees hash equal; the render stage keys
  * pages by it.
  */
-uint64_t
-val_hash(const struct val *v, uint64_t h)
+static uint64_t
+node_hash(const struct val *v)
 {
+	uint64_t h;
 	size_t	 i;
 
 	if (v == NULL)
-		return hash_mix64(h ^ 0x6e756c6c);
-	h = hash_mix64(h ^ ((uint64_t)v->type << 56) ^ v->n ^
+		return 0x6e756c6c;
+	if (v->shared)
+		return v->hash;	/* made by val_share */
+	h = hash_mix64(((uint64_t)v->type << 56) ^ v->n ^
 	    ((uint64_t)v->b << 48));
 	if (v->type == V_NUM && v->s == NULL)
 		h = hash_words(&v->num, sizeof(v->num), h);
@@ -240,9 +246,15 @@ val_hash(const struct val *v, uint64_t h)
 	for (i = 0; i < v->n; i++) {
 		if (v->keys != NULL)
 			h = hash_words(v->keys[i], strlen(v->keys[i]), h);
-		h = val_hash(v->kids[i], h);
+		h = hash_mix64(h ^ node_hash(v->kids[i]));
 	}
 	return h;
+}
+
+uint64_t
+val_hash(const struct val *v, uint64_t h)
+{
+	return hash_mix64(h ^ node_hash(v));
 }
 
 /* Mustache truthiness: null, false, empty list are false. */
