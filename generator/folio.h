@@ -549,10 +549,11 @@ char	*feed_jsonld(const struct build *, const struct article *,
 
 /*
  * Check the .html files files[0..n) below dir (shown as shown in
- * messages).  Returns the number of broken links (each reported as
- * shown/file:line: error: broken link '...').
+ * messages) on up to jobs threads.  Returns the number of broken links
+ * (each reported as shown/file:line: error: broken link '...').
  */
-size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t);
+size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t,
+	    int jobs);
 int	 lc_check_tree(const char *dir);	/* walks dir; 0, or -1 when broken */
 
 /* ---- import.c: page dumps -> articles (folio import) ---- */
