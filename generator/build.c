@@ -407,7 +407,7 @@ build_run(const struct build_opts *o)
 		goto out;
 	files = out_files(b.out, &nfiles);
 	if (lc_check(out_stage_dir(b.out), b.site.output_dir, files,
-	    nfiles) > 0)
+	    nfiles, b.site.jobs) > 0)
 		goto out;
 	diag_lap(&tl, "check");
 	if (out_commit(b.out, &changed) == -1) {

@@ -55,6 +55,7 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) PRINTFLIKE(1, 2);	/* caller frees */
 int	 file_read(const char *, struct buf *);	/* 0, or -1 with message */
+int	 file_load(const char *, struct buf *, char **); /* 0, or -1 and *why */
 int	 file_write_atomic(const char *, const void *, size_t); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
 int	 mkdir_p(const char *);			/* 0 / -1 with message */
@@ -588,10 +589,11 @@ char	*feed_jsonld(const struct build *, const struct article *,
 
 /*
  * Check the .html files files[0..n) below dir (shown as shown in
- * messages).  Returns the number of broken links (each reported as
- * shown/file:line: error: broken link '...').
+ * messages) on up to jobs threads.  Returns the number of broken links
+ * (each reported as shown/file:line: error: broken link '...').
  */
-size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t);
+size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t,
+	    int jobs);
 int	 lc_check_tree(const char *dir);	/* walks dir; 0, or -1 when broken */
 
 /* ---- import.c: page dumps -> articles (folio import) ---- */

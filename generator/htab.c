@@ -10,18 +10,38 @@
 #include "folio.h"
 
 struct slot {
-	uint64_t	 hash;	/* hash64 of the key */
-	size_t		 id;	/* id + 1; 0 marks an empty slot */
+	uint64_t	 hash;	/* key_hash of the key */
+	uint32_t	 id;	/* id + 1; 0 marks an empty slot */
+	uint32_t	 len;	/* bytes in the key */
 };
 
 struct htab {
 	struct slot	*slots;	/* cap entries; owned */
 	size_t		 cap;	/* a power of two */
-	char		**keys;	/* by id, NUL-terminated copies; owned */
-	size_t		*lens;	/* by id: bytes in the key */
+	struct buf	 text;	/* the keys, each with a NUL after it */
+	size_t		*offs;	/* by id: where its key starts in text; owned */
 	size_t		 n;	/* keys held */
-	size_t		 kcap;	/* slots in keys and lens */
+	size_t		 kcap;	/* slots in offs */
 };
+
+/*
+ * The hash of a key, eight bytes at a time: keys are often long paths,
+ * and a byte-at-a-time hash costs a multiply per byte.
+ */
+static uint64_t
+key_hash(const char *s, size_t n)
+{
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return hash_mix64(h ^ w);
+}
 
 struct htab *
 htab_new(void)
@@ -31,6 +51,7 @@ htab_new(void)
 	h = xcalloc(1, sizeof(*h));
 	h->cap = 64;
 	h->slots = xcalloc(h->cap, sizeof(*h->slots));
+	buf_init(&h->text);
 	return h;
 }
 
@@ -64,8 +85,8 @@ probe(const struct htab *h, const char *s, size_t n, uint64_t hv)
 		sl = &h->slots[j];
 		if (sl->id == 0)
 			return sl;
-		if (sl->hash == hv && h->lens[sl->id - 1] == n &&
-		    memcmp(h->keys[sl->id - 1], s, n) == 0)
+		if (sl->hash == hv && sl->len == n &&
+		    memcmp(h->text.p + h->offs[sl->id - 1], s, n) == 0)
 			return sl;
 	}
 }
@@ -78,8 +99,10 @@ size_t
 htab_add(struct htab *h, const char *s, size_t n)
 {
 	struct slot	*sl;
-	uint64_t	 hv = hash64(s, n, 0);
+	uint64_t	 hv = key_hash(s, n);
 
+	if (n > UINT32_MAX || h->n >= UINT32_MAX - 1)
+		errx_fatal("hash table key too long or too many keys");
 	if ((h->n + 1) * 4 > h->cap * 3)
 		grow(h);
 	sl = probe(h, s, n, hv);
@@ -87,15 +110,14 @@ htab_add(struct htab *h, const char *s, size_t n)
 		return sl->id - 1;
 	if (h->n == h->kcap) {
 		h->kcap = h->kcap ? h->kcap * 2 : 64;
-		h->keys = xreallocarray(h->keys, h->kcap, sizeof(*h->keys));
-		h->lens = xreallocarray(h->lens, h->kcap, sizeof(*h->lens));
+		h->offs = xreallocarray(h->offs, h->kcap, sizeof(*h->offs));
 	}
-	h->keys[h->n] = xmalloc(n + 1);	/* keys may hold NUL bytes */
-	memcpy(h->keys[h->n], s, n);
-	h->keys[h->n][n] = '\0';
-	h->lens[h->n] = n;
+	h->offs[h->n] = h->text.len;
+	buf_put(&h->text, s, n);	/* keys may hold NUL bytes */
+	buf_putc(&h->text, '\0');
 	sl->hash = hv;
-	sl->id = ++h->n;
+	sl->len = (uint32_t)n;
+	sl->id = (uint32_t)++h->n;
 	return h->n - 1;
 }
 
@@ -103,8 +125,11 @@ htab_add(struct htab *h, const char *s, size_t n)
 size_t
 htab_find(const struct htab *h, const char *s, size_t n)
 {
-	const struct slot *sl = probe(h, s, n, hash64(s, n, 0));
+	const struct slot *sl;
 
+	if (n > UINT32_MAX)
+		return HTAB_NONE;
+	sl = probe(h, s, n, key_hash(s, n));
 	return sl->id ? sl->id - 1 : HTAB_NONE;
 }
 
@@ -117,14 +142,10 @@ htab_count(const struct htab *h)
 void
 htab_free(struct htab *h)
 {
-	size_t	 i;
-
 	if (h == NULL)
 		return;
-	for (i = 0; i < h->n; i++)
-		free(h->keys[i]);
-	free(h->keys);
-	free(h->lens);
+	buf_free(&h->text);
+	free(h->offs);
 	free(h->slots);
 	free(h);
 }

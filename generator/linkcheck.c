@@ -1,58 +1,113 @@
 /*
  * linkcheck.c: check stage.  Takes a folder of written files (the
  * staging folder before the swap, or the published site for "folio
- * check") and reads each .html file once: every internal href and src
- * must name a file that exists, and every #fragment an id in it.
- * Hands on one error per broken link, path:line: error: broken link.
+ * check") and reads each .html file once, runs of files of one folder
+ * on each thread: every internal href and src must name a file that
+ * exists, and every #fragment an id in it.  What each file holds is
+ * kept per file, so the fragments are checked and the messages printed
+ * afterwards in file and line order, the same for any number of
+ * threads.  Hands on one error per broken link, path:line: error:
+ * broken link.
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "folio.h"
 
 #define MAX_SHOWN	100	/* broken links reported one by one */
-
-/* A link whose #fragment can only be checked once every file is read. */
-struct frag {
-	size_t		 from;	/* file it is in (index) */
-	int		 line;	/* where */
-	size_t		 to;	/* file it names (index) */
-	char		*id;	/* the fragment, decoded; owned */
-	char		*raw;	/* the link as written; owned */
-};
+#define RUN		64	/* files of one folder scanned as one job */
 
 /* A broken link, reported in file and line order at the end. */
 struct broken {
-	size_t		 file;	/* index */
-	int		 line;	/* 1-based */
-	size_t		 seq;	/* order found, among equal lines */
+	int		 line;	/* 1-based; 0 for the whole file */
+	size_t		 seq;	/* order found in its file, among equal lines */
 	char		*msg;	/* what to print; owned */
 };
 
-struct lc {
-	char *const	 *files;	/* relative paths, sorted; borrowed */
-	struct htab	 *paths;	/* path -> index in files; owned */
-	struct htab	 *ids;		/* file index (4 bytes) + id; owned */
-	struct frag	 *frags;	/* owned */
-	size_t		  nfrags;	/* entries in frags */
-	struct broken	 *bad;		/* owned */
-	size_t		  nbad;		/* entries in bad */
-	struct buf	  key;		/* scratch for ids keys */
+/* A link whose #fragment can only be checked once every file is read. */
+struct frag {
+	int		 line;	/* where */
+	size_t		 to;	/* file it names (index) */
+	char		*id;	/* the fragment, decoded; owned */
+	char		*raw;	/* the link as written, decoded; owned */
 };
 
-static void
-broken(struct lc *c, size_t file, int line, char *msg)
+/* What the scan of one .html file found; written by one thread only. */
+struct page {
+	struct broken	*bad;	/* owned */
+	size_t		 nbad;	/* entries in bad */
+	struct frag	*frags;	/* owned */
+	size_t		 nfrags;	/* entries in frags */
+	char		*ids;	/* its ids, each NUL-terminated; owned */
+	const char	**sorted;	/* the ids in strcmp order; owned */
+	size_t		 nids;	/* entries in sorted */
+	char		*unread;	/* why it cannot be read, or NULL; owned */
+};
+
+struct lc {
+	const char	 *dir;		/* folder the files are in; borrowed */
+	char *const	 *files;	/* relative paths, sorted; borrowed */
+	struct htab	 *paths;	/* path -> index in files; owned */
+	size_t		 *html;		/* indices of the .html files; owned */
+	struct page	 *pages;	/* by index in files; owned */
+	size_t		 *runs;		/* where each job starts in html,
+					   and nruns + 1 = the end; owned */
+	size_t		  nruns;	/* jobs */
+	struct scan	 *scans;	/* one per thread at most; owned */
+	size_t		  nscans;	/* entries in scans */
+	pthread_mutex_t	  lock;		/* guards the busy flags */
+};
+
+/*
+ * A scanner, taken by one job at a time: a run of files in one folder.
+ * Most links there are the same from file to file (the navigation, the
+ * lists), so a link that once resolved is not resolved again while the
+ * next runs it takes are in the same folder.  Cheaper still, the nth
+ * link of a file is often the nth link of the file before, byte for
+ * byte.
+ */
+struct scan {
+	const struct lc	 *c;	/* borrowed */
+	int		  busy;	/* taken by a job; guarded by c->lock */
+	size_t		  fi;	/* the file (index) */
+	struct page	 *pg;	/* its results; borrowed */
+	const char	 *counted;	/* lines are counted up to here */
+	int		  line;	/* the line counted is on */
+	struct htab	 *good;	/* links as written that are fine from the
+				   folder of fi (resolve_link gave 1);
+				   owned, NULL before the first run */
+	struct buf	  in;	/* the file */
+	struct buf	  before;	/* the file before, in the same folder */
+	struct slice	 *now;	/* the links of in so far, as written; a
+				   len of SIZE_MAX marks one not fine */
+	struct slice	 *was;	/* the same for before */
+	size_t		  nnow, nwas;	/* entries in now, was */
+	size_t		  capnow, capwas;	/* slots in now, was */
+	struct buf	  dec, path, frag, target, ids;	/* scratch */
+};
+
+static int
+is_html(const char *f)
 {
-	c->bad = xreallocarray(c->bad, c->nbad + 1, sizeof(*c->bad));
-	c->bad[c->nbad].file = file;
-	c->bad[c->nbad].line = line;
-	c->bad[c->nbad].seq = c->nbad;
-	c->bad[c->nbad].msg = msg;
-	c->nbad++;
+	size_t	 len = strlen(f);
+
+	return len >= 5 && strcmp(f + len - 5, ".html") == 0;
+}
+
+static void
+broken(struct page *pg, int line, char *msg)
+{
+	pg->bad = xreallocarray(pg->bad, pg->nbad + 1, sizeof(*pg->bad));
+	pg->bad[pg->nbad].line = line;
+	pg->bad[pg->nbad].seq = pg->nbad;
+	pg->bad[pg->nbad].msg = msg;
+	pg->nbad++;
 }
 
 static int
@@ -60,21 +115,23 @@ broken_cmp(const void *x, const void *y)
 {
 	const struct broken *a = x, *b = y;
 
-	if (a->file != b->file)
-		return a->file < b->file ? -1 : 1;
 	if (a->line != b->line)
 		return a->line < b->line ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static void
-id_key(struct lc *c, size_t file, const char *id, size_t n)
+/* The line at p, counting on from where the last call stopped. */
+static int
+line_at(struct scan *sc, const char *p)
 {
-	uint32_t	 f = (uint32_t)file;
+	const char	*q = sc->counted;
 
-	buf_truncate(&c->key, 0);
-	buf_put(&c->key, &f, sizeof(f));
-	buf_put(&c->key, id, n);
+	while ((q = memchr(q, '\n', (size_t)(p - q))) != NULL) {
+		sc->line++;
+		q++;
+	}
+	sc->counted = p;
+	return sc->line;
 }
 
 static int
@@ -95,6 +152,10 @@ unpct(struct buf *b, const char *s, size_t n)
 {
 	size_t	 i;
 
+	if (memchr(s, '%', n) == NULL) {
+		buf_put(b, s, n);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
 		    hexval(s[i + 2]) >= 0) {
@@ -167,71 +228,154 @@ external(const char *s)
 	return 0;
 }
 
-/* One href/src value (raw, as in the file) of file fi at line. */
+/* Entity-decode s[0..n) into b; most values have nothing to decode. */
 static void
-link(struct lc *c, size_t fi, int line, const char *v, size_t vn)
+unesc(struct buf *b, const char *s, size_t n)
 {
-	struct buf	 dec, path, frag, target;
-	const char	*hash;
-	size_t		 pn, ti;
+	buf_truncate(b, 0);
+	if (memchr(s, '&', n) == NULL)
+		buf_put(b, s, n);
+	else
+		unesc_html(b, s, n);
+}
+
+/*
+ * Check one href/src value v[0..vn) (raw, as in the file) whose name is
+ * at at.  Returns 1 when there is nothing to report and nothing left to
+ * check, which then holds for the same bytes anywhere in this folder.
+ */
+static int
+resolve_link(struct scan *sc, const char *at, const char *v, size_t vn)
+{
+	const struct lc	*c = sc->c;
+	struct page	*pg = sc->pg;
+	const char	*hash, *d;
+	size_t		 ti;
 	int		 folder;
 
-	buf_init(&dec);
-	buf_init(&path);
-	buf_init(&frag);
-	buf_init(&target);
-	unesc_html(&dec, v, vn);
-	if (dec.len == 0 || external(dec.p))
-		goto out;
-	pn = strcspn(dec.p, "?#");
-	unpct(&path, dec.p, pn);
-	if ((hash = strchr(dec.p, '#')) != NULL)
-		unpct(&frag, hash + 1, strlen(hash + 1));
-	if (path.len == 0)
-		ti = fi;	/* "#id" or "?q": this file */
-	else if (resolve(c->files[fi], path.p, &target, &folder) == -1) {
-		broken(c, fi, line, xasprintf("broken link '%s' (above the "
-		    "site root)", dec.p));
-		goto out;
+	unesc(&sc->dec, v, vn);
+	d = sc->dec.p;
+	if (sc->dec.len == 0 || external(d))
+		return 1;
+	buf_truncate(&sc->path, 0);
+	buf_truncate(&sc->frag, 0);
+	unpct(&sc->path, d, strcspn(d, "?#"));
+	if ((hash = strchr(d, '#')) != NULL)
+		unpct(&sc->frag, hash + 1, strlen(hash + 1));
+	if (sc->path.len == 0)
+		ti = sc->fi;	/* "#id" or "?q": this file */
+	else if (resolve(c->files[sc->fi], sc->path.p, &sc->target,
+	    &folder) == -1) {
+		broken(pg, line_at(sc, at), xasprintf("broken link '%s' "
+		    "(above the site root)", d));
+		return 0;
 	} else if (folder) {
-		buf_puts(&target, "index.html");
-		broken(c, fi, line, xasprintf("broken link '%s' (a folder%s)",
-		    dec.p, htab_find(c->paths, target.p, target.len) !=
-		    HTAB_NONE ? ": link to its index.html" : ""));
-		goto out;
-	} else if ((ti = htab_find(c->paths, target.p, target.len)) ==
-	    HTAB_NONE) {
-		broken(c, fi, line, xasprintf("broken link '%s'", dec.p));
-		goto out;
+		buf_puts(&sc->target, "index.html");
+		broken(pg, line_at(sc, at), xasprintf("broken link '%s' "
+		    "(a folder%s)", d, htab_find(c->paths, sc->target.p,
+		    sc->target.len) != HTAB_NONE ?
+		    ": link to its index.html" : ""));
+		return 0;
+	} else if ((ti = htab_find(c->paths, sc->target.p,
+	    sc->target.len)) == HTAB_NONE) {
+		broken(pg, line_at(sc, at), xasprintf("broken link '%s'", d));
+		return 0;
 	}
-	if (hash != NULL && frag.len > 0) {
-		c->frags = xreallocarray(c->frags, c->nfrags + 1,
-		    sizeof(*c->frags));
-		c->frags[c->nfrags].from = fi;
-		c->frags[c->nfrags].line = line;
-		c->frags[c->nfrags].to = ti;
-		c->frags[c->nfrags].id = buf_take(&frag);
-		c->frags[c->nfrags].raw = xstrdup(dec.p);
-		c->nfrags++;
-	}
-out:
-	buf_free(&dec);
-	buf_free(&path);
-	buf_free(&frag);
-	buf_free(&target);
+	if (hash == NULL || sc->frag.len == 0)
+		return 1;
+	pg->frags = xreallocarray(pg->frags, pg->nfrags + 1,
+	    sizeof(*pg->frags));
+	pg->frags[pg->nfrags].line = line_at(sc, at);
+	pg->frags[pg->nfrags].to = ti;
+	pg->frags[pg->nfrags].id = xstrdup(sc->frag.p);
+	pg->frags[pg->nfrags].raw = xstrdup(d);
+	pg->nfrags++;
+	return 0;
 }
 
-static int
-is_space(int ch)
+/*
+ * One href/src value, as resolve_link, unless the same bytes were fine
+ * before in this folder: the link at the same place in the file before,
+ * or any link in sc->good.
+ */
+static void
+check_link(struct scan *sc, const char *at, const char *v, size_t vn)
 {
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	    ch == '\f';
+	const struct slice	*w;
+	int			 fine;
+
+	w = sc->nnow < sc->nwas ? &sc->was[sc->nnow] : NULL;
+	if (w != NULL && w->len == vn && memcmp(w->p, v, vn) == 0)
+		fine = 1;
+	else if (htab_find(sc->good, v, vn) != HTAB_NONE)
+		fine = 1;
+	else if ((fine = resolve_link(sc, at, v, vn)))
+		htab_add(sc->good, v, vn);
+	if (sc->nnow == sc->capnow) {
+		sc->capnow = sc->capnow ? sc->capnow * 2 : 64;
+		sc->now = xreallocarray(sc->now, sc->capnow,
+		    sizeof(*sc->now));
+	}
+	sc->now[sc->nnow].p = v;
+	sc->now[sc->nnow].len = fine ? vn : SIZE_MAX;
+	sc->nnow++;
 }
 
-static int
-name_is(const char *s, size_t n, const char *w)
+/*
+ * One id (or name of an a element), raw.  A fragment is looked up by its
+ * text up to the first NUL, so an id holding a NUL can never match and
+ * is not kept.
+ */
+static void
+add_id(struct scan *sc, const char *v, size_t vn)
 {
-	return strlen(w) == n && strncasecmp(s, w, n) == 0;
+	unesc(&sc->dec, v, vn);
+	if (memchr(sc->dec.p, '\0', sc->dec.len) != NULL)
+		return;
+	buf_put(&sc->ids, sc->dec.p, sc->dec.len + 1);
+	sc->pg->nids++;
+}
+
+/* Classes of the bytes that end a tag name, an attribute or a value. */
+#define SP	1	/* space: ' ' \t \n \r \f */
+#define GT	2	/* '>' */
+#define EQ	4	/* '=' */
+#define SL	8	/* '/' */
+
+static const unsigned char cls[256] = {
+	[' '] = SP, ['\t'] = SP, ['\n'] = SP, ['\r'] = SP, ['\f'] = SP,
+	['>'] = GT, ['='] = EQ, ['/'] = SL,
+};
+
+/* Skip from p while no byte of class c comes up. */
+static const char *
+skip_to(const char *p, const char *end, int c)
+{
+	while (p < end && !(cls[(unsigned char)*p] & c))
+		p++;
+	return p;
+}
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && cls[(unsigned char)*p] & SP)
+		p++;
+	return p;
+}
+
+/* Is s[0..n) the word w (lower case letters), in any case? */
+static int
+name_is(const char *s, size_t n, const char *w, size_t wn)
+{
+	size_t	 i;
+
+	if (n != wn)
+		return 0;
+	for (i = 0; i < n; i++)	/* c | 0x20 is w[i] only for w[i], W[i] */
+		if ((s[i] | 0x20) != w[i])
+			return 0;
+	return 1;
 }
 
 /* Find s (ASCII, any case) from p; returns its start or NULL. */
@@ -239,31 +383,40 @@ static const char *
 find_ci(const char *p, const char *end, const char *s)
 {
 	size_t	 n = strlen(s);
+	int	 lo = s[0], up = s[0];
 
-	for (; p + n <= end; p++)
+	if (lo >= 'A' && lo <= 'Z')
+		lo += 'a' - 'A';
+	if (up >= 'a' && up <= 'z')
+		up -= 'a' - 'A';
+	for (; p + n <= end; p++) {
+		if (*p != lo && *p != up)
+			continue;
 		if (strncasecmp(p, s, n) == 0)
 			return p;
+	}
 	return NULL;
 }
 
 /*
- * Scan one HTML file: record its ids, check its links to files, keep
- * links with fragments for later.  Skips comments and the insides of
- * script and style elements.
+ * Scan one HTML file s[0..len): record its ids, check its links to
+ * files, keep links with fragments for later.  Skips comments and the
+ * insides of script and style elements.  Lines are only counted for
+ * what is kept.
  */
 static void
-scan(struct lc *c, size_t fi, const char *s, size_t len)
+scan(struct scan *sc, const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len, *q, *name, *v, *lc = s;
+	const char	*p = s, *end = s + len, *q, *name, *v;
 	size_t		 nn, vn, tn;
-	int		 line = 1, is_a, raw;
+	int		 is_a, raw;
 	char		 tag[16];
 
+	sc->counted = s;
+	sc->line = 1;
 	while (p < end) {
-		if (*p != '<') {
-			p++;
-			continue;
-		}
+		if ((p = memchr(p, '<', (size_t)(end - p))) == NULL)
+			break;
 		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
 			q = find_ci(p + 4, end, "-->");
 			p = q ? q + 3 : end;
@@ -275,65 +428,41 @@ scan(struct lc *c, size_t fi, const char *s, size_t len)
 			p++;
 			continue;
 		}
-		for (tn = 0; q + tn < end && !is_space(q[tn]) &&
-		    q[tn] != '>' && q[tn] != '/'; tn++)
-			continue;
-		is_a = name_is(q, tn, "a");
-		raw = name_is(q, tn, "script") || name_is(q, tn, "style");
+		p = skip_to(q, end, SP | GT | SL);
+		tn = (size_t)(p - q);
+		is_a = tn == 1 && (*q | 0x20) == 'a';
+		raw = name_is(q, tn, "script", 6) || name_is(q, tn, "style", 5);
 		if (raw)
 			snprintf(tag, sizeof(tag), "</%.*s", (int)tn, q);
-		p = q + tn;
 		/* Attributes up to '>'. */
 		while (p < end && *p != '>') {
-			if (is_space(*p) || *p == '/') {
+			if (cls[(unsigned char)*p] & (SP | SL)) {
 				p++;
 				continue;
 			}
 			name = p;
-			while (p < end && !is_space(*p) && *p != '=' &&
-			    *p != '>')
-				p++;
+			p = skip_to(p, end, SP | EQ | GT);
 			nn = (size_t)(p - name);
-			while (p < end && is_space(*p))
-				p++;
-			v = NULL;
-			vn = 0;
-			if (p < end && *p == '=') {
-				p++;
-				while (p < end && is_space(*p))
-					p++;
-				if (p < end && (*p == '"' || *p == '\'')) {
-					q = memchr(p + 1, *p, (size_t)(end -
-					    p - 1));
-					v = p + 1;
-					vn = q ? (size_t)(q - v) :
-					    (size_t)(end - v);
-					p = q ? q + 1 : end;
-				} else {
-					v = p;
-					while (p < end && !is_space(*p) &&
-					    *p != '>')
-						p++;
-					vn = (size_t)(p - v);
-				}
-			}
-			if (v == NULL)
+			p = skip_space(p, end);
+			if (p >= end || *p != '=')
 				continue;
-			for (; lc < name; lc++)
-				line += *lc == '\n';
-			if (name_is(name, nn, "href") ||
-			    name_is(name, nn, "src"))
-				link(c, fi, line, v, vn);
-			else if (name_is(name, nn, "id") ||
-			    (is_a && name_is(name, nn, "name"))) {
-				struct buf d;
-
-				buf_init(&d);
-				unesc_html(&d, v, vn);
-				id_key(c, fi, d.p, d.len);
-				htab_add(c->ids, c->key.p, c->key.len);
-				buf_free(&d);
+			p = skip_space(p + 1, end);
+			if (p < end && (*p == '"' || *p == '\'')) {
+				q = memchr(p + 1, *p, (size_t)(end - p - 1));
+				v = p + 1;
+				vn = q ? (size_t)(q - v) : (size_t)(end - v);
+				p = q ? q + 1 : end;
+			} else {
+				v = p;
+				p = skip_to(p, end, SP | GT);
+				vn = (size_t)(p - v);
 			}
+			if (name_is(name, nn, "href", 4) ||
+			    name_is(name, nn, "src", 3))
+				check_link(sc, name, v, vn);
+			else if (name_is(name, nn, "id", 2) ||
+			    (is_a && name_is(name, nn, "name", 4)))
+				add_id(sc, v, vn);
 		}
 		if (raw && p < end) {
 			q = find_ci(p, end, tag);
@@ -342,74 +471,258 @@ scan(struct lc *c, size_t fi, const char *s, size_t len)
 	}
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Read and scan file fi into its page. */
+static void
+scan_file(struct scan *sc, size_t fi)
+{
+	struct page	*pg = &sc->c->pages[fi];
+	struct buf	 tb;
+	struct slice	*ts;
+	const char	*id;
+	size_t		 k, tn;
+	char		*path;
+
+	sc->fi = fi;
+	sc->pg = pg;
+	path = xasprintf("%s/%s", sc->c->dir, sc->c->files[fi]);
+	buf_truncate(&sc->in, 0);
+	buf_truncate(&sc->ids, 0);
+	sc->nnow = 0;
+	if (file_load(path, &sc->in, &pg->unread) == 0)
+		scan(sc, sc->in.p, sc->in.len);
+	else
+		broken(pg, 0, xstrdup("cannot be read"));
+	free(path);
+	/* This file is the one before the next. */
+	tb = sc->before, sc->before = sc->in, sc->in = tb;
+	ts = sc->was, sc->was = sc->now, sc->now = ts;
+	tn = sc->capwas, sc->capwas = sc->capnow, sc->capnow = tn;
+	sc->nwas = sc->nnow;
+	if (pg->nids == 0)
+		return;
+	pg->ids = xmalloc(sc->ids.len);
+	memcpy(pg->ids, sc->ids.p, sc->ids.len);
+	pg->sorted = xreallocarray(NULL, pg->nids, sizeof(*pg->sorted));
+	for (k = 0, id = pg->ids; k < pg->nids; k++) {
+		pg->sorted[k] = id;
+		id += strlen(id) + 1;
+	}
+	qsort(pg->sorted, pg->nids, sizeof(*pg->sorted), id_cmp);
+}
+
+/* Do files a and b lie in the same folder? */
+static int
+same_folder(const char *a, const char *b)
+{
+	const char	*sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+
+	if (sa == NULL || sb == NULL)
+		return sa == sb;
+	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
+static void
+scanner_init(struct scan *sc, const struct lc *c)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->c = c;
+	buf_init(&sc->in);
+	buf_init(&sc->before);
+	buf_init(&sc->dec);
+	buf_init(&sc->path);
+	buf_init(&sc->frag);
+	buf_init(&sc->target);
+	buf_init(&sc->ids);
+}
+
+static void
+scanner_free(struct scan *sc)
+{
+	htab_free(sc->good);
+	free(sc->now);
+	free(sc->was);
+	buf_free(&sc->in);
+	buf_free(&sc->before);
+	buf_free(&sc->dec);
+	buf_free(&sc->path);
+	buf_free(&sc->frag);
+	buf_free(&sc->target);
+	buf_free(&sc->ids);
+}
+
+/*
+ * Take a scanner for a run starting at file fi: one that last scanned
+ * the same folder if one is free, else any free one, emptied.
+ */
+static struct scan *
+scan_take(struct lc *c, size_t fi)
+{
+	struct scan	*sc = NULL;
+	size_t		 k;
+
+	pthread_mutex_lock(&c->lock);
+	for (k = 0; k < c->nscans; k++) {
+		if (c->scans[k].busy)
+			continue;
+		if (sc == NULL)
+			sc = &c->scans[k];
+		if (c->scans[k].good != NULL &&
+		    same_folder(c->files[c->scans[k].fi], c->files[fi])) {
+			sc = &c->scans[k];
+			break;
+		}
+	}
+	if (sc == NULL)
+		errx_fatal("linkcheck: more jobs than scanners");
+	sc->busy = 1;
+	pthread_mutex_unlock(&c->lock);
+	if (sc->good == NULL || !same_folder(c->files[sc->fi], c->files[fi])) {
+		htab_free(sc->good);
+		sc->good = htab_new();
+		sc->nwas = 0;
+	}
+	return sc;
+}
+
+/* par_for job: scan the jth run of files. */
+static int
+scan_run(void *arg, size_t j)
+{
+	struct lc	*c = arg;
+	struct scan	*sc;
+	size_t		 i;
+
+	sc = scan_take(c, c->html[c->runs[j]]);
+	for (i = c->runs[j]; i < c->runs[j + 1]; i++)
+		scan_file(sc, c->html[i]);
+	pthread_mutex_lock(&c->lock);
+	sc->busy = 0;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+/* Check the fragments of file fi against the ids of their targets. */
+static void
+check_frags(struct lc *c, size_t fi)
+{
+	struct page	*pg = &c->pages[fi], *to;
+	struct frag	*f;
+	size_t		 k;
+
+	for (k = 0; k < pg->nfrags; k++) {
+		f = &pg->frags[k];
+		to = &c->pages[f->to];
+		if (is_html(c->files[f->to]) && (to->nids == 0 ||
+		    bsearch(&f->id, to->sorted, to->nids,
+		    sizeof(*to->sorted), id_cmp) == NULL))
+			broken(pg, f->line, xasprintf("broken link '%s' "
+			    "(no id '%s' in %s)", f->raw, f->id,
+			    c->files[f->to]));
+	}
+}
+
+static void
+page_free(struct page *pg)
+{
+	size_t	 k;
+
+	for (k = 0; k < pg->nbad; k++)
+		free(pg->bad[k].msg);
+	for (k = 0; k < pg->nfrags; k++) {
+		free(pg->frags[k].id);
+		free(pg->frags[k].raw);
+	}
+	free(pg->bad);
+	free(pg->frags);
+	free(pg->ids);
+	free(pg->sorted);
+	free(pg->unread);
+}
+
 /*
  * Check the .html files among files[0..n) (paths below dir, sorted; the
- * other files are link targets only).  Messages name shown/path, so a
- * check of the staging folder reports the published paths.  Returns
- * the number of broken links, each reported with diag_err.
+ * other files are link targets only), reading them on up to jobs
+ * threads.  Messages name shown/path, so a check of the staging folder
+ * reports the published paths; they come in file and line order, the
+ * same for any jobs.  Returns the number of broken links, each reported
+ * with diag_err.
  */
 size_t
-lc_check(const char *dir, const char *shown, char *const *files, size_t n)
+lc_check(const char *dir, const char *shown, char *const *files, size_t n,
+    int jobs)
 {
 	struct lc	 c;
-	struct buf	 in;
-	size_t		 i, len, nbad;
+	struct page	*pg;
+	size_t		 i, k, nhtml = 0, nbad = 0;
 	char		*path;
 
 	memset(&c, 0, sizeof(c));
+	c.dir = dir;
 	c.files = files;
 	c.paths = htab_new();
-	c.ids = htab_new();
-	buf_init(&c.key);
-	buf_init(&in);
-	for (i = 0; i < n; i++)
-		htab_add(c.paths, files[i], strlen(files[i]));
+	c.html = xreallocarray(NULL, n ? n : 1, sizeof(*c.html));
+	c.pages = xcalloc(n ? n : 1, sizeof(*c.pages));
+	c.runs = xreallocarray(NULL, n + 1, sizeof(*c.runs));
 	for (i = 0; i < n; i++) {
-		len = strlen(files[i]);
-		if (len < 5 || strcmp(files[i] + len - 5, ".html") != 0)
+		htab_add(c.paths, files[i], strlen(files[i]));
+		if (!is_html(files[i]))
 			continue;
-		path = xasprintf("%s/%s", dir, files[i]);
-		buf_truncate(&in, 0);
-		if (file_read(path, &in) == 0)
-			scan(&c, i, in.p, in.len);
-		else
-			broken(&c, i, 0, xstrdup("cannot be read"));
-		free(path);
+		if (nhtml == 0 || nhtml - c.runs[c.nruns - 1] == RUN ||
+		    !same_folder(files[c.html[nhtml - 1]], files[i]))
+			c.runs[c.nruns++] = nhtml;
+		c.html[nhtml++] = i;
 	}
-	for (i = 0; i < c.nfrags; i++) {
-		len = strlen(files[c.frags[i].to]);
-		id_key(&c, c.frags[i].to, c.frags[i].id,
-		    strlen(c.frags[i].id));
-		if (len >= 5 && strcmp(files[c.frags[i].to] + len - 5,
-		    ".html") == 0 &&
-		    htab_find(c.ids, c.key.p, c.key.len) == HTAB_NONE)
-			broken(&c, c.frags[i].from, c.frags[i].line,
-			    xasprintf("broken link '%s' (no id '%s' in %s)",
-			    c.frags[i].raw, c.frags[i].id,
-			    files[c.frags[i].to]));
-		free(c.frags[i].id);
-		free(c.frags[i].raw);
-	}
-	if (c.nbad > 1)
-		qsort(c.bad, c.nbad, sizeof(*c.bad), broken_cmp);
-	for (i = 0; i < c.nbad; i++) {
-		if (i < MAX_SHOWN) {
-			path = xasprintf("%s/%s", shown, files[c.bad[i].file]);
-			diag_err(path, c.bad[i].line, 0, "%s", c.bad[i].msg);
+	c.runs[c.nruns] = nhtml;
+	/* par_for runs at most jobs threads, so jobs scanners do. */
+	c.nscans = jobs > 1 ? (size_t)jobs : 1;
+	c.scans = xcalloc(c.nscans, sizeof(*c.scans));
+	for (k = 0; k < c.nscans; k++)
+		scanner_init(&c.scans[k], &c);
+	pthread_mutex_init(&c.lock, NULL);
+	par_for(c.nruns, jobs, scan_run, &c);
+	pthread_mutex_destroy(&c.lock);
+	for (k = 0; k < c.nscans; k++)
+		scanner_free(&c.scans[k]);
+	free(c.scans);
+	/* Then, in file order: what could not be read, then the links. */
+	for (i = 0; i < nhtml; i++) {
+		pg = &c.pages[c.html[i]];
+		if (pg->unread != NULL) {
+			path = xasprintf("%s/%s", dir, files[c.html[i]]);
+			diag_err(path, 0, 0, "%s", pg->unread);
 			free(path);
 		}
-		free(c.bad[i].msg);
 	}
-	if (c.nbad > MAX_SHOWN)
-		diag_err(shown, 0, 0, "%zu more broken links", c.nbad -
+	for (i = 0; i < nhtml; i++) {
+		pg = &c.pages[c.html[i]];
+		check_frags(&c, c.html[i]);
+		if (pg->nbad > 1)
+			qsort(pg->bad, pg->nbad, sizeof(*pg->bad),
+			    broken_cmp);
+		for (k = 0; k < pg->nbad; k++, nbad++)
+			if (nbad < MAX_SHOWN) {
+				path = xasprintf("%s/%s", shown,
+				    files[c.html[i]]);
+				diag_err(path, pg->bad[k].line, 0, "%s",
+				    pg->bad[k].msg);
+				free(path);
+			}
+	}
+	if (nbad > MAX_SHOWN)
+		diag_err(shown, 0, 0, "%zu more broken links", nbad -
 		    MAX_SHOWN);
-	nbad = c.nbad;
-	free(c.bad);
-	free(c.frags);
+	for (i = 0; i < nhtml; i++)
+		page_free(&c.pages[c.html[i]]);
+	free(c.pages);
+	free(c.html);
+	free(c.runs);
 	htab_free(c.paths);
-	htab_free(c.ids);
-	buf_free(&c.key);
-	buf_free(&in);
 	return nbad;
 }
 
@@ -458,7 +771,8 @@ lc_check_tree(const char *dir)
 	} else {
 		if (nwalked > 1)
 			qsort(walked, nwalked, sizeof(*walked), str_cmp);
-		nbad = lc_check(root, root, walked, nwalked);
+		nbad = lc_check(root, root, walked, nwalked,
+		    (int)sysconf(_SC_NPROCESSORS_ONLN));
 		if (nbad == 0)
 			diag_info("folio: %s: %zu files, every link resolves",
 			    root, nwalked);

@@ -103,43 +103,70 @@ xasprintf(const char *fmt, ...)
 }
 
 /*
+ * Read a whole file into out (appending), straight into the buffer.
+ * Prints nothing: returns 0, or -1 with *why set to the reason (caller
+ * frees), so threads can report in a fixed order later.
+ */
+int
+file_load(const char *path, struct buf *out, char **why)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 room;
+	int		 fd;
+
+	*why = NULL;
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		*why = xasprintf("cannot open: %s", strerror(errno));
+		return -1;
+	}
+	room = 65536;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			*why = xstrdup("is a directory, not a file");
+			close(fd);
+			return -1;
+		}
+		/* One byte more than the size, so EOF needs no regrowth. */
+		if (st.st_size > 0 && (size_t)st.st_size < BUF_MAX)
+			room = (size_t)st.st_size + 1;
+	}
+	for (;;) {
+		if (out->cap < out->len + 2)
+			buf_grow(out, room);
+		n = read(fd, out->p + out->len, out->cap - out->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*why = xasprintf("cannot read: %s", strerror(errno));
+			close(fd);
+			out->p[out->len] = '\0';
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		room = 65536;
+	}
+	out->p[out->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+/*
  * Read a whole file into out (appending).  Returns 0, or -1 after
  * printing "path: error: reason".
  */
 int
 file_read(const char *path, struct buf *out)
 {
-	char	 tmp[65536];
-	ssize_t	 n;
-	int	 fd;
-	struct stat st;
+	char	*why;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
-		diag_err(path, 0, 0, "cannot open: %s", strerror(errno));
+	if (file_load(path, out, &why) == -1) {
+		diag_err(path, 0, 0, "%s", why);
+		free(why);
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		diag_err(path, 0, 0, "is a directory, not a file");
-		close(fd);
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    (size_t)st.st_size < BUF_MAX)
-		buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		n = read(fd, tmp, sizeof(tmp));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			diag_err(path, 0, 0, "cannot read: %s", strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_put(out, tmp, (size_t)n);
-	}
-	close(fd);
 	return 0;
 }
 
