@@ -24,24 +24,8 @@ struct htab {
 	size_t		 kcap;	/* slots in offs */
 };
 
-/*
- * The hash of a key, eight bytes at a time: keys are often long paths,
- * and a byte-at-a-time hash costs a multiply per byte.
- */
-static uint64_t
-key_hash(const char *s, size_t n)
-{
-	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	return hash_mix64(h ^ w);
-}
+/* The hash of a key: keys are often long paths (util.c, 8 bytes a step). */
+#define key_hash(s, n)	hash_words((s), (n), 0)
 
 struct htab *
 htab_new(void)
