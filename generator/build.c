@@ -93,7 +93,8 @@ static int
 assign_slugs(struct build *b)
 {
 	struct article	**byp, **owner = NULL;
-	struct htab	 *used = htab_new();
+	struct htab	 *used = htab_new(), *bases = htab_new();
+	size_t		 *next = NULL;	/* by base: the suffix to try next */
 	struct val	 *v;
 	const char	 *s;
 	char		 *base;
@@ -123,16 +124,29 @@ assign_slugs(struct build *b)
 			continue;
 		base = byp[i]->autoslug;
 		byp[i]->slug = xstrdup(base);
-		for (dup = 1; htab_find(used, byp[i]->slug,
+		/*
+		 * The smallest free suffix: every one below where this base
+		 * last stopped is taken (nothing is ever freed), so start
+		 * there; many articles of one title stay linear.
+		 */
+		if ((id = htab_find(bases, base, strlen(base))) == HTAB_NONE) {
+			id = htab_add(bases, base, strlen(base));
+			next = xreallocarray(next, id + 1, sizeof(*next));
+			next[id] = 1;
+		}
+		for (dup = next[id]; htab_find(used, byp[i]->slug,
 		    strlen(byp[i]->slug)) != HTAB_NONE; ) {
 			free(byp[i]->slug);
 			byp[i]->slug = xasprintf("%s-%zu", base, ++dup);
 		}
+		next[id] = dup;
 		htab_add(used, byp[i]->slug, strlen(byp[i]->slug));
 	}
 	rc = 0;
 out:
 	htab_free(used);
+	htab_free(bases);
+	free(next);
 	free(owner);
 	free(byp);
 	return rc;
@@ -364,6 +378,49 @@ copy_assets(struct build *b, const char *dir, const char *rel, int depth)
 
 /* ---- the whole build ---- */
 
+/*
+ * The files the link check may trust (not read unless linked into): the
+ * last build of this program, config and theme published each with the
+ * same bytes, untouched since; no file it published is gone; no file
+ * rewritten lost an id a link could point at.  NULL: read them all.
+ */
+static unsigned char *
+trusted_files(struct build *b, char *const *files, size_t n)
+{
+	const struct man_prev *m = b->prev;
+	unsigned char	*t;
+	char		**fresh;
+	struct htab	*now;
+	size_t		 i, nfresh = 0;
+	int		 gone = 0;
+
+	if (m == NULL || m->env != b->env)
+		return NULL;
+	now = htab_new();
+	for (i = 0; i < n; i++)
+		htab_add(now, files[i], strlen(files[i]));
+	for (i = 0; i < m->n && !gone; i++)
+		gone = htab_find(now, m->e[i].name, strlen(m->e[i].name)) ==
+		    HTAB_NONE;
+	htab_free(now);
+	if (gone)
+		return NULL;
+	t = xcalloc(n ? n : 1, 1);
+	fresh = xreallocarray(NULL, n ? n : 1, sizeof(*fresh));
+	for (i = 0; i < n; i++)
+		if (out_fresh(b->out, files[i]))
+			fresh[nfresh++] = files[i];
+		else
+			t[i] = man_prev_untouched(m, &b->site, files[i]);
+	if (!lc_ids_kept(b->site.output_dir, out_stage_dir(b->out), fresh,
+	    nfresh, b->site.jobs)) {
+		free(t);
+		t = NULL;
+	}
+	free(fresh);
+	return t;
+}
+
 int
 build_run(const struct build_opts *o)
 {
@@ -372,7 +429,8 @@ build_run(const struct build_opts *o)
 	struct timespec	 t0, t1, tl;
 	double		 secs;
 	char		*assets, **files;
-	size_t		 changed = 0, nfiles;
+	unsigned char	*trusted;
+	size_t		 changed = 0, nfiles, nbad;
 	int		 rc = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -406,8 +464,11 @@ build_run(const struct build_opts *o)
 	if (diag_error_count() > 0)
 		goto out;
 	files = out_files(b.out, &nfiles);
-	if (lc_check(out_stage_dir(b.out), b.site.output_dir, files,
-	    nfiles, b.site.jobs) > 0)
+	trusted = trusted_files(&b, files, nfiles);
+	nbad = lc_check(out_stage_dir(b.out), b.site.output_dir, files,
+	    nfiles, b.site.jobs, trusted);
+	free(trusted);
+	if (nbad > 0)
 		goto out;
 	diag_lap(&tl, "check");
 	if (out_commit(b.out, &changed) == -1) {
@@ -415,7 +476,7 @@ build_run(const struct build_opts *o)
 		goto out;
 	}
 	b.out = NULL;
-	if (man_write(&b.site, b.inputs, render_key, &b) == -1)
+	if (man_write(&b.site, b.inputs, b.env, render_key, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");
 done:

@@ -319,6 +319,7 @@ struct output;
 struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
 int		 out_keep(struct output *, const char *rel); /* 0; -1; 1: cannot */
+int		 out_fresh(const struct output *, const char *rel); /* new bytes */
 const char	*out_stage_dir(const struct output *);	/* borrowed */
 char		**out_files(struct output *, size_t *);	/* sorted; borrowed */
 size_t		 out_changed(const struct output *);	/* files with new bytes */
@@ -377,6 +378,7 @@ struct man_page {
 struct man_prev {
 	struct buf	 text;		/* the file, cut into names; owned */
 	uint64_t	 inputs;	/* fingerprint of its inputs */
+	uint64_t	 env;		/* ... and of program, config, theme */
 	struct man_page	*e;		/* owned */
 	size_t		 n;		/* entries in e */
 	struct htab	*rel;		/* name -> index in e; owned */
@@ -387,8 +389,10 @@ int	 man_uptodate(const struct site *, uint64_t);	/* 1: no-op build */
 struct man_prev *man_prev_load(const struct site *);	/* NULL: none */
 int	 man_prev_same(const struct man_prev *, const struct site *,
 	    const char *, uint64_t);			/* 1: link, not render */
+int	 man_prev_untouched(const struct man_prev *, const struct site *,
+	    const char *);				/* 1: as recorded */
 void	 man_prev_free(struct man_prev *);
-int	 man_write(const struct site *, uint64_t,
+int	 man_write(const struct site *, uint64_t, uint64_t,
 	    uint64_t (*)(void *, const char *), void *); /* 0 / -1 */
 
 /* ---- render.c: template contexts and pages ---- */
@@ -593,7 +597,8 @@ char	*feed_jsonld(const struct build *, const struct article *,
  * (each reported as shown/file:line: error: broken link '...').
  */
 size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t,
-	    int jobs);
+	    int jobs, const unsigned char *trusted);
+int	 lc_ids_kept(const char *, const char *, char *const *, size_t, int);
 int	 lc_check_tree(const char *dir);	/* walks dir; 0, or -1 when broken */
 
 /* ---- import.c: page dumps -> articles (folio import) ---- */

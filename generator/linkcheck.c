@@ -48,6 +48,8 @@ struct page {
 	const char	**sorted;	/* the ids in strcmp order; owned */
 	size_t		 nids;	/* entries in sorted */
 	char		*unread;	/* why it cannot be read, or NULL; owned */
+	int		 scanned;	/* read (all but trusted files) */
+	int		 idsonly;	/* trusted, read for its ids alone */
 };
 
 struct lc {
@@ -645,51 +647,125 @@ page_free(struct page *pg)
 	free(pg->unread);
 }
 
+/* A check of files[0..n) (paths below dir, sorted), nothing read yet. */
+static void
+lc_init(struct lc *c, const char *dir, char *const *files, size_t n)
+{
+	size_t	 i;
+
+	memset(c, 0, sizeof(*c));
+	c->dir = dir;
+	c->files = files;
+	c->paths = htab_new();
+	c->html = xreallocarray(NULL, n ? n : 1, sizeof(*c->html));
+	c->pages = xcalloc(n ? n : 1, sizeof(*c->pages));
+	c->runs = xreallocarray(NULL, n + 1, sizeof(*c->runs));
+	for (i = 0; i < n; i++)
+		htab_add(c->paths, files[i], strlen(files[i]));
+}
+
+static void
+lc_free(struct lc *c, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		page_free(&c->pages[i]);
+	free(c->pages);
+	free(c->html);
+	free(c->runs);
+	htab_free(c->paths);
+}
+
+/*
+ * Scan the files of c->html[0..nhtml) (indexes into files, sorted), runs
+ * of one folder on each of up to jobs threads.
+ */
+static void
+scan_all(struct lc *c, size_t nhtml, int jobs)
+{
+	size_t		 i, k;
+
+	c->nruns = 0;
+	for (i = 0; i < nhtml; i++) {
+		if (i == 0 || i - c->runs[c->nruns - 1] == RUN ||
+		    !same_folder(c->files[c->html[i - 1]],
+		    c->files[c->html[i]]))
+			c->runs[c->nruns++] = i;
+		c->pages[c->html[i]].scanned = 1;
+	}
+	c->runs[c->nruns] = nhtml;
+	/* par_for runs at most jobs threads, so jobs scanners do. */
+	c->nscans = jobs > 1 ? (size_t)jobs : 1;
+	c->scans = xcalloc(c->nscans, sizeof(*c->scans));
+	for (k = 0; k < c->nscans; k++)
+		scanner_init(&c->scans[k], c);
+	pthread_mutex_init(&c->lock, NULL);
+	par_for(c->nruns, jobs, scan_run, c);
+	pthread_mutex_destroy(&c->lock);
+	for (k = 0; k < c->nscans; k++)
+		scanner_free(&c->scans[k]);
+	free(c->scans);
+}
+
+/* Is fi an .html file some scanned file links to with a #fragment? */
+static void
+mark_targets(struct lc *c, size_t n, unsigned char *want)
+{
+	struct page	*pg;
+	size_t		 i, k;
+
+	for (i = 0; i < n; i++) {
+		pg = &c->pages[i];
+		for (k = 0; pg->scanned && !pg->idsonly && k < pg->nfrags; k++)
+			if (!c->pages[pg->frags[k].to].scanned &&
+			    is_html(c->files[pg->frags[k].to]))
+				want[pg->frags[k].to] = 1;
+	}
+}
+
 /*
  * Check the .html files among files[0..n) (paths below dir, sorted; the
  * other files are link targets only), reading them on up to jobs
- * threads.  Messages name shown/path, so a check of the staging folder
- * reports the published paths; they come in file and line order, the
- * same for any jobs.  Returns the number of broken links, each reported
- * with diag_err.
+ * threads.  A file with trusted[i] set (may be NULL) is known to be
+ * fine, and its links to be too (the same bytes passed this check in
+ * the last build, and no file or id has gone since): it is read only
+ * for its ids, when another file links into it.  Messages name
+ * shown/path, so a check of the staging folder reports the published
+ * paths; they come in file and line order, the same for any jobs.
+ * Returns the number of broken links, each reported with diag_err.
  */
 size_t
 lc_check(const char *dir, const char *shown, char *const *files, size_t n,
-    int jobs)
+    int jobs, const unsigned char *trusted)
 {
 	struct lc	 c;
 	struct page	*pg;
 	size_t		 i, k, nhtml = 0, nbad = 0;
+	unsigned char	*want;
 	char		*path;
 
-	memset(&c, 0, sizeof(c));
-	c.dir = dir;
-	c.files = files;
-	c.paths = htab_new();
-	c.html = xreallocarray(NULL, n ? n : 1, sizeof(*c.html));
-	c.pages = xcalloc(n ? n : 1, sizeof(*c.pages));
-	c.runs = xreallocarray(NULL, n + 1, sizeof(*c.runs));
-	for (i = 0; i < n; i++) {
-		htab_add(c.paths, files[i], strlen(files[i]));
-		if (!is_html(files[i]))
-			continue;
-		if (nhtml == 0 || nhtml - c.runs[c.nruns - 1] == RUN ||
-		    !same_folder(files[c.html[nhtml - 1]], files[i]))
-			c.runs[c.nruns++] = nhtml;
-		c.html[nhtml++] = i;
+	lc_init(&c, dir, files, n);
+	for (i = 0; i < n; i++)
+		if (is_html(files[i]) && (trusted == NULL || !trusted[i]))
+			c.html[nhtml++] = i;
+	scan_all(&c, nhtml, jobs);
+	if (trusted != NULL) {
+		/* Then the trusted files others link into, for their ids. */
+		want = xcalloc(n ? n : 1, 1);
+		mark_targets(&c, n, want);
+		for (i = nhtml = 0; i < n; i++)
+			if (want[i]) {
+				c.html[nhtml++] = i;
+				c.pages[i].idsonly = 1;
+			}
+		free(want);
+		if (nhtml > 0)
+			scan_all(&c, nhtml, jobs);
+		for (i = nhtml = 0; i < n; i++)
+			if (c.pages[i].scanned)
+				c.html[nhtml++] = i;
 	}
-	c.runs[c.nruns] = nhtml;
-	/* par_for runs at most jobs threads, so jobs scanners do. */
-	c.nscans = jobs > 1 ? (size_t)jobs : 1;
-	c.scans = xcalloc(c.nscans, sizeof(*c.scans));
-	for (k = 0; k < c.nscans; k++)
-		scanner_init(&c.scans[k], &c);
-	pthread_mutex_init(&c.lock, NULL);
-	par_for(c.nruns, jobs, scan_run, &c);
-	pthread_mutex_destroy(&c.lock);
-	for (k = 0; k < c.nscans; k++)
-		scanner_free(&c.scans[k]);
-	free(c.scans);
 	/* Then, in file order: what could not be read, then the links. */
 	for (i = 0; i < nhtml; i++) {
 		pg = &c.pages[c.html[i]];
@@ -701,6 +777,8 @@ lc_check(const char *dir, const char *shown, char *const *files, size_t n,
 	}
 	for (i = 0; i < nhtml; i++) {
 		pg = &c.pages[c.html[i]];
+		if (pg->idsonly)
+			continue;
 		check_frags(&c, c.html[i]);
 		if (pg->nbad > 1)
 			qsort(pg->bad, pg->nbad, sizeof(*pg->bad),
@@ -717,13 +795,40 @@ lc_check(const char *dir, const char *shown, char *const *files, size_t n,
 	if (nbad > MAX_SHOWN)
 		diag_err(shown, 0, 0, "%zu more broken links", nbad -
 		    MAX_SHOWN);
-	for (i = 0; i < nhtml; i++)
-		page_free(&c.pages[c.html[i]]);
-	free(c.pages);
-	free(c.html);
-	free(c.runs);
-	htab_free(c.paths);
+	lc_free(&c, n);
 	return nbad;
+}
+
+/*
+ * Do the .html files rels[0..n) (sorted) in newdir keep every id they
+ * had in olddir?  Returns 1 if so; a file not in olddir had none.
+ */
+int
+lc_ids_kept(const char *olddir, const char *newdir, char *const *rels,
+    size_t n, int jobs)
+{
+	struct lc	 c[2];
+	const struct page *o, *w;
+	size_t		 i, k, nhtml;
+	int		 v, ok = 1;
+
+	for (v = 0; v < 2; v++) {
+		lc_init(&c[v], v == 0 ? olddir : newdir, rels, n);
+		for (i = nhtml = 0; i < n; i++)
+			if (is_html(rels[i]))
+				c[v].html[nhtml++] = i;
+		scan_all(&c[v], nhtml, jobs);
+	}
+	for (i = 0; i < n && ok; i++) {
+		o = &c[0].pages[i];
+		w = &c[1].pages[i];
+		for (k = 0; o->unread == NULL && k < o->nids && ok; k++)
+			ok = w->nids > 0 && bsearch(&o->sorted[k], w->sorted,
+			    w->nids, sizeof(*w->sorted), id_cmp) != NULL;
+	}
+	lc_free(&c[0], n);
+	lc_free(&c[1], n);
+	return ok;
 }
 
 /* ---- folio check: the published folder ---- */
@@ -772,7 +877,7 @@ lc_check_tree(const char *dir)
 		if (nwalked > 1)
 			qsort(walked, nwalked, sizeof(*walked), str_cmp);
 		nbad = lc_check(root, root, walked, nwalked,
-		    (int)sysconf(_SC_NPROCESSORS_ONLN));
+		    (int)sysconf(_SC_NPROCESSORS_ONLN), NULL);
 		if (nbad == 0)
 			diag_info("folio: %s: %zu files, every link resolves",
 			    root, nwalked);

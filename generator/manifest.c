@@ -158,7 +158,7 @@ man_read(const struct site *s, struct man_prev *m)
 {
 	struct stat	 st;
 	char		*path, *p, *nl;
-	unsigned long long ih;
+	unsigned long long ih, eh;
 	struct man_page	*e;
 	int		 n;
 
@@ -173,10 +173,12 @@ man_read(const struct site *s, struct man_prev *m)
 	free(path);
 	p = m->text.p;
 	if (strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ||
-	    sscanf(p + sizeof(MAN_MAGIC), "inputs %llx", &ih) != 1 ||
+	    sscanf(p + sizeof(MAN_MAGIC), "inputs %llx env %llx", &ih,
+	    &eh) != 2 ||
 	    (p = strchr(p + sizeof(MAN_MAGIC), '\n')) == NULL)
 		return -2;
 	m->inputs = ih;
+	m->env = eh;
 	for (p++; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		*nl = '\0';
 		m->e = xreallocarray(m->e, m->n + 1, sizeof(*m->e));
@@ -288,6 +290,19 @@ man_prev_same(const struct man_prev *m, const struct site *s,
 	return m->e[i].key == key && man_same_file(s, &m->e[i]);
 }
 
+/* Is the published rel as the last build recorded it?  1 if so. */
+int
+man_prev_untouched(const struct man_prev *m, const struct site *s,
+    const char *rel)
+{
+	size_t	 i;
+
+	if (m == NULL ||
+	    (i = htab_find(m->rel, rel, strlen(rel))) == HTAB_NONE)
+		return 0;
+	return man_same_file(s, &m->e[i]);
+}
+
 /*
  * Record the published site, the inputs that built it and each page's
  * render key (keyof(arg, name), 0 for files that are not pages).
@@ -295,7 +310,7 @@ man_prev_same(const struct man_prev *m, const struct site *s,
  * way).
  */
 int
-man_write(const struct site *s, uint64_t inputs,
+man_write(const struct site *s, uint64_t inputs, uint64_t env,
     uint64_t (*keyof)(void *, const char *), void *arg)
 {
 	struct buf	 b;
@@ -305,8 +320,8 @@ man_write(const struct site *s, uint64_t inputs,
 	int		 rc;
 
 	buf_init(&b);
-	buf_printf(&b, "%s\ninputs %016llx\n", MAN_MAGIC,
-	    (unsigned long long)inputs);
+	buf_printf(&b, "%s\ninputs %016llx env %016llx\n", MAN_MAGIC,
+	    (unsigned long long)inputs, (unsigned long long)env);
 	v = list_files(s->output_dir, &n);
 	for (i = 0; i < n; i++) {
 		if (path_join(full, sizeof(full), s->output_dir, v[i]) == -1 ||

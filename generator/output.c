@@ -26,6 +26,7 @@ struct output {
 	char		*stage;		/* staging folder; owned */
 	char		**files;	/* paths written, relative; owned */
 	struct htab	*seen;		/* the same paths, to refuse a second write */
+	struct htab	*fresh;		/* paths written with new bytes */
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
 	size_t		 changed;	/* files whose bytes are new */
@@ -51,6 +52,7 @@ out_open(const char *outdir)
 	o->stage = xasprintf("%s.folio-staging", o->dir);
 	pthread_mutex_init(&o->lock, NULL);
 	o->seen = htab_new();
+	o->fresh = htab_new();
 	parent = xstrdup(o->dir);
 	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
@@ -180,6 +182,13 @@ claim(struct output *o, const char *rel, char *old, char *dst)
  * the same): link it into staging.  Returns 0; -1 after a message; 1
  * when it cannot be linked, with nothing claimed (render it instead).
  */
+/* Was rel written with bytes the published file did not have?  1 if so. */
+int
+out_fresh(const struct output *o, const char *rel)
+{
+	return htab_find(o->fresh, rel, strlen(rel)) != HTAB_NONE;
+}
+
 int
 out_keep(struct output *o, const char *rel)
 {
@@ -245,6 +254,7 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 	if (changed) {
 		pthread_mutex_lock(&o->lock);
 		o->changed++;
+		htab_add(o->fresh, rel, strlen(rel));
 		if (changed == 2)
 			o->replaced++;
 		pthread_mutex_unlock(&o->lock);
@@ -283,6 +293,7 @@ out_free(struct output *o)
 		free(o->files[i]);
 	free(o->files);
 	htab_free(o->seen);
+	htab_free(o->fresh);
 	free(o->dir);
 	free(o->stage);
 	pthread_mutex_destroy(&o->lock);

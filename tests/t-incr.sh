@@ -94,3 +94,25 @@ pages=$(sed -n 's/.* \([0-9]*\) pages (.*/\1/p' "$TMPD/keep.err")
 check "incr: a page edited by hand is rendered again, the rest kept" test "${kept:-0}" -eq $(( ${pages:-0} - 1 ))
 "$FOLIO" build -C "$p" -o "$TMPD/keep-clean2" -q --clean
 check "incr: ... and is what a clean build gives" diff -r "$k" "$TMPD/keep-clean2"
+
+# The link check reads only what changed when the last build's files are
+# untouched and nothing is gone, but a page it does not read still fails
+# the build when a page it links into loses the id it names.
+lp=$TMPD/lk
+mkdir -p "$lp"
+cp -r "$ROOT/tests/fixture/site.yaml" "$ROOT/tests/fixture/content" "$ROOT/tests/fixture/themes" "$lp/"
+"$FOLIO" build -C "$lp" -o "$lp/out" -q
+bz=$(grep -l '堡垒联建' "$lp/out/articles/"*.html | head -1)
+hid=$(grep -o 'id="h-[0-9a-f]*"' "$bz" | head -1 | sed 's/id="//; s/"//')
+printf '\n另见[北镇](%s#%s)。\n' "$(basename "$bz")" "$hid" >> "$lp/content/articles/undated.md"
+"$FOLIO" build -C "$lp" -o "$lp/out" -q 2> "$TMPD/lk.err"
+check "incr: a link to a heading id builds ($hid)" test $? -eq 0 -a -n "$hid"
+echo "再加一句。" >> "$lp/content/articles/beizhen.md"
+"$FOLIO" build -C "$lp" -o "$lp/out" -q 2> "$TMPD/lk.err"
+check "incr: an edit that keeps the id builds" test $? -eq 0
+sed -i 's/^## 筑牢战斗堡垒.*$/筑牢战斗堡垒。/' "$lp/content/articles/beizhen.md"
+if "$FOLIO" build -C "$lp" -o "$lp/out" -q 2> "$TMPD/lk.err"; then
+	fail "incr: removing a linked heading fails the build" "built: $(head -c 300 "$TMPD/lk.err")"
+else
+	check "incr: removing a linked heading fails the build" grep -q "no id '$hid'" "$TMPD/lk.err"
+fi

@@ -92,3 +92,20 @@ if "$FOLIO" build -C "$pg" -q 2> "$TMPD/paged.err"; then
 else
 	fail "site: builds with per_page: 1" "$(head -c 800 "$TMPD/paged.err")"
 fi
+
+# Slugs of articles with one title: -2, -3 ... newest first, skipping a
+# slug taken explicitly (the suffix search starts where it last stopped).
+sp=$TMPD/slugs
+mkdir -p "$sp/content/articles"
+cp -r "$ROOT/themes" "$sp/"
+sed 's/^per_page:.*/per_page: 20/' "$ROOT/site.yaml" > "$sp/site.yaml"
+for d in 1 2 3 4; do
+	printf -- '---\ntitle: 同题\ndate: 2025-01-0%s\n---\n正文%s。\n' "$d" "$d" > "$sp/content/articles/a$d.md"
+done
+printf -- '---\ntitle: 别的\nslug: tong-ti-3\ndate: 2024-01-01\n---\n正文。\n' > "$sp/content/articles/b.md"
+if "$FOLIO" build -C "$sp" -q 2> "$TMPD/slugs.err"; then
+	got=$(for d in 4 3 2 1; do grep -l "正文$d。" "$sp/public/articles/"*.html | xargs -n1 basename; done | tr '\n' ' ')
+	check "site: same titles get tong-ti, -2, -4, -5 around an explicit -3 ($got)" test "$got" = "tong-ti.html tong-ti-2.html tong-ti-4.html tong-ti-5.html "
+else
+	fail "site: same-title articles build" "$(head -c 500 "$TMPD/slugs.err")"
+fi
