@@ -413,58 +413,68 @@ eligible(const struct terms *tm, size_t id, const struct htab *places)
 	    strlen(tm->text[id])) == HTAB_NONE;
 }
 
+/* Picks being gathered: a topic's place in them is stamped on it. */
+struct picks {
+	struct pick	 *pk;		/* owned */
+	size_t		  n, cap;	/* entries used, allocated */
+	size_t		  stamp;	/* this gathering's; never 0 */
+	struct tax_group **byterm;	/* term id -> topic, or NULL (not yet) */
+};
+
+/* The place of g in p, appended (zeroed) when new. */
+static size_t
+pick_slot(struct picks *p, struct tax_group *g)
+{
+	if (g->stamp == p->stamp)
+		return g->slot;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->pk = xreallocarray(p->pk, p->cap, sizeof(*p->pk));
+	}
+	memset(&p->pk[p->n], 0, sizeof(*p->pk));
+	p->pk[p->n].g = g;
+	g->stamp = p->stamp;
+	g->slot = p->n;
+	return p->n++;
+}
+
 /*
- * The topics of article i into *pk (grown; *npk entries): its tags in
- * their order (each also into tags[], when not NULL), then the topics
- * among its terms, heaviest first.
+ * The topics of article i into p (grown): its tags in their order (each
+ * also into tags[], when not NULL), then the topics among its terms,
+ * heaviest first.
  */
 static void
 gather(const struct taxo *t, const struct kind *k, const struct curation *cur,
-    const struct article *a, struct pick **pk, size_t *npk, size_t *cap,
-    struct tax_group **tags)
+    const struct article *a, struct picks *p, struct tax_group **tags)
 {
 	const struct term_hit *h = t->terms->hits[a->idx];
 	struct tax_group *g;
 	size_t		  j, q;
 	char		 *nk;
 
-	*npk = 0;
+	p->n = 0;
+	p->stamp++;
 	for (j = 0; a->tags != NULL && j < a->tags->n; j++) {
 		nk = norm_key(a->tags->kids[j]->s);
 		g = topic_find(k, cur, nk);
 		free(nk);
 		if (tags != NULL)
 			tags[j] = g;
-		for (q = 0; g != NULL && q < *npk && (*pk)[q].g != g; q++)
-			continue;
-		if (g == NULL || q < *npk)
-			continue;
-		if (*npk == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			*pk = xreallocarray(*pk, *cap, sizeof(**pk));
+		if (g != NULL) {
+			q = pick_slot(p, g);	/* may move p->pk */
+			p->pk[q].tag = 1;
 		}
-		memset(&(*pk)[*npk], 0, sizeof(**pk));
-		(*pk)[*npk].g = g;
-		(*pk)[(*npk)++].tag = 1;
 	}
 	for (j = 0; j < t->terms->nhits[a->idx]; j++) {
-		if ((g = topic_find(k, cur, t->terms->text[h[j].id])) == NULL)
+		g = p->byterm != NULL ? p->byterm[h[j].id] :
+		    topic_find(k, cur, t->terms->text[h[j].id]);
+		if (g == NULL)
 			continue;
-		for (q = 0; q < *npk && (*pk)[q].g != g; q++)
-			continue;
-		if (q == *npk) {
-			if (*npk == *cap) {
-				*cap = *cap ? *cap * 2 : 16;
-				*pk = xreallocarray(*pk, *cap, sizeof(**pk));
-			}
-			memset(&(*pk)[q], 0, sizeof(**pk));
-			(*pk)[q].g = g;
-			(*npk)++;
-		}
-		if ((*pk)[q].w < h[j].w)
-			(*pk)[q].w = h[j].w;
-		(*pk)[q].tf += h[j].tf;
-		(*pk)[q].ttf += h[j].ttf;
+		q = pick_slot(p, g);
+		if (p->pk[q].w < h[j].w)
+			p->pk[q].w = h[j].w;
+		p->pk[q].tf += h[j].tf;
+		p->pk[q].ttf += h[j].ttf;
 	}
 }
 
@@ -510,13 +520,13 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
     const struct curation *cur, const struct htab *places)
 {
 	const struct terms *tm = t->terms;
-	struct pick	 *pk = NULL;
+	struct picks	  p;
 	struct tax_group *g, **top;
 	struct tax_art	 *ta;
 	struct article	 *a;
 	const struct val *add;
 	uint32_t	 *support;
-	size_t		  i, j, q, n, npk, cap = 0, id;
+	size_t		  i, j, q, n, id;
 	char		 *nk;
 
 	/* Tags and curated terms are topics whatever their use. */
@@ -552,12 +562,13 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 			g->origin |= TAX_FOUND;
 	free(support);
 
+	memset(&p, 0, sizeof(p));
 	/* Articles with too few: their heaviest recurring compounds. */
 	for (i = 0; i < b->narts; i++) {
 		ta = &t->art[i];
 		ta->topics = xcalloc(TOPICS_MAX, sizeof(*ta->topics));
-		gather(t, k, cur, b->arts[i], &pk, &npk, &cap, NULL);
-		choose(ta, pk, npk);
+		gather(t, k, cur, b->arts[i], &p, NULL);
+		choose(ta, p.pk, p.n);
 		for (j = 0; j < tm->nhits[i] && ta->ntopics < TOPICS_MIN;
 		    j++) {
 			id = tm->hits[i][j].id;
@@ -575,24 +586,30 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		}
 	}
 
-	/* What each shows, and every topic it belongs to. */
+	/* What each shows, and every topic it belongs to (no topic is
+	 * made from here on, so each term's topic is looked up once). */
+	p.byterm = xcalloc(tm->n ? tm->n : 1, sizeof(*p.byterm));
+	for (id = 0; id < tm->n; id++)
+		p.byterm[id] = topic_find(k, cur, tm->text[id]);
 	for (i = 0; i < b->narts; i++) {
 		a = b->arts[i];
 		ta = &t->art[i];
 		if (a->tags != NULL && a->tags->n > 0)
 			ta->tags = xcalloc(a->tags->n, sizeof(*ta->tags));
-		gather(t, k, cur, a, &pk, &npk, &cap, ta->tags);
-		choose(ta, pk, npk);
-		for (j = 0; j < npk; j++) {
-			g = pk[j].g;
-			if (!pk[j].tag && !has_topic(ta, g) && pk[j].ttf == 0 &&
-			    pk[j].tf < ((g->origin & TAX_ADDED) ? 1 : MEMBER_TF))
+		gather(t, k, cur, a, &p, ta->tags);
+		choose(ta, p.pk, p.n);
+		for (j = 0; j < p.n; j++) {
+			g = p.pk[j].g;
+			if (!p.pk[j].tag && !has_topic(ta, g) &&
+			    p.pk[j].ttf == 0 && p.pk[j].tf <
+			    ((g->origin & TAX_ADDED) ? 1 : MEMBER_TF))
 				continue;
 			group_add(g, a);
-			g->score += pk[j].w;
+			g->score += p.pk[j].w;
 		}
 	}
-	free(pk);
+	free(p.pk);
+	free(p.byterm);
 
 	/* Drop topics nobody belongs to (a curated term never used). */
 	top = k->g;
