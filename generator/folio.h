@@ -249,7 +249,6 @@ struct heading {
 
 struct article {
 	char		 *path;		/* source file, owned */
-	uint64_t	  hash;		/* of the file's bytes */
 	struct val	 *fm;		/* front matter map, owned */
 	const char	 *title;	/* borrowed from fm */
 	const char	 *place;	/* borrowed from fm, or NULL */

@@ -232,7 +232,6 @@ fm_parse(struct article *a, const char *text, size_t len)
 		    "%zu (save the file as UTF-8)", bad);
 		return -1;
 	}
-	a->hash = hash64(text, len, 0);
 	if (fm_split(a->path, text, len, &y, &yl, &b, &bl) == -1)
 		return -1;
 	if (yaml_load(a->path, y.p, y.len, yl - 1, &a->fm) == -1)

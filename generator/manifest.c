@@ -89,7 +89,7 @@ hash_file(const char *path, uint64_t h)
 	if ((fd = open(path, O_RDONLY)) == -1)
 		return hash64("\0unreadable", 11, h);
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
-		h = hash64(tmp, (size_t)n, h);
+		h = hash_words(tmp, (size_t)n, h);	/* 8 bytes a step */
 	if (n == -1)
 		h = hash64("\0unreadable", 11, h);
 	close(fd);
