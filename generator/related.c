@@ -6,6 +6,7 @@
  * articles that use it), never over all pairs.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,17 @@ struct post {
 	double		 w;	/* the term's normalized weight there */
 };
 
+/*
+ * A job's accumulator: a sum per article, valid where stamp says it
+ * belongs to the article being scored, and the articles touched.
+ */
+struct acc {
+	double		*s;	/* by article; owned */
+	uint32_t	*stamp;	/* by article: 1 + whose sum s holds; owned */
+	uint32_t	*touched;	/* articles summed, in first-touch order */
+	int		 busy;	/* taken by a job */
+};
+
 /* The inverted index: postings of term t are post[start[t]..start[t+1]). */
 struct inv {
 	struct post	*post;	/* all postings; owned */
@@ -33,6 +45,9 @@ struct inv {
 	const struct terms *t;	/* borrowed */
 	struct taxo	*tax;	/* results go here; borrowed */
 	struct article *const *arts; /* borrowed */
+	struct acc	*accs;	/* one per job at most; owned */
+	size_t		 naccs;	/* entries in accs */
+	pthread_mutex_t	 lock;	/* guards the busy flags */
 };
 
 static int
@@ -60,14 +75,28 @@ better(const struct cand *x, const struct cand *y)
 	return x->art < y->art;
 }
 
-#define EMPTY	UINT32_MAX	/* a free slot of the accumulator */
+/* Take a free accumulator (par_for runs at most naccs jobs at once). */
+static struct acc *
+acc_take(struct inv *x)
+{
+	size_t	 k;
+
+	pthread_mutex_lock(&x->lock);
+	for (k = 0; k < x->naccs && x->accs[k].busy; k++)
+		continue;
+	if (k == x->naccs)
+		errx_fatal("related: more jobs than accumulators");
+	x->accs[k].busy = 1;
+	pthread_mutex_unlock(&x->lock);
+	return &x->accs[k];
+}
 
 /*
  * Article i's neighbours: every term of its vector adds the product of
- * weights to each article in the term's postings, in a hash table keyed
- * by article (each sum always adds in the same order: term by term, in
- * posting order), then the REL_MAX best by a total order.  O(postings
- * visited), no sort.
+ * weights to each article in the term's postings, in a sum per article
+ * (each sum always adds in the same order: term by term, in posting
+ * order), then the REL_MAX best by a total order.  O(postings visited),
+ * no sort.
  */
 static int
 related_one(void *arg, size_t i)
@@ -75,38 +104,28 @@ related_one(void *arg, size_t i)
 	struct inv	*x = arg;
 	struct tax_art	*ta = &x->tax->art[i];
 	const struct term_hit *h = x->t->hits[i];
-	struct cand	*acc, top[REL_MAX], c;
-	size_t		 k, p, cap, nvisit = 0, j, q, ntop = 0;
-	uint32_t	 id;
+	struct acc	*acc = acc_take(x);
+	struct cand	 top[REL_MAX], c;
+	size_t		 k, p, j, q, ntop = 0, nt = 0;
+	uint32_t	 id, a, me = (uint32_t)i + 1;
 
-	for (k = 0; k < x->nvec[i]; k++)
-		nvisit += x->start[h[k].id + 1] - x->start[h[k].id];
-	for (cap = 16; cap < 2 * nvisit; cap *= 2)
-		continue;
-	acc = xreallocarray(NULL, cap, sizeof(*acc));
-	for (j = 0; j < cap; j++)
-		acc[j].art = EMPTY;
 	for (k = 0; k < x->nvec[i]; k++) {
 		id = h[k].id;
 		for (p = x->start[id]; p < x->start[id + 1]; p++) {
-			if (x->post[p].art == i)
+			if ((a = x->post[p].art) == i)
 				continue;
-			for (j = (x->post[p].art * 2654435761u) & (cap - 1);
-			    acc[j].art != EMPTY && acc[j].art != x->post[p].art;
-			    j = (j + 1) & (cap - 1))
-				continue;
-			if (acc[j].art == EMPTY) {
-				acc[j].art = x->post[p].art;
-				acc[j].s = 0;
+			if (acc->stamp[a] != me) {
+				acc->stamp[a] = me;
+				acc->s[a] = 0;
+				acc->touched[nt++] = a;
 			}
-			acc[j].s += x->vw[i][k] * x->post[p].w;
+			acc->s[a] += x->vw[i][k] * x->post[p].w;
 		}
 	}
 	/* The best REL_MAX, kept sorted by insertion. */
-	for (j = 0; j < cap; j++) {
-		if (acc[j].art == EMPTY)
-			continue;
-		c = acc[j];
+	for (j = 0; j < nt; j++) {
+		c.art = acc->touched[j];
+		c.s = acc->s[c.art];
 		if (ntop == REL_MAX && !better(&c, &top[REL_MAX - 1]))
 			continue;
 		for (q = ntop < REL_MAX ? ntop++ : REL_MAX - 1;
@@ -114,7 +133,9 @@ related_one(void *arg, size_t i)
 			top[q] = top[q - 1];
 		top[q] = c;
 	}
-	free(acc);
+	pthread_mutex_lock(&x->lock);
+	acc->busy = 0;
+	pthread_mutex_unlock(&x->lock);
 	ta->related = xcalloc(ntop ? ntop : 1, sizeof(*ta->related));
 	ta->relscore = xcalloc(ntop ? ntop : 1, sizeof(*ta->relscore));
 	for (k = 0; k < ntop; k++) {
@@ -185,7 +206,22 @@ rel_compute(struct taxo *tax, struct article *const *arts, size_t n,
 		m += cut;
 	}
 	x.start[t->n] = m;
+	x.naccs = jobs > 1 ? (size_t)jobs : 1;
+	x.accs = xcalloc(x.naccs, sizeof(*x.accs));
+	for (k = 0; k < x.naccs; k++) {
+		x.accs[k].s = xcalloc(n ? n : 1, sizeof(double));
+		x.accs[k].stamp = xcalloc(n ? n : 1, sizeof(uint32_t));
+		x.accs[k].touched = xcalloc(n ? n : 1, sizeof(uint32_t));
+	}
+	pthread_mutex_init(&x.lock, NULL);
 	par_for(n, jobs, related_one, &x);
+	pthread_mutex_destroy(&x.lock);
+	for (k = 0; k < x.naccs; k++) {
+		free(x.accs[k].s);
+		free(x.accs[k].stamp);
+		free(x.accs[k].touched);
+	}
+	free(x.accs);
 	for (i = 0; i < n; i++)
 		free(x.vw[i]);
 	free(x.vw);
