@@ -6,7 +6,6 @@
  * articles that use it), never over all pairs.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +32,6 @@ struct acc {
 	double		*s;	/* by article; owned */
 	uint32_t	*stamp;	/* by article: 1 + whose sum s holds; owned */
 	uint32_t	*touched;	/* articles summed, in first-touch order */
-	int		 busy;	/* taken by a job */
 };
 
 /* The inverted index: postings of term t are post[start[t]..start[t+1]). */
@@ -45,9 +43,8 @@ struct inv {
 	const struct terms *t;	/* borrowed */
 	struct taxo	*tax;	/* results go here; borrowed */
 	struct article *const *arts; /* borrowed */
-	struct acc	*accs;	/* one per job at most; owned */
+	struct acc	*accs;	/* by par_worker; owned */
 	size_t		 naccs;	/* entries in accs */
-	pthread_mutex_t	 lock;	/* guards the busy flags */
 };
 
 static int
@@ -75,22 +72,6 @@ better(const struct cand *x, const struct cand *y)
 	return x->art < y->art;
 }
 
-/* Take a free accumulator (par_for runs at most naccs jobs at once). */
-static struct acc *
-acc_take(struct inv *x)
-{
-	size_t	 k;
-
-	pthread_mutex_lock(&x->lock);
-	for (k = 0; k < x->naccs && x->accs[k].busy; k++)
-		continue;
-	if (k == x->naccs)
-		errx_fatal("related: more jobs than accumulators");
-	x->accs[k].busy = 1;
-	pthread_mutex_unlock(&x->lock);
-	return &x->accs[k];
-}
-
 /*
  * Article i's neighbours: every term of its vector adds the product of
  * weights to each article in the term's postings, in a sum per article
@@ -104,7 +85,7 @@ related_one(void *arg, size_t i)
 	struct inv	*x = arg;
 	struct tax_art	*ta = &x->tax->art[i];
 	const struct term_hit *h = x->t->hits[i];
-	struct acc	*acc = acc_take(x);
+	struct acc	*acc = &x->accs[par_worker()];
 	struct cand	 top[REL_MAX], c;
 	size_t		 k, p, j, q, ntop = 0, nt = 0;
 	uint32_t	 id, a, me = (uint32_t)i + 1;
@@ -133,9 +114,6 @@ related_one(void *arg, size_t i)
 			top[q] = top[q - 1];
 		top[q] = c;
 	}
-	pthread_mutex_lock(&x->lock);
-	acc->busy = 0;
-	pthread_mutex_unlock(&x->lock);
 	ta->related = xcalloc(ntop ? ntop : 1, sizeof(*ta->related));
 	ta->relscore = xcalloc(ntop ? ntop : 1, sizeof(*ta->relscore));
 	for (k = 0; k < ntop; k++) {
@@ -213,9 +191,7 @@ rel_compute(struct taxo *tax, struct article *const *arts, size_t n,
 		x.accs[k].stamp = xcalloc(n ? n : 1, sizeof(uint32_t));
 		x.accs[k].touched = xcalloc(n ? n : 1, sizeof(uint32_t));
 	}
-	pthread_mutex_init(&x.lock, NULL);
 	par_for(n, jobs, related_one, &x);
-	pthread_mutex_destroy(&x.lock);
 	for (k = 0; k < x.naccs; k++) {
 		free(x.accs[k].s);
 		free(x.accs[k].stamp);

@@ -615,16 +615,33 @@ struct hitctx {
 	struct gmap	 *vocab;	/* gram -> term id; borrowed */
 	struct gmap	 *pre;		/* first two ids of every gram in vocab */
 	struct charsctx	 *cx;		/* to make the ids not yet made */
+	int32_t		**where;	/* by par_worker, by term id: its hit, or -1 */
 	char		**longs;	/* as in struct charsctx; borrowed */
 	struct terms	 *t;		/* being filled */
 };
 
-static int
-hit_cmp_id(const void *x, const void *y)
+/* Count tf mentions of term id (ttf in the title) in h, one entry each. */
+static void
+hit_add(struct term_hit **h, size_t *n, size_t *cap, int32_t *where,
+    uint32_t id, unsigned tf, unsigned ttf)
 {
-	const struct term_hit *a = x, *b = y;
+	struct term_hit	*e;
 
-	return a->id < b->id ? -1 : a->id > b->id;
+	if (where[id] < 0) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*h = xreallocarray(*h, *cap, sizeof(**h));
+		}
+		where[id] = (int32_t)*n;
+		e = &(*h)[(*n)++];
+		e->id = id;
+		e->tf = e->ttf = 0;
+		e->w = 0;
+	}
+	e = &(*h)[where[id]];
+	e->tf = (uint16_t)(e->tf + tf > UINT16_MAX ? UINT16_MAX : e->tf + tf);
+	e->ttf = (uint16_t)(e->ttf + ttf > UINT16_MAX ? UINT16_MAX :
+	    e->ttf + ttf);
 }
 
 static int
@@ -635,6 +652,7 @@ hits_one(void *arg, size_t i)
 	struct term_hit	*h = NULL;
 	struct gram	*g;
 	const char	*s;
+	int32_t		*where = x->where[par_worker()];
 	size_t		 p, n = 0, cap = 0, k, j;
 	int		 len;
 
@@ -655,15 +673,7 @@ hits_one(void *arg, size_t i)
 			if ((g = gmap_find(x->vocab, pack(ch->id + p, len))) ==
 			    NULL)
 				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				h = xreallocarray(h, cap, sizeof(*h));
-			}
-			h[n].id = g->id;
-			h[n].tf = 1;
-			h[n].ttf = p < ch->ntitle;
-			h[n].w = 0;
-			n++;
+			hit_add(&h, &n, &cap, where, g->id, 1, p < ch->ntitle);
 		}
 	}
 	/* Curated terms that are not 2-4 Han characters (chars_one). */
@@ -671,28 +681,13 @@ hits_one(void *arg, size_t i)
 		s = x->longs[ch->lh[k].k];
 		if ((j = htab_find(x->t->index, s, strlen(s))) == HTAB_NONE)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			h = xreallocarray(h, cap, sizeof(*h));
-		}
-		h[n].id = (uint32_t)j;
-		h[n].tf = ch->lh[k].tf;
-		h[n].ttf = ch->lh[k].ttf;
-		h[n].w = 0;
-		n++;
+		hit_add(&h, &n, &cap, where, (uint32_t)j, ch->lh[k].tf,
+		    ch->lh[k].ttf);
 	}
-	if (n > 1)
-		qsort(h, n, sizeof(*h), hit_cmp_id);
-	for (p = k = 0; p < n; p = j) {
-		h[k] = h[p];
-		for (j = p + 1; j < n && h[j].id == h[p].id; j++) {
-			h[k].tf = (uint16_t)(h[k].tf + h[j].tf > UINT16_MAX ?
-			    UINT16_MAX : h[k].tf + h[j].tf);
-			h[k].ttf = (uint16_t)(h[k].ttf + h[j].ttf > UINT16_MAX ?
-			    UINT16_MAX : h[k].ttf + h[j].ttf);
-		}
-		k++;
-	}
+	/* Leave where as found: -1 everywhere. */
+	for (k = 0; k < n; k++)
+		where[h[k].id] = -1;
+	k = n;	/* one entry per term, in first-seen order (weigh_one sorts) */
 	free(ch->id);
 	free(ch->lh);
 	ch->id = NULL;
@@ -955,7 +950,17 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 			gmap_get(&pre, key_prefix(vocab.g[i].key, NG_MIN));
 	hx.pre = &pre;
 	hx.t = t;
+	hx.where = xcalloc((size_t)(jobs > 1 ? jobs : 1), sizeof(*hx.where));
+	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++) {
+		hx.where[k] = xreallocarray(NULL, t->n ? t->n : 1,
+		    sizeof(**hx.where));
+		memset(hx.where[k], 0xff, (t->n ? t->n : 1) *
+		    sizeof(**hx.where));	/* -1 */
+	}
 	par_for(n, jobs, hits_one, &hx);
+	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++)
+		free(hx.where[k]);
+	free(hx.where);
 	free(pre.g);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));

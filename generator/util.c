@@ -482,12 +482,34 @@ struct pool {
 	pthread_mutex_t	  lock;			/* guards next, failed */
 };
 
+/* One worker of a pool: which pool, and its number. */
+struct worker {
+	struct pool	*pl;
+	int		 id;	/* 0 .. jobs - 1 */
+};
+
+static _Thread_local int worker_id;	/* this thread's, in its par_for */
+
+/*
+ * The number of the par_for worker running the caller, 0 .. jobs - 1
+ * (0 outside par_for): an index into per-worker scratch, which needs
+ * no lock as no two workers of one par_for share a number.
+ */
+int
+par_worker(void)
+{
+	return worker_id;
+}
+
 static void *
 pool_worker(void *p)
 {
-	struct pool	*pl = p;
+	struct worker	*w = p;
+	struct pool	*pl = w->pl;
 	size_t		 i;
+	int		 outer = worker_id;
 
+	worker_id = w->id;
 	for (;;) {
 		pthread_mutex_lock(&pl->lock);
 		i = pl->next++;
@@ -500,6 +522,7 @@ pool_worker(void *p)
 			pthread_mutex_unlock(&pl->lock);
 		}
 	}
+	worker_id = outer;
 	return NULL;
 }
 
@@ -513,6 +536,7 @@ int
 par_for(size_t n, int jobs, int (*fn)(void *, size_t), void *arg)
 {
 	struct pool	 pl;
+	struct worker	*w;
 	pthread_t	*t;
 	int		 i, nt;
 
@@ -525,13 +549,19 @@ par_for(size_t n, int jobs, int (*fn)(void *, size_t), void *arg)
 	if ((size_t)nt > n)
 		nt = n ? (int)n : 1;
 	t = xcalloc((size_t)nt, sizeof(*t));
+	w = xcalloc((size_t)nt, sizeof(*w));
+	for (i = 0; i < nt; i++) {
+		w[i].pl = &pl;
+		w[i].id = i;
+	}
 	for (i = 1; i < nt; i++)
-		if (pthread_create(&t[i], NULL, pool_worker, &pl) != 0)
+		if (pthread_create(&t[i], NULL, pool_worker, &w[i]) != 0)
 			errx_fatal("cannot start a thread");
-	pool_worker(&pl);
+	pool_worker(&w[0]);
 	for (i = 1; i < nt; i++)
 		pthread_join(t[i], NULL);
 	free(t);
+	free(w);
 	pthread_mutex_destroy(&pl.lock);
 	return pl.failed ? -1 : 0;
 }
