@@ -248,13 +248,7 @@ build_free(struct build *b)
 {
 	size_t	 i;
 
-	for (i = 0; b->items != NULL && i < b->narts; i++) {
-		val_free_shared(b->items[i]);
-		val_free_shared(b->bodies[i]);	/* frees the html */
-		b->arts[i]->html = NULL;
-	}
-	free(b->items);
-	free(b->bodies);
+	render_release(b);
 	for (i = 0; i < b->narts; i++) {
 		article_free(b->arts[i]);
 		free(b->arts[i]);
@@ -456,6 +450,7 @@ build_run(const struct build_opts *o)
 	free(assets);
 	if (render_all(&b) == -1)
 		goto out;
+	render_release(&b);	/* the search index needs text, not HTML */
 	diag_lap(&tl, "render");
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)

@@ -399,6 +399,7 @@ int	 man_write(const struct site *, uint64_t, uint64_t,
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
 uint64_t	 render_key(void *, const char *);	/* build, page path */
+void		 render_release(struct build *);	/* after render_all */
 struct val	*item_ref(const struct build *, const struct article *); /* shared */
 char		*ctx_summary(const struct article *);	/* caller frees */
 struct val	*ctx_article(const struct build *, const struct article *);

@@ -93,6 +93,26 @@ ctx_item(const struct article *a)
 	return m;
 }
 
+/*
+ * Free what only rendering needs: the shared list entries and the body
+ * HTML (the bodies own it).  Safe to call twice.
+ */
+void
+render_release(struct build *b)
+{
+	size_t	 i;
+
+	for (i = 0; b->items != NULL && i < b->narts; i++) {
+		val_free_shared(b->items[i]);
+		val_free_shared(b->bodies[i]);	/* frees the html */
+		b->arts[i]->html = NULL;
+	}
+	free(b->items);
+	free(b->bodies);
+	b->items = NULL;
+	b->bodies = NULL;
+}
+
 /* The shared list entry of a (built once by render_all). */
 struct val *
 item_ref(const struct build *b, const struct article *a)
