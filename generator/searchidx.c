@@ -38,7 +38,7 @@ enum field {
 static const int fweight[F__MAX] = { 4, 2, 2, 2, 2, 2, 2, 2, 1 };
 
 #define IDX_CHUNK	8	/* articles per document chunk */
-#define IDX_LEVEL	6	/* zlib level of the document chunks */
+#define IDX_LEVEL	3	/* zlib level of the document chunks */
 #define U16BASE		0x3000	/* code unit of 15 zero bits (to U+AFFF) */
 #define VT		44	/* varint: terminal digits */
 #define VC		44	/* varint: continuation digits */
@@ -508,6 +508,144 @@ uget(const unsigned char **s)
 	return v | (uint64_t)*(*s)++ << sh;
 }
 
+/*
+ * The code point at s[i] (of n bytes), as utf8_decode() gives it, with
+ * the two cases of Chinese text done here.  Returns its length.
+ */
+static inline size_t
+next_cp(const char *s, size_t n, size_t i, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	uint32_t	 c;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xf0) == 0xe0 && i + 2 < n && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80) {
+		c = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+		    (u[2] & 0x3f);
+		if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) {
+			*cp = c;
+			return 3;
+		}
+	}
+	return utf8_decode(s + i, n - i, cp);
+}
+
+/* ---- bits ---- */
+
+/* One UTF-16LE code unit, appended to b. */
+static inline void
+u16_put(struct buf *b, unsigned u)
+{
+	if (b->cap - b->len < 3)
+		buf_grow(b, 2);
+	b->p[b->len++] = (char)(u & 0xff);
+	b->p[b->len++] = (char)(u >> 8 & 0xff);
+	b->p[b->len] = '\0';
+}
+
+/*
+ * A bit writer, high bit first.  Into a JS string: 15 bits a UTF-16
+ * code unit, unit U16BASE + bits (U+3000..U+AFFF: no quote, backslash,
+ * line break or surrogate), so binary data costs 16/15 of its size
+ * where ASCII text would cost 8/6.  Or into bytes (ubits 8), for the
+ * positions held in memory until a shard is written.
+ */
+struct bitw {
+	struct buf	*b;	/* borrowed: where code units go */
+	uint64_t	 acc;	/* pending bits, the low n */
+	int		 n;	/* pending bit count, below ubits between calls */
+	int		 ubits;	/* bits a unit: 15 (UTF-16, the default) or 8 */
+	size_t		 units;	/* units written */
+	uint64_t	 nbits;	/* bits put, flushing not counted */
+};
+
+/* The low nb bits of v (nb <= 32; bits above acc's pending ones are stale). */
+static inline void
+bits_put(struct bitw *w, uint64_t v, int nb)
+{
+	w->acc = w->acc << nb | (v & (((uint64_t)1 << nb) - 1));
+	w->n += nb;
+	w->nbits += (uint64_t)nb;
+	if (w->ubits == 8)
+		for (; w->n >= 8; w->units++) {
+			w->n -= 8;
+			if (w->b->cap - w->b->len < 2)
+				buf_grow(w->b, 1);
+			w->b->p[w->b->len++] = (char)(w->acc >> w->n & 0xff);
+			w->b->p[w->b->len] = '\0';
+		}
+	else
+		for (; w->n >= 15; w->units++) {
+			w->n -= 15;
+			u16_put(w->b, U16BASE + (unsigned)(w->acc >> w->n & 0x7fff));
+		}
+}
+
+/* Pad to a whole unit (the padding is not in nbits). */
+static void
+bits_flush(struct bitw *w)
+{
+	int	 pad = (w->ubits == 8 ? 8 : 15) - w->n;
+
+	if (w->n > 0) {
+		bits_put(w, 0, pad);
+		w->nbits -= (uint64_t)pad;
+	}
+}
+
+/* Rice code of v with parameter k: v >> k in unary (1s, then 0), k bits. */
+static inline void
+rice_put(struct bitw *w, uint64_t v, int k)
+{
+	uint64_t	 q = v >> k;
+
+	if (q + 1 + (uint64_t)k <= 32) {
+		bits_put(w, (((uint64_t)1 << q) - 1) << (k + 1) |
+		    (v & (((uint64_t)1 << k) - 1)), (int)q + 1 + k);
+		return;
+	}
+	for (; q >= 32; q -= 32)
+		bits_put(w, 0xffffffffu, 32);
+	bits_put(w, (((uint64_t)1 << q) - 1) << 1, (int)q + 1);
+	if (k > 0)
+		bits_put(w, v, k);
+}
+
+/* Elias gamma code of v >= 1: as many 0s as v has bits after its top 1, then v. */
+static void
+gamma_put(struct bitw *w, uint64_t v)
+{
+	int	 nb = 0;
+
+	while (v >> (nb + 1))
+		nb++;
+	if (2 * nb + 1 <= 32)
+		bits_put(w, v, 2 * nb + 1);
+	else {
+		bits_put(w, 0, nb);
+		bits_put(w, v, nb + 1);
+	}
+}
+
+/*
+ * The Rice parameter for gaps of mean num / den: the largest k with
+ * 2^(k+1) <= 0.69 * mean (Rice then costs about the gaps' entropy),
+ * in integers so that search.js computes the same.
+ */
+static int
+rice_k(uint64_t num, uint64_t den)
+{
+	int	 k = 0;
+
+	while (k < 30 && (den * 100 << (k + 1)) <= num * 69)
+		k++;
+	return k;
+}
+
 /* One position of a positional term in the document being counted. */
 struct dpos {
 	uint32_t	 term;	/* term number in struct dcount */
@@ -516,14 +654,17 @@ struct dpos {
 
 /*
  * Per-document counts: each term's weighted count and positions,
- * terms numbered in first-seen order; reset for each document.
+ * terms numbered in first-seen order; reset for each document.  A
+ * character of the BMP finds its term by table, others by hash.
  */
 struct dcount {
+	uint32_t	*bmp;	/* per BMP code point: term number + 1; owned */
 	uint64_t	*keys;	/* per slot: key, 0 = empty; owned */
 	uint32_t	*num;	/* per slot: term number; owned */
 	size_t		 cap;	/* slots (power of two) */
+	size_t		 nslot;	/* slots in use */
 	uint64_t	*tkey;	/* per term: key; owned */
-	size_t		*tslot;	/* per term: its slot; owned */
+	size_t		*tslot;	/* per term: its slot (hashed keys); owned */
 	uint32_t	*twtf;	/* per term: weighted count; owned */
 	uint32_t	*tnpos;	/* per term: positions in occ; owned */
 	size_t		 n;	/* terms */
@@ -545,46 +686,64 @@ dcount_slot(struct dcount *c, uint64_t key, uint32_t t)
 	c->tslot[t] = i;
 }
 
-/* Count key (weight w) at position pos; keep pos if withpos. */
-static void
-dcount_add(struct dcount *c, uint64_t key, uint32_t w, uint32_t pos,
-    int withpos)
+/* A new term for key: its number. */
+static uint32_t
+dcount_new(struct dcount *c, uint64_t key)
 {
-	size_t		 i, mask;
+	if (c->n == c->tcap) {
+		c->tcap = c->tcap ? c->tcap * 2 : 2048;
+		c->tkey = xreallocarray(c->tkey, c->tcap, sizeof(*c->tkey));
+		c->tslot = xreallocarray(c->tslot, c->tcap, sizeof(*c->tslot));
+		c->twtf = xreallocarray(c->twtf, c->tcap, sizeof(*c->twtf));
+		c->tnpos = xreallocarray(c->tnpos, c->tcap, sizeof(*c->tnpos));
+	}
+	c->tkey[c->n] = key;
+	c->twtf[c->n] = 0;
+	c->tnpos[c->n] = 0;
+	return (uint32_t)c->n++;
+}
+
+/* The number of key's term, added if new. */
+static uint32_t
+dcount_term(struct dcount *c, uint64_t key)
+{
+	size_t		 i, mask, k;
 	uint32_t	 t;
 
-	if (c->n * 2 >= c->cap) {
+	if (key < 0x10000) {
+		if (c->bmp == NULL)
+			c->bmp = xcalloc(0x10000, sizeof(*c->bmp));
+		if (c->bmp[key] == 0)
+			c->bmp[key] = dcount_new(c, key) + 1;
+		return c->bmp[key] - 1;
+	}
+	if (c->nslot * 2 >= c->cap) {
 		free(c->keys);
 		free(c->num);
 		c->cap = c->cap ? c->cap * 2 : 4096;
 		c->keys = xcalloc(c->cap, sizeof(*c->keys));
 		c->num = xcalloc(c->cap, sizeof(*c->num));
-		for (t = 0; t < c->n; t++)
-			dcount_slot(c, c->tkey[t], t);
+		for (k = 0; k < c->n; k++)
+			if (c->tkey[k] >= 0x10000)
+				dcount_slot(c, c->tkey[k], (uint32_t)k);
 	}
 	mask = c->cap - 1;
 	for (i = hash_mix64(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
 		if (c->keys[i] == key)
-			break;
-	if (c->keys[i] == 0) {
-		if (c->n == c->tcap) {
-			c->tcap = c->tcap ? c->tcap * 2 : 2048;
-			c->tkey = xreallocarray(c->tkey, c->tcap,
-			    sizeof(*c->tkey));
-			c->tslot = xreallocarray(c->tslot, c->tcap,
-			    sizeof(*c->tslot));
-			c->twtf = xreallocarray(c->twtf, c->tcap,
-			    sizeof(*c->twtf));
-			c->tnpos = xreallocarray(c->tnpos, c->tcap,
-			    sizeof(*c->tnpos));
-		}
-		t = (uint32_t)c->n++;
-		c->tkey[t] = key;
-		c->twtf[t] = 0;
-		c->tnpos[t] = 0;
-		dcount_slot(c, key, t);
-	}
-	t = c->num[i];
+			return c->num[i];
+	t = dcount_new(c, key);
+	dcount_slot(c, key, t);
+	c->nslot++;
+	return t;
+}
+
+/* Count key (weight w) at position pos; keep pos if withpos. */
+static void
+dcount_add(struct dcount *c, uint64_t key, uint32_t w, uint32_t pos,
+    int withpos)
+{
+	uint32_t	 t = dcount_term(c, key);
+
 	c->twtf[t] += w;
 	if (withpos) {
 		if (c->nocc == c->occap) {
@@ -604,14 +763,19 @@ dcount_reset(struct dcount *c)
 	size_t	 t;
 
 	for (t = 0; t < c->n; t++)
-		c->keys[c->tslot[t]] = 0;
+		if (c->tkey[t] < 0x10000)
+			c->bmp[c->tkey[t]] = 0;
+		else
+			c->keys[c->tslot[t]] = 0;
 	c->n = 0;
+	c->nslot = 0;
 	c->nocc = 0;
 }
 
 static void
 dcount_free(struct dcount *c)
 {
+	free(c->bmp);
 	free(c->keys);
 	free(c->num);
 	free(c->tkey);
@@ -654,7 +818,7 @@ count_terms(const struct doctext *d, struct dcount *c, uint32_t *te,
 		pw = 0;
 		prev = 0;
 		for (i = 0; i < n; i += k, pos++) {
-			k = utf8_decode(s + i, n - i, &cp);
+			k = next_cp(s, n, i, &cp);
 			cls = seg_class(cp);
 			if (cls == SEG_SPACE) {
 				dcount_add(c, cp, w, pos, 1);
@@ -684,7 +848,9 @@ struct dterms {
 	uint64_t	*keys;	/* term keys in first-seen order; owned */
 	uint32_t	*wtf;	/* weighted counts, parallel; owned */
 	uint32_t	*npos;	/* positions of each, parallel; owned */
-	uint32_t	*pos;	/* the positions, term by term; owned */
+	uint32_t	*pbits;	/* bits of each one's positions, parallel; owned */
+	struct buf	 pos;	/* the positions as written (put_term), term
+				   by term, each from a byte boundary */
 	size_t		 n;	/* entries in keys */
 	uint32_t	 dl;	/* non-space characters */
 	uint32_t	 te;	/* first position after the title */
@@ -709,7 +875,11 @@ count_one(void *arg, size_t i)
 	struct dterms	*t = &j->out[i];
 	struct dcount	*c;
 	struct doctext	 d;
-	size_t		 k, *at;
+	struct bitw	 bw;
+	uint32_t	*pos;
+	size_t		 k, e, m, *at;
+	long		 prev;
+	int		 kp;
 
 	pthread_mutex_lock(&j->lock);
 	c = j->npool > 0 ? j->pool[--j->npool] : xcalloc(1, sizeof(*c));
@@ -720,7 +890,8 @@ count_one(void *arg, size_t i)
 	t->keys = xreallocarray(NULL, c->n + 1, sizeof(*t->keys));
 	t->wtf = xreallocarray(NULL, c->n + 1, sizeof(*t->wtf));
 	t->npos = xreallocarray(NULL, c->n + 1, sizeof(*t->npos));
-	t->pos = xreallocarray(NULL, c->nocc + 1, sizeof(*t->pos));
+	t->pbits = xreallocarray(NULL, c->n + 1, sizeof(*t->pbits));
+	pos = xreallocarray(NULL, c->nocc + 1, sizeof(*pos));
 	at = xreallocarray(NULL, c->n + 1, sizeof(*at));
 	memcpy(t->keys, c->tkey, c->n * sizeof(*t->keys));
 	memcpy(t->wtf, c->twtf, c->n * sizeof(*t->wtf));
@@ -729,7 +900,24 @@ count_one(void *arg, size_t i)
 	for (k = 0; k < c->n; k++)
 		at[k] = k ? at[k - 1] + c->tnpos[k - 1] : 0;
 	for (k = 0; k < c->nocc; k++)
-		t->pos[at[c->occ[k].term]++] = c->occ[k].pos;
+		pos[at[c->occ[k].term]++] = c->occ[k].pos;
+	/* Rice-coded by gap as put_term writes them, here in parallel. */
+	buf_init(&t->pos);
+	memset(&bw, 0, sizeof(bw));
+	bw.b = &t->pos;
+	bw.ubits = 8;
+	for (k = e = 0; k < c->n; k++) {
+		t->pbits[k] = 0;
+		if (c->tnpos[k] == 0)
+			continue;
+		kp = rice_k(t->dl, c->tnpos[k]);
+		bw.nbits = 0;
+		for (prev = -1, m = e + c->tnpos[k]; e < m; prev = pos[e++])
+			rice_put(&bw, (uint64_t)((long)pos[e] - prev - 1), kp);
+		t->pbits[k] = (uint32_t)bw.nbits;
+		bits_flush(&bw);
+	}
+	free(pos);
 	free(at);
 	dcount_reset(c);
 	doctext_free(&d);
@@ -755,8 +943,9 @@ struct pjob {
  * par_for worker: append the batch's postings of the terms of part p,
  * in document order.  A term's postings hold, per document,
  * uput(gap * 2 + (wtf > 1)), or for a positional term uput(gap),
- * uput(count) and each position as uput(gap), gaps being the
- * difference to the previous value less one (the first from -1).
+ * uput(count), uput(wtf - count), uput(bits) and the positions as
+ * put_term writes them, in that many bits (whole bytes), gaps being
+ * the difference to the previous value less one (the first from -1).
  */
 static int
 post_part(void *arg, size_t p)
@@ -766,13 +955,13 @@ post_part(void *arg, size_t p)
 	struct dterms	*d;
 	struct iterm	*t;
 	uint64_t	 h;
-	size_t		 i, k, at, e;
-	long		 doc, prev;
+	size_t		 i, k, at;
+	long		 doc;
 
 	for (i = 0; i < pj->m; i++) {
 		d = &pj->j->out[i];
 		doc = (long)(pj->j->base + i);
-		for (k = at = 0; k < d->n; at += d->npos[k++]) {
+		for (k = at = 0; k < d->n; at += (d->pbits[k++] + 7) / 8) {
 			h = hash_mix64(d->keys[k]);
 			if (part_of(h, pj->x->nparts) != p)
 				continue;
@@ -783,10 +972,10 @@ post_part(void *arg, size_t p)
 			else {
 				uput(&t->post, (uint64_t)(doc - t->last - 1));
 				uput(&t->post, d->npos[k]);
-				for (prev = -1, e = at; e < at + d->npos[k];
-				    prev = d->pos[e++])
-					uput(&t->post,
-					    (uint64_t)((long)d->pos[e] - prev - 1));
+				uput(&t->post, d->wtf[k] - d->npos[k]);
+				uput(&t->post, d->pbits[k]);
+				buf_put(&t->post, d->pos.p + at,
+				    (d->pbits[k] + 7) / 8);
 			}
 			t->last = doc;
 			t->df++;
@@ -837,7 +1026,8 @@ idx_build(struct article *const *arts, size_t n, int jobs)
 			free(d->keys);
 			free(d->wtf);
 			free(d->npos);
-			free(d->pos);
+			free(d->pbits);
+			buf_free(&d->pos);
 		}
 	}
 	for (i = 0; i < x->nparts; i++)
@@ -944,6 +1134,35 @@ struct tdocs {
 	size_t		 n;	/* entries in doc */
 };
 
+/* A reader of bits from bytes, high bit first (positions in memory). */
+struct bitr {
+	const unsigned char	*p;	/* borrowed */
+	uint64_t		 i;	/* the next bit */
+};
+
+static unsigned
+bit_get(struct bitr *r)
+{
+	unsigned	 b = r->p[r->i >> 3] >> (7 - (r->i & 7)) & 1;
+
+	r->i++;
+	return b;
+}
+
+/* The Rice code at r (rice_put). */
+static uint64_t
+rice_get(struct bitr *r, int k)
+{
+	uint64_t	 v = 0;
+	int		 i;
+
+	while (bit_get(r))
+		v++;
+	for (i = 0; i < k; i++)
+		v = v << 1 | bit_get(r);
+	return v;
+}
+
 static void
 tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
 {
@@ -951,13 +1170,15 @@ tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
 	const unsigned char *s, *end;
 	size_t		 i, c, np = 0;
 	long		 doc = -1, p;
-	uint64_t	 v;
+	uint64_t	 v, nb;
+	struct bitr	 r;
+	int		 k;
 
 	memset(td, 0, sizeof(*td));
 	td->doc = xreallocarray(NULL, t ? t->df + 1 : 1, sizeof(*td->doc));
 	td->off = xreallocarray(NULL, t ? t->df + 1 : 1, sizeof(*td->off));
-	td->pos = xreallocarray(NULL, t ? t->post.len + 1 : 1,
-	    sizeof(*td->pos));	/* at least a byte a position */
+	td->pos = xreallocarray(NULL, t ? t->post.len * 8 + 1 : 1,
+	    sizeof(*td->pos));	/* at least a bit a position */
 	td->off[0] = 0;
 	if (t == NULL)
 		return;
@@ -970,10 +1191,16 @@ tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
 		} else {
 			doc += (long)v + 1;
 			c = uget(&s);
+			(void)uget(&s);		/* weighted count - count */
+			nb = uget(&s);
+			r.p = s;
+			r.i = 0;
+			k = rice_k(x->dl[doc], c);
 			for (p = -1; c > 0; c--) {
-				p += (long)uget(&s) + 1;
+				p += (long)rice_get(&r, k) + 1;
 				td->pos[np++] = (uint32_t)p;
 			}
+			s += (nb + 7) / 8;
 		}
 		td->doc[i] = (uint32_t)doc;
 		td->off[i + 1] = np;
@@ -1252,17 +1479,6 @@ json_str(struct buf *b, const char *s)
 #define C_ESC	0x1b	/* the next unit is a control character + 0x40 */
 
 
-/* One UTF-16LE code unit, appended to b. */
-static void
-u16_put(struct buf *b, unsigned u)
-{
-	if (b->cap - b->len < 3)
-		buf_grow(b, 2);
-	b->p[b->len++] = (char)(u & 0xff);
-	b->p[b->len++] = (char)(u >> 8 & 0xff);
-	b->p[b->len] = '\0';
-}
-
 /* Overwrite the code unit at byte offset at of b. */
 static void
 u16_set(struct buf *b, size_t at, unsigned u)
@@ -1284,15 +1500,11 @@ u16_text(struct buf *b, const char *s, size_t n, int esc)
 	uint32_t	 cp;
 
 	for (i = 0; i < n; i += k) {
-		if ((unsigned char)s[i] < 0x80) {
-			k = 1;
-			cp = (unsigned char)s[i];
-			if (esc && cp < 0x20 && cp != '\n') {
-				u16_put(b, C_ESC);
-				cp += 0x40;
-			}
-		} else
-			k = utf8_decode(s + i, n - i, &cp);
+		k = next_cp(s, n, i, &cp);
+		if (esc && cp < 0x20 && cp != '\n') {
+			u16_put(b, C_ESC);
+			cp += 0x40;
+		}
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
 			u16_put(b, 0xd800 | cp >> 10);
@@ -1309,104 +1521,22 @@ u16_str(struct buf *b, const char *s)
 }
 
 /*
- * A bit writer into a JS string: 15 bits a UTF-16 code unit, high bit
- * first, unit U16BASE + bits (U+3000..U+AFFF: no quote, backslash,
- * line break or surrogate), so binary data costs 16/15 of its size
- * where ASCII text would cost 8/6.
- */
-struct bitw {
-	struct buf	*b;	/* borrowed: where code units go */
-	uint64_t	 acc;	/* pending bits, the low n */
-	int		 n;	/* pending bit count, 0..14 between calls */
-	size_t		 units;	/* code units written */
-};
-
-/* The low nb bits of v (nb <= 32; bits above acc's pending ones are stale). */
-static inline void
-bits_put(struct bitw *w, uint64_t v, int nb)
-{
-	w->acc = w->acc << nb | (v & (((uint64_t)1 << nb) - 1));
-	w->n += nb;
-	while (w->n >= 15) {
-		w->n -= 15;
-		u16_put(w->b, U16BASE + (unsigned)(w->acc >> w->n & 0x7fff));
-		w->units++;
-	}
-}
-
-static void
-bits_flush(struct bitw *w)
-{
-	if (w->n > 0)
-		bits_put(w, 0, 15 - w->n);
-}
-
-/* Rice code of v with parameter k: v >> k in unary (1s, then 0), k bits. */
-static void
-rice_put(struct bitw *w, uint64_t v, int k)
-{
-	uint64_t	 q = v >> k;
-
-	if (q + 1 + (uint64_t)k <= 32) {
-		bits_put(w, (((uint64_t)1 << q) - 1) << (k + 1) |
-		    (v & (((uint64_t)1 << k) - 1)), (int)q + 1 + k);
-		return;
-	}
-	for (; q >= 32; q -= 32)
-		bits_put(w, 0xffffffffu, 32);
-	bits_put(w, (((uint64_t)1 << q) - 1) << 1, (int)q + 1);
-	if (k > 0)
-		bits_put(w, v, k);
-}
-
-/* Elias gamma code of v >= 1: as many 0s as v has bits after its top 1, then v. */
-static void
-gamma_put(struct bitw *w, uint64_t v)
-{
-	int	 nb = 0;
-
-	while (v >> (nb + 1))
-		nb++;
-	if (2 * nb + 1 <= 32)
-		bits_put(w, v, 2 * nb + 1);
-	else {
-		bits_put(w, 0, nb);
-		bits_put(w, v, nb + 1);
-	}
-}
-
-/*
- * The Rice parameter for gaps of mean num / den: the largest k with
- * 2^(k+1) <= 0.69 * mean (Rice then costs about the gaps' entropy),
- * in integers so that search.js computes the same.
- */
-static int
-rice_k(uint64_t num, uint64_t den)
-{
-	int	 k = 0;
-
-	while (k < 30 && (den * 100 << (k + 1)) <= num * 69)
-		k++;
-	return k;
-}
-
-/*
  * A term's postings as written: k in 5 bits, gamma(df), then per
  * document Rice(gap, k) (gaps less one from -1, k from the mean gap)
  * and either a flag bit for weighted count > 1 (a word character: it
  * ranks only as "once" or "more") or, for a positional term,
- * gamma(count) and each position as Rice(gap, kp) with kp =
- * rice_k(dl, count), dl the document's length from meta.js.  search.js
- * weighs each position by field for the count.
+ * gamma(count) and gamma(weighted count - count + 1); after the last
+ * document, a positional term's positions, document by document, each
+ * Rice(gap, kp) with kp = rice_k(dl, count), dl the document's length
+ * from meta.js.  A two-character query reads no position.
  */
 static void
 put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
 {
 	const unsigned char *s = (const unsigned char *)t->post.p;
 	const unsigned char *end = s + t->post.len;
-	uint64_t	 v, c;
-	long		 doc = -1;
-	int		 k = rice_k(x->ndocs - t->df, t->df), kp;
+	uint64_t	 v, nb;
+	int		 k = rice_k(x->ndocs - t->df, t->df);
 
 	bits_put(w, (uint64_t)k, 5);
 	gamma_put(w, t->df);
@@ -1417,13 +1547,19 @@ put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
 			bits_put(w, v & 1, 1);
 			continue;
 		}
-		doc += (long)v + 1;
 		rice_put(w, v, k);
-		c = uget(&s);
-		gamma_put(w, c);
-		kp = rice_k(x->dl[doc], c);
-		for (; c > 0; c--)
-			rice_put(w, uget(&s), kp);
+		gamma_put(w, uget(&s));
+		gamma_put(w, uget(&s) + 1);
+		s += (uget(&s) + 7) / 8;
+	}
+	for (s = (const unsigned char *)t->post.p; t->haspos && s < end; ) {
+		(void)uget(&s);
+		(void)uget(&s);
+		(void)uget(&s);
+		for (nb = uget(&s); nb >= 8; nb -= 8)
+			bits_put(w, *s++, 8);
+		if (nb > 0)
+			bits_put(w, (uint64_t)(*s++ >> (8 - nb)), (int)nb);
 	}
 	bits_flush(w);
 }

@@ -86,10 +86,13 @@
 	 * A term's entry (put_term in C) from code unit at of s, 15 bits a
 	 * unit, high bit first: k (5 bits), gamma(df), then per document
 	 * Rice(gap, k) and either the "more than once" bit or gamma(count)
-	 * and Rice-coded positions, whose fields weigh the count.
-	 * -> {docs, wtf, off, pos}: pos[off[j]..off[j+1]) are docs[j]'s.
+	 * and gamma(weighted count - count + 1); then, for a positional
+	 * term, the positions (read only withPos).  -> {docs, wtf, off,
+	 * pos}: pos[off[j]..off[j+1]) are docs[j]'s.  The bit reading is
+	 * written out in the loops: this runs on the first query of a
+	 * page, before the engine has optimized anything.
 	 */
-	function decodeTerm(s, at, isPos) {
+	function decodeTerm(s, at, isPos, withPos) {
 		var i = at, acc = 0, n = 0;	/* acc: the low n bits pending */
 		function bits(k) {
 			var v = 0, t;
@@ -104,25 +107,6 @@
 				v = v * (1 << t) + ((acc >>> n) & ((1 << t) - 1));
 			}
 			return v;
-		}
-		function rice(k) {	/* 1s up to a 0, then k bits */
-			var q = 0, w, full;
-			for (;;) {
-				if (n === 0) {
-					acc = s.charCodeAt(i++) - U0;
-					n = 15;
-				}
-				full = (1 << n) - 1;
-				w = acc & full;
-				if (w !== full)
-					break;
-				q += n;
-				n = 0;
-			}
-			w = Math.clz32(~(w << (32 - n)));
-			n -= w + 1;
-			q += w;
-			return k === 0 ? q : q * (1 << k) + bits(k);
 		}
 		function gamma() {	/* z 0s, then z + 1 bits */
 			var z = 0, w, c;
@@ -141,8 +125,34 @@
 			n -= c;
 			return bits(z + c + 1);
 		}
-		var k = bits(5), df = gamma(), docs = new Int32Array(df);
-		var wtf = new Int32Array(df), doc = -1, j;
+		/* Rice(v, k): 1s up to a 0, then k bits. */
+		function rice(k) {
+			var q = 0, t, w, z;
+			for (;;) {
+				if (n === 0) {
+					acc = s.charCodeAt(i++) - U0;
+					n = 15;
+				}
+				t = (1 << n) - 1;
+				w = acc & t;
+				if (w !== t)
+					break;
+				q += n;
+				n = 0;
+			}
+			z = Math.clz32(~(w << (32 - n)));
+			n -= z + 1;
+			q = (q + z) * (1 << k);
+			if (k === 0)
+				return q;
+			if (n >= k) {
+				n -= k;
+				return q + ((acc >>> n) & ((1 << k) - 1));
+			}
+			return q + bits(k);
+		}
+		var k = bits(5), df = gamma(), j, c, p, e;
+		var docs = new Int32Array(df), wtf = new Int32Array(df), doc = -1;
 		if (!isPos) {
 			for (j = 0; j < df; j++) {
 				doc += rice(k) + 1;
@@ -151,27 +161,24 @@
 			}
 			return { docs: docs, wtf: wtf, off: null, pos: null };
 		}
-		var off = new Int32Array(df + 1), pos = new Int32Array(df * 2 + 16), np = 0;
-		var dl = meta.dl, tes = meta.te, bss = meta.bs;
+		var off = new Int32Array(df + 1);
 		for (j = 0; j < df; j++) {
 			doc += rice(k) + 1;
 			docs[j] = doc;
-			var c = gamma(), kp = riceK(dl[doc], c), p = -1, w = 0;
-			var te = tes[doc], bs = bss[doc];
-			if (np + c > pos.length) {
-				var more = new Int32Array(Math.max(pos.length * 2, np + c));
-				more.set(pos);
-				pos = more;
-			}
-			while (c-- > 0) {
-				p += rice(kp) + 1;
-				pos[np++] = p;
-				w += p < te ? W_TITLE : p < bs ? W_META : W_BODY;
-			}
-			wtf[j] = w;
-			off[j + 1] = np;
+			c = gamma();
+			wtf[j] = c + gamma() - 1;
+			off[j + 1] = off[j] + c;
 		}
-		return { docs: docs, wtf: wtf, off: off, pos: pos.subarray(0, np) };
+		if (!withPos)
+			return { docs: docs, wtf: wtf, off: off, pos: null };
+		var pos = new Int32Array(off[df]), dl = meta.dl;
+		for (j = 0; j < df; j++) {
+			c = off[j + 1] - off[j];
+			k = riceK(dl[docs[j]], c);
+			for (p = -1, e = off[j]; e < off[j + 1]; e++)
+				pos[e] = p += rice(k) + 1;
+		}
+		return { docs: docs, wtf: wtf, off: off, pos: pos };
 	}
 
 	function shardOf(term, n) {
@@ -306,13 +313,13 @@
 		});
 	}
 
-	/* The decoded postings of term t (loaded). */
-	function term(t) {
+	/* The decoded postings of term t (loaded), withPos: positions too. */
+	function term(t, withPos) {
 		var d = decoded.get(t), e;
-		if (d)
+		if (d && (d.pos || !withPos || !d.off))
 			return d;
 		e = entries.get(t);
-		d = e ? decodeTerm(e[0], e[1], positional(t)) : NOTERM;
+		d = e ? decodeTerm(e[0], e[1], positional(t), withPos) : NOTERM;
 		decoded.set(t, d);
 		return d;
 	}
@@ -510,36 +517,39 @@
 	/*
 	 * What the index says of a word (loaded): {docs, tf, exact}: the
 	 * documents containing it (exact) or that may (else), ascending,
-	 * and its field-weighted count in each (a Map; for an inexact
-	 * word filled from the text later).  Cached by word.
+	 * and its field-weighted count in each (tf[j] for docs[j]; an
+	 * inexact word's counts come from the text).  Cached by word.
 	 */
 	var wordCache = new Map();
 	function wordDocs(text) {
 		var got = wordCache.get(text);
 		if (got)
 			return got;
-		var pl = plan(text), u = pl.units, ts = u.map(function (x) { return term(x.t); });
-		var tf = new Map(), docs = [], i, j, d;
-		if (u.length === 1 && pl.loose.length === 0) {
+		var pl = plan(text), u = pl.units, one = u.length === 1;
+		var ts = u.map(function (x) { return term(x.t, !one); });
+		var docs, tf, i, j, d, n, m = 0;
+		if (one && pl.loose.length === 0) {
 			docs = ts[0].docs;
-			for (j = 0; j < docs.length; j++)
-				tf.set(docs[j], ts[0].wtf[j]);
+			tf = ts[0].wtf;
 		} else {
 			var cand = ts[0].docs;
 			for (i = 1; i < ts.length; i++)
 				cand = intersect(cand, ts[i].docs);
 			pl.loose.forEach(function (c) { cand = intersect(cand, term(c).docs); });
 			var at = ts.map(function () { return 0; });
+			docs = new Int32Array(cand.length);
+			tf = new Int32Array(cand.length);
 			for (j = 0; j < cand.length; j++) {
 				d = cand[j];
 				for (i = 0; i < ts.length; i++)
 					at[i] = find(ts[i].docs, d, at[i]);
-				var n = u.length === 1 ? 1 : lineUp(ts, u, at, d);
-				if (n > 0) {
-					docs.push(d);
-					tf.set(d, n);
+				if ((n = one ? 1 : lineUp(ts, u, at, d)) > 0) {
+					docs[m] = d;
+					tf[m++] = n;
 				}
 			}
+			docs = docs.subarray(0, m);
+			tf = tf.subarray(0, m);
 		}
 		got = { docs: docs, tf: tf, exact: pl.loose.length === 0 };
 		wordCache.set(text, got);
@@ -605,10 +615,10 @@
 			words.forEach(function (w) {
 				/* No shards (a small archive): check every text. */
 				var r = meta.shards ? wordDocs(w.text) :
-				    { docs: alldocs, tf: new Map(), exact: false };
+				    { docs: alldocs, tf: null, exact: false };
 				w.docs = r.docs;
 				w.exact = r.exact;
-				w.tf = r.exact ? r.tf : new Map();
+				w.tf = r.exact ? r.tf : new Map();	/* else from the text */
 			});
 			var pos = words.filter(function (w) { return !w.neg; });
 			if (pos.length === 0)
@@ -668,13 +678,19 @@
 				    w.docs.filter(function (x) { return set.has(x); }).length;
 				w.idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
 			});
-			var score = new Float64Array(matches.length);
+			var score = new Float64Array(matches.length), at = pos.map(function () { return 0; });
 			for (var j = 0; j < matches.length; j++) {
 				var d = matches[j], sc = 0, dl = meta.dl[d] || 1;
 				var lnorm = K1 * (1 - B + B * dl / meta.avgdl);
 				for (var k = 0; k < pos.length; k++) {
-					var tf = pos[k].tf.get(d) || 1;
-					sc += pos[k].idf * tf * (K1 + 1) / (tf + lnorm);
+					var w = pos[k], tf;
+					if (w.exact) {	/* matches are a subset of w.docs */
+						while (w.docs[at[k]] < d)
+							at[k]++;
+						tf = w.tf[at[k]];
+					} else
+						tf = w.tf.get(d) || 1;
+					sc += w.idf * tf * (K1 + 1) / (tf + lnorm);
 				}
 				score[j] = sc;
 			}
@@ -1021,9 +1037,10 @@
 	function show(res) {
 		if (!res)
 			return;
-		var myGen = gen, view = [], page;
-		for (var j = 0; j < res.docs.length; j++)
-			if (facetMatches(res.docs[j]))
+		var myGen = gen, view = [], page, j;
+		var any = Object.keys(filters).some(function (k) { return filters[k]; });
+		for (j = 0; j < res.docs.length; j++)
+			if (!any || facetMatches(res.docs[j]))
 				view.push(j);
 		res.view = view;
 		page = view.length ? renderPage(res, 0, myGen) : null;
