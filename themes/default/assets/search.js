@@ -181,6 +181,52 @@
 		return { docs: docs, wtf: wtf, off: off, pos: pos };
 	}
 
+	/*
+	 * Engines run a function's first calls in their interpreter, and
+	 * the first phrase query of a page decodes some 100,000 positions.
+	 * So once meta.js is in and the page idle, decode a made-up entry
+	 * (n documents of c positions each, every gap 3) a few times: the
+	 * engine compiles decodeTerm before the reader types.
+	 */
+	function warmUp() {
+		var n = Math.min(meta.n, 400), c = 12, out = [], acc = 0, nb = 0, j, i;
+		function put(v, len) {	/* len bits of v, high first */
+			while (len-- > 0) {
+				acc = acc * 2 + (Math.floor(v / Math.pow(2, len)) & 1);
+				if (++nb === 15) {
+					out.push(String.fromCharCode(U0 + acc));
+					acc = nb = 0;
+				}
+			}
+		}
+		function gamma(v) {
+			var z = Math.floor(Math.log2(v));
+			put(0, z);
+			put(v, z + 1);
+		}
+		function rice(v, k) {
+			var q = Math.floor(v / Math.pow(2, k));
+			put(Math.pow(2, q + 1) - 2, q + 1);
+			put(v % Math.pow(2, k), k);
+		}
+		if (n === 0)
+			return;
+		put(0, 5);	/* k = 0: every document gap is 0 */
+		gamma(n);
+		for (j = 0; j < n; j++) {
+			rice(0, 0);
+			gamma(c);
+			gamma(1);
+		}
+		for (j = 0; j < n; j++)
+			for (i = 0; i < c; i++)
+				rice(3, riceK(meta.dl[j], c));
+		if (nb > 0)
+			put(0, 15 - nb);
+		for (j = 0; j < 3; j++)
+			decodeTerm(out.join(''), 0, true, true);
+	}
+
 	function shardOf(term, n) {
 		var h = 2166136261;
 		for (var ch of term) {
@@ -819,6 +865,7 @@
 	var FACET_LABEL = { province: '省份', tag: '标签', source: '机构 / 作者' };
 	var FACET_PARAM = { province: 'province', tag: 'tag', source: 'source' };
 	var gen = 0, current = null, timer = 0, busyTimer = 0, lastInput = -Infinity;
+	var segmenter = null;
 
 	/*
 	 * History: typing replaces the entry's URL, Enter and facets push
@@ -1071,7 +1118,9 @@
 		empty.appendChild(p);
 		var words = [];
 		if (window.Intl && Intl.Segmenter) {
-			var seg = new Intl.Segmenter('zh', { granularity: 'word' });
+			/* Made once: a new one loads ICU's dictionary again. */
+			var seg = segmenter = segmenter ||
+			    new Intl.Segmenter('zh', { granularity: 'word' });
 			res.words.forEach(function (w) {
 				for (var s of seg.segment(w.text))
 					if (s.isWordLike && Array.from(s.segment).length >= 2 &&
@@ -1231,7 +1280,9 @@
 		start(false);
 	else {
 		finished();
-		loadMeta().catch(function () {});
+		loadMeta().then(function () {
+			(window.requestIdleCallback || setTimeout)(warmUp);
+		}).catch(function () {});
 	}
 	input.focus();
 })();
