@@ -1496,22 +1496,34 @@ u16_set(struct buf *b, size_t at, unsigned u)
 static void
 u16_text(struct buf *b, const char *s, size_t n, int esc)
 {
+	unsigned char	*o;
 	size_t		 i, k;
-	uint32_t	 cp;
+	uint32_t	 cp, u[2];
+	int		 j, nu;
 
+	buf_grow(b, 4 * n);	/* 4 bytes at most for each byte read */
+	o = (unsigned char *)b->p + b->len;
 	for (i = 0; i < n; i += k) {
 		k = next_cp(s, n, i, &cp);
+		nu = 0;
 		if (esc && cp < 0x20 && cp != '\n') {
-			u16_put(b, C_ESC);
+			u[nu++] = C_ESC;
 			cp += 0x40;
 		}
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
-			u16_put(b, 0xd800 | cp >> 10);
-			u16_put(b, 0xdc00 | (cp & 0x3ff));
-		} else
-			u16_put(b, cp);
+			u[nu++] = 0xd800 | cp >> 10;
+			cp = 0xdc00 | (cp & 0x3ff);
+		}
+		for (j = 0; j < nu; j++) {
+			*o++ = (unsigned char)(u[j] & 0xff);
+			*o++ = (unsigned char)(u[j] >> 8);
+		}
+		*o++ = (unsigned char)(cp & 0xff);
+		*o++ = (unsigned char)(cp >> 8);
 	}
+	b->len = (size_t)((char *)o - b->p);
+	b->p[b->len] = '\0';
 }
 
 static void
