@@ -849,6 +849,7 @@ struct dterms {
 	uint32_t	*wtf;	/* weighted counts, parallel; owned */
 	uint32_t	*npos;	/* positions of each, parallel; owned */
 	uint32_t	*pbits;	/* bits of each one's positions, parallel; owned */
+	uint32_t	*nhead;	/* of those, before the body, parallel; owned */
 	struct buf	 pos;	/* the positions as written (put_term), term
 				   by term, each from a byte boundary */
 	size_t		 n;	/* entries in keys */
@@ -891,6 +892,7 @@ count_one(void *arg, size_t i)
 	t->wtf = xreallocarray(NULL, c->n + 1, sizeof(*t->wtf));
 	t->npos = xreallocarray(NULL, c->n + 1, sizeof(*t->npos));
 	t->pbits = xreallocarray(NULL, c->n + 1, sizeof(*t->pbits));
+	t->nhead = xreallocarray(NULL, c->n + 1, sizeof(*t->nhead));
 	pos = xreallocarray(NULL, c->nocc + 1, sizeof(*pos));
 	at = xreallocarray(NULL, c->n + 1, sizeof(*at));
 	memcpy(t->keys, c->tkey, c->n * sizeof(*t->keys));
@@ -907,13 +909,20 @@ count_one(void *arg, size_t i)
 	bw.b = &t->pos;
 	bw.ubits = 8;
 	for (k = e = 0; k < c->n; k++) {
-		t->pbits[k] = 0;
+		t->pbits[k] = t->nhead[k] = 0;
 		if (c->tnpos[k] == 0)
 			continue;
 		kp = rice_k(t->dl, c->tnpos[k]);
 		bw.nbits = 0;
-		for (prev = -1, m = e + c->tnpos[k]; e < m; prev = pos[e++])
+		/* Title to headings from 0, then the body from its start. */
+		m = e + c->tnpos[k];
+		for (prev = -1; e < m && pos[e] < t->bs; prev = pos[e++]) {
 			rice_put(&bw, (uint64_t)((long)pos[e] - prev - 1), kp);
+			t->nhead[k]++;
+		}
+		for (prev = -1; e < m; prev = (long)(pos[e++] - t->bs))
+			rice_put(&bw, (uint64_t)((long)(pos[e] - t->bs) - prev -
+			    1), kp);
 		t->pbits[k] = (uint32_t)bw.nbits;
 		bits_flush(&bw);
 	}
@@ -943,9 +952,10 @@ struct pjob {
  * par_for worker: append the batch's postings of the terms of part p,
  * in document order.  A term's postings hold, per document,
  * uput(gap * 2 + (wtf > 1)), or for a positional term uput(gap),
- * uput(count), uput(wtf - count), uput(bits) and the positions as
- * put_term writes them, in that many bits (whole bytes), gaps being
- * the difference to the previous value less one (the first from -1).
+ * uput(count), uput(wtf - count), if that is not 0 uput(positions
+ * before the body), uput(bits) and the positions as put_term writes
+ * them, in that many bits (whole bytes); gaps are the difference to
+ * the previous value less one (the first from -1).
  */
 static int
 post_part(void *arg, size_t p)
@@ -973,6 +983,8 @@ post_part(void *arg, size_t p)
 				uput(&t->post, (uint64_t)(doc - t->last - 1));
 				uput(&t->post, d->npos[k]);
 				uput(&t->post, d->wtf[k] - d->npos[k]);
+				if (d->wtf[k] > d->npos[k])
+					uput(&t->post, d->nhead[k]);
 				uput(&t->post, d->pbits[k]);
 				buf_put(&t->post, d->pos.p + at,
 				    (d->pbits[k] + 7) / 8);
@@ -1027,6 +1039,7 @@ idx_build(struct article *const *arts, size_t n, int jobs)
 			free(d->wtf);
 			free(d->npos);
 			free(d->pbits);
+			free(d->nhead);
 			buf_free(&d->pos);
 		}
 	}
@@ -1168,7 +1181,7 @@ tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
 {
 	const struct iterm *t = iterm_find(x, key);
 	const unsigned char *s, *end;
-	size_t		 i, c, np = 0;
+	size_t		 i, c, j, nh, np = 0;
 	long		 doc = -1, p;
 	uint64_t	 v, nb;
 	struct bitr	 r;
@@ -1191,12 +1204,14 @@ tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
 		} else {
 			doc += (long)v + 1;
 			c = uget(&s);
-			(void)uget(&s);		/* weighted count - count */
+			nh = uget(&s) > 0 ? uget(&s) : 0;	/* before the body */
 			nb = uget(&s);
 			r.p = s;
 			r.i = 0;
 			k = rice_k(x->dl[doc], c);
-			for (p = -1; c > 0; c--) {
+			for (p = -1, j = 0; j < c; j++) {
+				if (j == nh)	/* the body's count from its start */
+					p = (long)x->bs[doc] - 1;
 				p += (long)rice_get(&r, k) + 1;
 				td->pos[np++] = (uint32_t)p;
 			}
@@ -1537,10 +1552,13 @@ u16_str(struct buf *b, const char *s)
  * document Rice(gap, k) (gaps less one from -1, k from the mean gap)
  * and either a flag bit for weighted count > 1 (a word character: it
  * ranks only as "once" or "more") or, for a positional term,
- * gamma(count) and gamma(weighted count - count + 1); after the last
- * document, a positional term's positions, document by document, each
- * Rice(gap, kp) with kp = rice_k(dl, count), dl the document's length
- * from meta.js.  A two-character query reads no position.
+ * gamma(count), gamma(weighted count - count + 1) and, if that is not
+ * 1, gamma(positions before the body); after the last document, a
+ * positional term's positions, document by document, each Rice(gap,
+ * kp) with kp = rice_k(dl, count), dl the document's length from
+ * meta.js.  Body positions count from the body's start (meta.js), so
+ * an edit of title, tags or headings leaves them alone.  A one- or
+ * two-character query reads no position.
  */
 static void
 put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
@@ -1561,13 +1579,16 @@ put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
 		}
 		rice_put(w, v, k);
 		gamma_put(w, uget(&s));
-		gamma_put(w, uget(&s) + 1);
+		gamma_put(w, (v = uget(&s)) + 1);
+		if (v > 0)
+			gamma_put(w, uget(&s));
 		s += (uget(&s) + 7) / 8;
 	}
 	for (s = (const unsigned char *)t->post.p; t->haspos && s < end; ) {
 		(void)uget(&s);
 		(void)uget(&s);
-		(void)uget(&s);
+		if (uget(&s) > 0)
+			(void)uget(&s);
 		for (nb = uget(&s); nb >= 8; nb -= 8)
 			bits_put(w, *s++, 8);
 		if (nb > 0)

@@ -85,12 +85,11 @@
 	/*
 	 * A term's entry (put_term in C) from code unit at of s, 15 bits a
 	 * unit, high bit first: k (5 bits), gamma(df), then per document
-	 * Rice(gap, k) and either the "more than once" bit or gamma(count)
-	 * and gamma(weighted count - count + 1); then, for a positional
-	 * term, the positions (read only withPos).  -> {docs, wtf, off,
-	 * pos}: pos[off[j]..off[j+1]) are docs[j]'s.  The bit reading is
-	 * written out in the loops: this runs on the first query of a
-	 * page, before the engine has optimized anything.
+	 * Rice(gap, k) and either the "more than once" bit or gamma(count),
+	 * gamma(weighted count - count + 1) and, if that is not 1,
+	 * gamma(positions before the body); then, for a positional term,
+	 * the positions (read only withPos).  -> {docs, wtf, off, pos}:
+	 * pos[off[j]..off[j+1]) are docs[j]'s.
 	 */
 	function decodeTerm(s, at, isPos, withPos) {
 		var i = at, acc = 0, n = 0;	/* acc: the low n bits pending */
@@ -161,22 +160,29 @@
 			}
 			return { docs: docs, wtf: wtf, off: null, pos: null };
 		}
-		var off = new Int32Array(df + 1);
+		var off = new Int32Array(df + 1), head = new Int32Array(df);
 		for (j = 0; j < df; j++) {
 			doc += rice(k) + 1;
 			docs[j] = doc;
 			c = gamma();
-			wtf[j] = c + gamma() - 1;
+			e = gamma() - 1;
+			wtf[j] = c + e;
+			head[j] = e > 0 ? gamma() : 0;
 			off[j + 1] = off[j] + c;
 		}
 		if (!withPos)
 			return { docs: docs, wtf: wtf, off: off, pos: null };
-		var pos = new Int32Array(off[df]), dl = meta.dl;
+		/* Positions before the body from 0, the body's from its start. */
+		var pos = new Int32Array(off[df]), dl = meta.dl, bs = meta.bs, h;
 		for (j = 0; j < df; j++) {
 			c = off[j + 1] - off[j];
 			k = riceK(dl[docs[j]], c);
-			for (p = -1, e = off[j]; e < off[j + 1]; e++)
+			h = off[j] + head[j];
+			for (p = -1, e = off[j]; e < off[j + 1]; e++) {
+				if (e === h)
+					p = bs[docs[j]] - 1;
 				pos[e] = p += rice(k) + 1;
+			}
 		}
 		return { docs: docs, wtf: wtf, off: off, pos: pos };
 	}
