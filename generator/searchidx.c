@@ -1,15 +1,18 @@
 /*
  * searchidx.c: index stage.  Takes the loaded articles, hands on the
- * search/ files for search.js: meta.js (per-article lengths, facets),
- * t-NNN.js term shards (bigrams of letters/digits/Han and single
- * characters, each with its articles and weighted counts; none for a
- * small archive) and d-NNNN.js document chunks (display data and raw
- * text for verification and snippets, UTF-16 with a BOM).  Also the
- * query parser and the brute-force matcher that tests take as oracle.
+ * search/ files for search.js: meta.js (per-article lengths, field
+ * bounds, facets), t-NNN.js term shards (each term's articles, and for
+ * pairs of letters/digits/Han and for other characters the positions
+ * too, so phrases are decided without the text; none for a small
+ * archive) and d-NNNN.js document chunks (display data and raw text for
+ * snippets, deflated).  Both are UTF-16 with a BOM.  Also the query
+ * parser and the brute-force matcher that tests take as oracle.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "folio.h"
 
@@ -31,9 +34,12 @@ enum field {
 	F__MAX
 };
 
+/* Weights by field; search.js tells them apart by position (meta.js). */
 static const int fweight[F__MAX] = { 4, 2, 2, 2, 2, 2, 2, 2, 1 };
 
 #define IDX_CHUNK	8	/* articles per document chunk */
+#define IDX_LEVEL	3	/* zlib level of the document chunks */
+#define U16BASE		0x3000	/* code unit of 15 zero bits (to U+AFFF) */
 #define VT		44	/* varint: terminal digits */
 #define VC		44	/* varint: continuation digits */
 
@@ -55,22 +61,38 @@ struct doctext {
 	size_t		 nblks;	/* entries in blks */
 };
 
-/* One index term: a bigram or single character and its postings. */
+/*
+ * One index term: a single character, or a pair of adjacent letters,
+ * digits or Han.  Pairs and characters other than letters, digits and
+ * Han ("positional" terms) keep each occurrence's position: every
+ * character of a block has one, counted from 0 at the title, and one
+ * more between blocks, so no phrase spans two blocks.
+ */
 struct iterm {
 	uint64_t	 key;	/* code points: (a << 21 | b) | 1 << 63, or a */
-	struct buf	 post;	/* varints per doc: gap*2 + (wtf > 1), [wtf - 2] */
+	struct buf	 post;	/* uput varints per doc, see idx_build */
 	long		 last;	/* last doc id added, -1 before any */
 	uint32_t	 df;	/* documents in post */
+	int		 haspos;	/* 1: positional term */
 };
 
-/* The in-memory index (opaque outside this file). */
-struct idx {
+/* The terms one thread posts: those whose part_of(hash) is its number. */
+struct tpart {
 	struct iterm	*terms;	/* owned */
 	size_t		 nterms;	/* entries used */
 	size_t		 cap;	/* entries allocated */
 	uint32_t	*slots;	/* open addressing: term index + 1; owned */
 	size_t		 nslots;	/* power of two */
+};
+
+/* The in-memory index (opaque outside this file). */
+struct idx {
+	struct tpart	*parts;	/* owned */
+	size_t		 nparts;	/* entries in parts (the build's jobs) */
+	size_t		 nterms;	/* terms in all parts */
 	uint32_t	*dl;	/* per doc: non-space characters; owned */
+	uint32_t	*te;	/* per doc: first position after the title; owned */
+	uint32_t	*bs;	/* per doc: first position of the body; owned */
 	size_t		 ndocs;	/* documents */
 	double		 avgdl;	/* mean of dl */
 };
@@ -372,9 +394,23 @@ bigram_key(uint32_t a, uint32_t b)
 	return (uint64_t)1 << 63 | (uint64_t)a << 21 | b;
 }
 
-/* The term for key, added if new. */
+/* Does term key keep positions?  Pairs, and characters not word_char. */
+static int
+has_pos(uint64_t key)
+{
+	return (key >> 63) != 0 || !word_char((uint32_t)key);
+}
+
+/* The part of a term with hash h (high bits: the slots use the low). */
+static size_t
+part_of(uint64_t h, size_t nparts)
+{
+	return (size_t)(h >> 32) % nparts;
+}
+
+/* The term for key (hash h) in part x, added if new. */
 static struct iterm *
-iterm_get(struct idx *x, uint64_t key)
+iterm_get(struct tpart *x, uint64_t key, uint64_t h)
 {
 	size_t		 i, j, mask;
 	uint32_t	*old;
@@ -399,7 +435,7 @@ iterm_get(struct idx *x, uint64_t key)
 		free(old);
 	}
 	mask = x->nslots - 1;
-	for (i = hash_mix64(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
+	for (i = h & mask; x->slots[i] != 0; i = (i + 1) & mask)
 		if (x->terms[x->slots[i] - 1].key == key)
 			return &x->terms[x->slots[i] - 1];
 	if (x->nterms == x->cap) {
@@ -410,6 +446,7 @@ iterm_get(struct idx *x, uint64_t key)
 	memset(t, 0, sizeof(*t));
 	t->key = key;
 	t->last = -1;
+	t->haspos = has_pos(key);
 	buf_init(&t->post);
 	x->slots[i] = (uint32_t)++x->nterms;
 	return t;
@@ -419,17 +456,20 @@ iterm_get(struct idx *x, uint64_t key)
 static const struct iterm *
 iterm_find(const struct idx *x, uint64_t key)
 {
-	size_t	 i, mask;
+	uint64_t		 h = hash_mix64(key);
+	const struct tpart	*p = &x->parts[part_of(h, x->nparts)];
+	size_t			 i, mask;
 
-	if (x->nslots == 0)
+	if (p->nslots == 0)
 		return NULL;
-	mask = x->nslots - 1;
-	for (i = hash_mix64(key) & mask; x->slots[i] != 0; i = (i + 1) & mask)
-		if (x->terms[x->slots[i] - 1].key == key)
-			return &x->terms[x->slots[i] - 1];
+	mask = p->nslots - 1;
+	for (i = h & mask; p->slots[i] != 0; i = (i + 1) & mask)
+		if (p->terms[p->slots[i] - 1].key == key)
+			return &p->terms[p->slots[i] - 1];
 	return NULL;
 }
 
+/* An ASCII varint of alpha[] digits, for meta.js. */
 static void
 vput(struct buf *b, uint64_t v)
 {
@@ -440,127 +480,364 @@ vput(struct buf *b, uint64_t v)
 	buf_putc(b, alpha[v]);
 }
 
-/* alpha[] inverted: the digit of an ASCII character, or -1. */
-static const signed char digit[128] = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, 0, -1, 1, 2, 3, -1, -1, 4, 5, 6, 7, 8, 9, 10, 11,
-	12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, -1, 24, -1, 25,
-	26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
-	42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, -1, 54, 55, 56,
-	57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72,
-	73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, -1,
+/* In-memory postings: binary varints, 7 bits a byte, low first. */
+static void
+uput(struct buf *b, uint64_t v)
+{
+	if (b->cap - b->len < 12)
+		buf_grow(b, 11);
+	while (v >= 0x80) {
+		b->p[b->len++] = (char)(v | 0x80);
+		v >>= 7;
+	}
+	b->p[b->len++] = (char)v;
+	b->p[b->len] = '\0';
+}
+
+/* The varint at *s (advanced); the caller knows one is there. */
+static uint64_t
+uget(const unsigned char **s)
+{
+	uint64_t	 v = 0;
+	int		 sh = 0;
+
+	while (**s & 0x80) {
+		v |= (uint64_t)(*(*s)++ & 0x7f) << sh;
+		sh += 7;
+	}
+	return v | (uint64_t)*(*s)++ << sh;
+}
+
+/*
+ * The code point at s[i] (of n bytes), as utf8_decode() gives it, with
+ * the two cases of Chinese text done here.  Returns its length.
+ */
+static inline size_t
+next_cp(const char *s, size_t n, size_t i, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	uint32_t	 c;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xf0) == 0xe0 && i + 2 < n && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80) {
+		c = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+		    (u[2] & 0x3f);
+		if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) {
+			*cp = c;
+			return 3;
+		}
+	}
+	return utf8_decode(s + i, n - i, cp);
+}
+
+/* ---- bits ---- */
+
+/* One UTF-16LE code unit, appended to b. */
+static inline void
+u16_put(struct buf *b, unsigned u)
+{
+	if (b->cap - b->len < 3)
+		buf_grow(b, 2);
+	b->p[b->len++] = (char)(u & 0xff);
+	b->p[b->len++] = (char)(u >> 8 & 0xff);
+	b->p[b->len] = '\0';
+}
+
+/*
+ * A bit writer, high bit first.  Into a JS string: 15 bits a UTF-16
+ * code unit, unit U16BASE + bits (U+3000..U+AFFF: no quote, backslash,
+ * line break or surrogate), so binary data costs 16/15 of its size
+ * where ASCII text would cost 8/6.  Or into bytes (ubits 8), for the
+ * positions held in memory until a shard is written.
+ */
+struct bitw {
+	struct buf	*b;	/* borrowed: where code units go */
+	uint64_t	 acc;	/* pending bits, the low n */
+	int		 n;	/* pending bit count, below ubits between calls */
+	int		 ubits;	/* bits a unit: 15 (UTF-16, the default) or 8 */
+	size_t		 units;	/* units written */
+	uint64_t	 nbits;	/* bits put, flushing not counted */
 };
 
-static int
-vdigit(int c)
+/* The low nb bits of v (nb <= 32; bits above acc's pending ones are stale). */
+static inline void
+bits_put(struct bitw *w, uint64_t v, int nb)
 {
-	return c >= 0 && c < 128 ? digit[c] : -1;
+	w->acc = w->acc << nb | (v & (((uint64_t)1 << nb) - 1));
+	w->n += nb;
+	w->nbits += (uint64_t)nb;
+	if (w->ubits == 8)
+		for (; w->n >= 8; w->units++) {
+			w->n -= 8;
+			if (w->b->cap - w->b->len < 2)
+				buf_grow(w->b, 1);
+			w->b->p[w->b->len++] = (char)(w->acc >> w->n & 0xff);
+			w->b->p[w->b->len] = '\0';
+		}
+	else
+		for (; w->n >= 15; w->units++) {
+			w->n -= 15;
+			u16_put(w->b, U16BASE + (unsigned)(w->acc >> w->n & 0x7fff));
+		}
 }
 
-/* Read one varint at *s (advanced); -1 at the end or on bad input. */
-static long
-vget(const char **s, const char *end)
+/* Pad to a whole unit (the padding is not in nbits). */
+static void
+bits_flush(struct bitw *w)
 {
-	long	 v = 0, mul = 1;
-	int	 d;
+	int	 pad = (w->ubits == 8 ? 8 : 15) - w->n;
 
-	while (*s < end) {
-		if ((d = vdigit(*(*s)++)) < 0)
-			return -1;
-		if (d < VT)
-			return v + d * mul;
-		v += (d - VT) * mul;
-		mul *= VC;
+	if (w->n > 0) {
+		bits_put(w, 0, pad);
+		w->nbits -= (uint64_t)pad;
 	}
-	return -1;
 }
 
-/* Per-document counts: key -> weighted tf, reset for each document. */
+/* Rice code of v with parameter k: v >> k in unary (1s, then 0), k bits. */
+static inline void
+rice_put(struct bitw *w, uint64_t v, int k)
+{
+	uint64_t	 q = v >> k;
+
+	if (q + 1 + (uint64_t)k <= 32) {
+		bits_put(w, (((uint64_t)1 << q) - 1) << (k + 1) |
+		    (v & (((uint64_t)1 << k) - 1)), (int)q + 1 + k);
+		return;
+	}
+	for (; q >= 32; q -= 32)
+		bits_put(w, 0xffffffffu, 32);
+	bits_put(w, (((uint64_t)1 << q) - 1) << 1, (int)q + 1);
+	if (k > 0)
+		bits_put(w, v, k);
+}
+
+/* Elias gamma code of v >= 1: as many 0s as v has bits after its top 1, then v. */
+static void
+gamma_put(struct bitw *w, uint64_t v)
+{
+	int	 nb = 0;
+
+	while (v >> (nb + 1))
+		nb++;
+	if (2 * nb + 1 <= 32)
+		bits_put(w, v, 2 * nb + 1);
+	else {
+		bits_put(w, 0, nb);
+		bits_put(w, v, nb + 1);
+	}
+}
+
+/*
+ * The Rice parameter for gaps of mean num / den: the largest k with
+ * 2^(k+1) <= 0.69 * mean (Rice then costs about the gaps' entropy),
+ * in integers so that search.js computes the same.
+ */
+static int
+rice_k(uint64_t num, uint64_t den)
+{
+	int	 k = 0;
+
+	while (k < 30 && (den * 100 << (k + 1)) <= num * 69)
+		k++;
+	return k;
+}
+
+/* One position of a positional term in the document being counted. */
+struct dpos {
+	uint32_t	 term;	/* term number in struct dcount */
+	uint32_t	 pos;	/* position */
+};
+
+/*
+ * Per-document counts: each term's weighted count and positions,
+ * terms numbered in first-seen order; reset for each document.  A
+ * character of the BMP finds its term by table, others by hash.
+ */
 struct dcount {
-	uint64_t	*keys;	/* owned; 0 = empty slot */
-	uint32_t	*wtf;	/* owned; parallel to keys */
-	size_t		*used;	/* slots in use, in first-seen order; owned */
-	size_t		 nused;	/* entries in used */
+	uint32_t	*bmp;	/* per BMP code point: term number + 1; owned */
+	uint64_t	*keys;	/* per slot: key, 0 = empty; owned */
+	uint32_t	*num;	/* per slot: term number; owned */
 	size_t		 cap;	/* slots (power of two) */
+	size_t		 nslot;	/* slots in use */
+	uint64_t	*tkey;	/* per term: key; owned */
+	size_t		*tslot;	/* per term: its slot (hashed keys); owned */
+	uint32_t	*twtf;	/* per term: weighted count; owned */
+	uint32_t	*tnpos;	/* per term: positions in occ; owned */
+	size_t		 n;	/* terms */
+	size_t		 tcap;	/* terms allocated */
+	struct dpos	*occ;	/* positions in text order; owned */
+	size_t		 nocc;	/* entries in occ */
+	size_t		 occap;	/* entries allocated */
 };
 
 static void
-dcount_add(struct dcount *c, uint64_t key, uint32_t w)
+dcount_slot(struct dcount *c, uint64_t key, uint32_t t)
 {
-	size_t	 i, mask;
+	size_t	 i, mask = c->cap - 1;
 
-	if (c->nused * 2 >= c->cap) {
-		struct dcount	 n;
-		size_t		 k;
+	for (i = hash_mix64(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
+		continue;
+	c->keys[i] = key;
+	c->num[i] = t;
+	c->tslot[t] = i;
+}
 
-		memset(&n, 0, sizeof(n));
-		n.cap = c->cap ? c->cap * 2 : 4096;
-		n.keys = xcalloc(n.cap, sizeof(*n.keys));
-		n.wtf = xcalloc(n.cap, sizeof(*n.wtf));
-		n.used = xcalloc(n.cap, sizeof(*n.used));
-		for (k = 0; k < c->nused; k++)
-			dcount_add(&n, c->keys[c->used[k]], c->wtf[c->used[k]]);
+/* A new term for key: its number. */
+static uint32_t
+dcount_new(struct dcount *c, uint64_t key)
+{
+	if (c->n == c->tcap) {
+		c->tcap = c->tcap ? c->tcap * 2 : 2048;
+		c->tkey = xreallocarray(c->tkey, c->tcap, sizeof(*c->tkey));
+		c->tslot = xreallocarray(c->tslot, c->tcap, sizeof(*c->tslot));
+		c->twtf = xreallocarray(c->twtf, c->tcap, sizeof(*c->twtf));
+		c->tnpos = xreallocarray(c->tnpos, c->tcap, sizeof(*c->tnpos));
+	}
+	c->tkey[c->n] = key;
+	c->twtf[c->n] = 0;
+	c->tnpos[c->n] = 0;
+	return (uint32_t)c->n++;
+}
+
+/* The number of key's term, added if new. */
+static uint32_t
+dcount_term(struct dcount *c, uint64_t key)
+{
+	size_t		 i, mask, k;
+	uint32_t	 t;
+
+	if (key < 0x10000) {
+		if (c->bmp == NULL)
+			c->bmp = xcalloc(0x10000, sizeof(*c->bmp));
+		if (c->bmp[key] == 0)
+			c->bmp[key] = dcount_new(c, key) + 1;
+		return c->bmp[key] - 1;
+	}
+	if (c->nslot * 2 >= c->cap) {
 		free(c->keys);
-		free(c->wtf);
-		free(c->used);
-		*c = n;
+		free(c->num);
+		c->cap = c->cap ? c->cap * 2 : 4096;
+		c->keys = xcalloc(c->cap, sizeof(*c->keys));
+		c->num = xcalloc(c->cap, sizeof(*c->num));
+		for (k = 0; k < c->n; k++)
+			if (c->tkey[k] >= 0x10000)
+				dcount_slot(c, c->tkey[k], (uint32_t)k);
 	}
 	mask = c->cap - 1;
 	for (i = hash_mix64(key) & mask; c->keys[i] != 0; i = (i + 1) & mask)
-		if (c->keys[i] == key) {
-			c->wtf[i] += w;
-			return;
+		if (c->keys[i] == key)
+			return c->num[i];
+	t = dcount_new(c, key);
+	dcount_slot(c, key, t);
+	c->nslot++;
+	return t;
+}
+
+/* Count key (weight w) at position pos; keep pos if withpos. */
+static void
+dcount_add(struct dcount *c, uint64_t key, uint32_t w, uint32_t pos,
+    int withpos)
+{
+	uint32_t	 t = dcount_term(c, key);
+
+	c->twtf[t] += w;
+	if (withpos) {
+		if (c->nocc == c->occap) {
+			c->occap = c->occap ? c->occap * 2 : 4096;
+			c->occ = xreallocarray(c->occ, c->occap,
+			    sizeof(*c->occ));
 		}
-	c->keys[i] = key;
-	c->wtf[i] = w;
-	c->used[c->nused++] = i;
+		c->occ[c->nocc].term = t;
+		c->occ[c->nocc++].pos = pos;
+		c->tnpos[t]++;
+	}
 }
 
 static void
 dcount_reset(struct dcount *c)
 {
-	size_t	 k;
+	size_t	 t;
 
-	for (k = 0; k < c->nused; k++)
-		c->keys[c->used[k]] = 0;
-	c->nused = 0;
+	for (t = 0; t < c->n; t++)
+		if (c->tkey[t] < 0x10000)
+			c->bmp[c->tkey[t]] = 0;
+		else
+			c->keys[c->tslot[t]] = 0;
+	c->n = 0;
+	c->nslot = 0;
+	c->nocc = 0;
 }
 
-/* Count the terms of one document into c; returns its length. */
+static void
+dcount_free(struct dcount *c)
+{
+	free(c->bmp);
+	free(c->keys);
+	free(c->num);
+	free(c->tkey);
+	free(c->tslot);
+	free(c->twtf);
+	free(c->tnpos);
+	free(c->occ);
+}
+
+/*
+ * Count the terms of one document into c: every non-space character
+ * (white space too, with positions, for quoted phrases), every pair
+ * of adjacent word characters.  *te and *bs get the first position
+ * after the title and the first of the body (weights 4, 2, 1 by
+ * position).  Returns the number of non-space characters.
+ */
 static uint32_t
-count_terms(const struct doctext *d, struct dcount *c)
+count_terms(const struct doctext *d, struct dcount *c, uint32_t *te,
+    uint32_t *bs)
 {
 	const char	*s;
 	size_t		 b, i, n, k;
-	uint32_t	 cp, prev, len = 0;
-	int		 w, pw, cls;
+	uint32_t	 cp, prev, len = 0, pos = 0, w;
+	int		 pw, cls, word, seen_te = 0, seen_bs = 0;
 
 	for (b = 0; b < d->nblks; b++) {
+		if (b > 0)
+			pos++;		/* between blocks */
+		if (!seen_te && d->blks[b].field != F_TITLE) {
+			*te = pos;
+			seen_te = 1;
+		}
+		if (!seen_bs && d->blks[b].field == F_BODY) {
+			*bs = pos;
+			seen_bs = 1;
+		}
 		s = d->norm.p + d->blks[b].off;
 		n = d->blks[b].len;
-		w = fweight[d->blks[b].field];
+		w = (uint32_t)fweight[d->blks[b].field];
 		pw = 0;
 		prev = 0;
-		for (i = 0; i < n; i += k) {
-			k = utf8_decode(s + i, n - i, &cp);
+		for (i = 0; i < n; i += k, pos++) {
+			k = next_cp(s, n, i, &cp);
 			cls = seg_class(cp);
 			if (cls == SEG_SPACE) {
+				dcount_add(c, cp, w, pos, 1);
 				pw = 0;
 				continue;
 			}
 			len++;
-			dcount_add(c, cp, (uint32_t)w);
-			if (cls == SEG_HAN || cls == SEG_ALNUM) {
-				if (pw)
-					dcount_add(c, bigram_key(prev, cp),
-					    (uint32_t)w);
-				pw = 1;
-				prev = cp;
-			} else
-				pw = 0;
+			word = cls == SEG_HAN || cls == SEG_ALNUM;
+			dcount_add(c, cp, w, pos, !word);
+			if (word && pw)
+				dcount_add(c, bigram_key(prev, cp), w, pos - 1, 1);
+			pw = word;
+			prev = cp;
 		}
 	}
+	if (!seen_te)
+		*te = pos;
+	if (!seen_bs)
+		*bs = pos;
 	return len;
 }
 
@@ -570,8 +847,15 @@ count_terms(const struct doctext *d, struct dcount *c)
 struct dterms {
 	uint64_t	*keys;	/* term keys in first-seen order; owned */
 	uint32_t	*wtf;	/* weighted counts, parallel; owned */
-	size_t		 n;	/* entries */
+	uint32_t	*npos;	/* positions of each, parallel; owned */
+	uint32_t	*pbits;	/* bits of each one's positions, parallel; owned */
+	uint32_t	*nhead;	/* of those, before the body, parallel; owned */
+	struct buf	 pos;	/* the positions as written (put_term), term
+				   by term, each from a byte boundary */
+	size_t		 n;	/* entries in keys */
 	uint32_t	 dl;	/* non-space characters */
+	uint32_t	 te;	/* first position after the title */
+	uint32_t	 bs;	/* first position of the body */
 };
 
 /* A batch for par_for: arts[base + i] -> out[i]. */
@@ -584,15 +868,6 @@ struct batch {
 	size_t		 npool;		/* entries in pool */
 };
 
-static void
-dcount_free(struct dcount *c)
-{
-	free(c->keys);
-	free(c->wtf);
-	free(c->used);
-	free(c);
-}
-
 /* par_for worker: normalize and count document base + i. */
 static int
 count_one(void *arg, size_t i)
@@ -601,76 +876,180 @@ count_one(void *arg, size_t i)
 	struct dterms	*t = &j->out[i];
 	struct dcount	*c;
 	struct doctext	 d;
-	size_t		 k;
+	struct bitw	 bw;
+	uint32_t	*pos;
+	size_t		 k, e, m, *at;
+	long		 prev;
+	int		 kp;
 
 	pthread_mutex_lock(&j->lock);
 	c = j->npool > 0 ? j->pool[--j->npool] : xcalloc(1, sizeof(*c));
 	pthread_mutex_unlock(&j->lock);
 	doc_text(j->arts[j->base + i], &d);
-	t->dl = count_terms(&d, c);
-	t->n = c->nused;
-	t->keys = xreallocarray(NULL, c->nused + 1, sizeof(*t->keys));
-	t->wtf = xreallocarray(NULL, c->nused + 1, sizeof(*t->wtf));
-	for (k = 0; k < c->nused; k++) {
-		t->keys[k] = c->keys[c->used[k]];
-		t->wtf[k] = c->wtf[c->used[k]];
+	t->dl = count_terms(&d, c, &t->te, &t->bs);
+	t->n = c->n;
+	t->keys = xreallocarray(NULL, c->n + 1, sizeof(*t->keys));
+	t->wtf = xreallocarray(NULL, c->n + 1, sizeof(*t->wtf));
+	t->npos = xreallocarray(NULL, c->n + 1, sizeof(*t->npos));
+	t->pbits = xreallocarray(NULL, c->n + 1, sizeof(*t->pbits));
+	t->nhead = xreallocarray(NULL, c->n + 1, sizeof(*t->nhead));
+	pos = xreallocarray(NULL, c->nocc + 1, sizeof(*pos));
+	at = xreallocarray(NULL, c->n + 1, sizeof(*at));
+	memcpy(t->keys, c->tkey, c->n * sizeof(*t->keys));
+	memcpy(t->wtf, c->twtf, c->n * sizeof(*t->wtf));
+	memcpy(t->npos, c->tnpos, c->n * sizeof(*t->npos));
+	/* Positions grouped by term, each group in text order. */
+	for (k = 0; k < c->n; k++)
+		at[k] = k ? at[k - 1] + c->tnpos[k - 1] : 0;
+	for (k = 0; k < c->nocc; k++)
+		pos[at[c->occ[k].term]++] = c->occ[k].pos;
+	/* Rice-coded by gap as put_term writes them, here in parallel. */
+	buf_init(&t->pos);
+	memset(&bw, 0, sizeof(bw));
+	bw.b = &t->pos;
+	bw.ubits = 8;
+	for (k = e = 0; k < c->n; k++) {
+		t->pbits[k] = t->nhead[k] = 0;
+		if (c->tnpos[k] == 0)
+			continue;
+		kp = rice_k(t->dl, c->tnpos[k]);
+		bw.nbits = 0;
+		/* Title to headings from 0, then the body from its start. */
+		m = e + c->tnpos[k];
+		for (prev = -1; e < m && pos[e] < t->bs; prev = pos[e++]) {
+			rice_put(&bw, (uint64_t)((long)pos[e] - prev - 1), kp);
+			t->nhead[k]++;
+		}
+		for (prev = -1; e < m; prev = (long)(pos[e++] - t->bs))
+			rice_put(&bw, (uint64_t)((long)(pos[e] - t->bs) - prev -
+			    1), kp);
+		t->pbits[k] = (uint32_t)bw.nbits;
+		bits_flush(&bw);
 	}
+	free(pos);
+	free(at);
 	dcount_reset(c);
 	doctext_free(&d);
 	pthread_mutex_lock(&j->lock);
 	if (j->npool < sizeof(j->pool) / sizeof(j->pool[0]))
 		j->pool[j->npool++] = c;
-	else
+	else {
 		dcount_free(c);
+		free(c);
+	}
 	pthread_mutex_unlock(&j->lock);
+	return 0;
+}
+
+/* What post_part needs: the batch just counted, the index. */
+struct pjob {
+	struct idx	*x;	/* borrowed */
+	struct batch	*j;	/* borrowed */
+	size_t		 m;	/* documents in the batch */
+};
+
+/*
+ * par_for worker: append the batch's postings of the terms of part p,
+ * in document order.  A term's postings hold, per document,
+ * uput(gap * 2 + (wtf > 1)), or for a positional term uput(gap),
+ * uput(count), uput(wtf - count), if that is not 0 uput(positions
+ * before the body), uput(bits) and the positions as put_term writes
+ * them, in that many bits (whole bytes); gaps are the difference to
+ * the previous value less one (the first from -1).
+ */
+static int
+post_part(void *arg, size_t p)
+{
+	struct pjob	*pj = arg;
+	struct tpart	*tp = &pj->x->parts[p];
+	struct dterms	*d;
+	struct iterm	*t;
+	uint64_t	 h;
+	size_t		 i, k, at;
+	long		 doc;
+
+	for (i = 0; i < pj->m; i++) {
+		d = &pj->j->out[i];
+		doc = (long)(pj->j->base + i);
+		for (k = at = 0; k < d->n; at += (d->pbits[k++] + 7) / 8) {
+			h = hash_mix64(d->keys[k]);
+			if (part_of(h, pj->x->nparts) != p)
+				continue;
+			t = iterm_get(tp, d->keys[k], h);
+			if (!t->haspos)
+				uput(&t->post, (uint64_t)(doc - t->last - 1) * 2 +
+				    (d->wtf[k] > 1));
+			else {
+				uput(&t->post, (uint64_t)(doc - t->last - 1));
+				uput(&t->post, d->npos[k]);
+				uput(&t->post, d->wtf[k] - d->npos[k]);
+				if (d->wtf[k] > d->npos[k])
+					uput(&t->post, d->nhead[k]);
+				uput(&t->post, d->pbits[k]);
+				buf_put(&t->post, d->pos.p + at,
+				    (d->pbits[k] + 7) / 8);
+			}
+			t->last = doc;
+			t->df++;
+		}
+	}
 	return 0;
 }
 
 /*
  * Build the index of arts[0..n) (document i is arts[i]) with up to
- * jobs threads; the result does not depend on jobs.  Returns the
- * index; free with idx_free.
+ * jobs threads: documents are counted in parallel a batch at a time,
+ * then each thread posts its part of the terms.  The result does not
+ * depend on jobs.  Returns the index; free with idx_free.
  */
 struct idx *
 idx_build(struct article *const *arts, size_t n, int jobs)
 {
 	struct idx	*x = xcalloc(1, sizeof(*x));
 	struct batch	 j;
-	struct iterm	*t;
+	struct pjob	 pj;
 	double		 sum = 0;
-	size_t		 i, k, m;
+	size_t		 i, m;
 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.lock, NULL);
 	j.arts = arts;
 	j.out = xcalloc(IDX_BATCH, sizeof(*j.out));
+	x->nparts = jobs > 1 ? (size_t)jobs : 1;
+	x->parts = xcalloc(x->nparts, sizeof(*x->parts));
 	x->ndocs = n;
 	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
+	x->te = xcalloc(n ? n : 1, sizeof(*x->te));
+	x->bs = xcalloc(n ? n : 1, sizeof(*x->bs));
+	pj.x = x;
+	pj.j = &j;
 	for (j.base = 0; j.base < n; j.base += IDX_BATCH) {
 		m = n - j.base < IDX_BATCH ? n - j.base : IDX_BATCH;
 		par_for(m, jobs, count_one, &j);
+		pj.m = m;
+		par_for(x->nparts, jobs, post_part, &pj);
 		for (i = 0; i < m; i++) {
 			struct dterms	*d = &j.out[i];
-			long		 doc = (long)(j.base + i);
 
-			x->dl[doc] = d->dl;
+			x->dl[j.base + i] = d->dl;
+			x->te[j.base + i] = d->te;
+			x->bs[j.base + i] = d->bs;
 			sum += d->dl;
-			for (k = 0; k < d->n; k++) {
-				t = iterm_get(x, d->keys[k]);
-				vput(&t->post, (uint64_t)(doc - t->last - 1) * 2 +
-				    (d->wtf[k] > 1));
-				if (d->wtf[k] > 1)
-					vput(&t->post, d->wtf[k] - 2);
-				t->last = doc;
-				t->df++;
-			}
 			free(d->keys);
 			free(d->wtf);
+			free(d->npos);
+			free(d->pbits);
+			free(d->nhead);
+			buf_free(&d->pos);
 		}
 	}
+	for (i = 0; i < x->nparts; i++)
+		x->nterms += x->parts[i].nterms;
 	x->avgdl = n ? sum / (double)n : 0;
-	for (i = 0; i < j.npool; i++)
+	for (i = 0; i < j.npool; i++) {
 		dcount_free(j.pool[i]);
+		free(j.pool[i]);
+	}
 	free(j.out);
 	pthread_mutex_destroy(&j.lock);
 	return x;
@@ -679,15 +1058,20 @@ idx_build(struct article *const *arts, size_t n, int jobs)
 void
 idx_free(struct idx *x)
 {
-	size_t	 i;
+	size_t	 i, p;
 
 	if (x == NULL)
 		return;
-	for (i = 0; i < x->nterms; i++)
-		buf_free(&x->terms[i].post);
-	free(x->terms);
-	free(x->slots);
+	for (p = 0; p < x->nparts; p++) {
+		for (i = 0; i < x->parts[p].nterms; i++)
+			buf_free(&x->parts[p].terms[i].post);
+		free(x->parts[p].terms);
+		free(x->parts[p].slots);
+	}
+	free(x->parts);
 	free(x->dl);
+	free(x->te);
+	free(x->bs);
 	free(x);
 }
 
@@ -708,9 +1092,9 @@ dterm_cmp(const void *a, const void *b)
 
 /*
  * What the index makes of article a (folio dump idx): each block,
- * normalized, after its field's name; then every term (single
- * characters and bigrams) with its weighted count, in byte order.
- * Appends to b.
+ * normalized, after its field's name; the length, terms and field
+ * bounds; then every term (single characters, white space as U+XXXX,
+ * and pairs) with its weighted count, in byte order.  Appends to b.
  */
 void
 idx_dump(const struct article *a, struct buf *b)
@@ -722,99 +1106,271 @@ idx_dump(const struct article *a, struct buf *b)
 	struct dterm	*v;
 	struct buf	 k;
 	size_t		 i;
-	uint32_t	 dl;
+	uint32_t	 dl, te, bs;
 
 	doc_text(a, &d);
 	for (i = 0; i < d.nblks; i++)
 		buf_printf(b, "%-8s %.*s\n", fname[d.blks[i].field],
 		    (int)d.blks[i].len, d.norm.p + d.blks[i].off);
 	memset(&c, 0, sizeof(c));
-	dl = count_terms(&d, &c);
-	buf_printf(b, "== %u characters, %zu terms\n", dl, c.nused);
-	v = xreallocarray(NULL, c.nused + 1, sizeof(*v));
+	dl = count_terms(&d, &c, &te, &bs);
+	buf_printf(b, "== %u characters, %zu terms, title to %u, body "
+	    "from %u\n", dl, c.n, te, bs);
+	v = xreallocarray(NULL, c.n + 1, sizeof(*v));
 	buf_init(&k);
-	for (i = 0; i < c.nused; i++) {
+	for (i = 0; i < c.n; i++) {
 		buf_truncate(&k, 0);
-		key_text(&k, c.keys[c.used[i]]);
+		if (c.tkey[i] >> 63 == 0 && seg_class((uint32_t)c.tkey[i]) ==
+		    SEG_SPACE)
+			buf_printf(&k, "U+%04X", (unsigned)c.tkey[i]);
+		else
+			key_text(&k, c.tkey[i]);
 		memcpy(v[i].txt, k.p, k.len + 1);
-		v[i].wtf = c.wtf[c.used[i]];
+		v[i].wtf = c.twtf[i];
 	}
-	qsort(v, c.nused, sizeof(*v), dterm_cmp);
-	for (i = 0; i < c.nused; i++)
+	qsort(v, c.n, sizeof(*v), dterm_cmp);
+	for (i = 0; i < c.n; i++)
 		buf_printf(b, "%s %u\n", v[i].txt, v[i].wtf);
 	buf_free(&k);
 	free(v);
-	free(c.keys);
-	free(c.wtf);
-	free(c.used);
+	dcount_free(&c);
 	doctext_free(&d);
 }
 
-/* ---- candidates from the index (what search.js does, in C) ---- */
+/* ---- deciding queries with the index (what search.js does, in C) ---- */
 
-/* Documents of one term, decoded: sets mark[doc] |= bit. */
-static void
-iterm_docs(const struct iterm *t, unsigned char *mark, unsigned char bit)
+/* One term's postings decoded: documents and, if positional, positions. */
+struct tdocs {
+	uint32_t	*doc;	/* ascending; owned */
+	size_t		*off;	/* per doc: first entry in pos; n + 1; owned */
+	uint32_t	*pos;	/* positions, ascending per doc; owned */
+	size_t		 n;	/* entries in doc */
+};
+
+/* A reader of bits from bytes, high bit first (positions in memory). */
+struct bitr {
+	const unsigned char	*p;	/* borrowed */
+	uint64_t		 i;	/* the next bit */
+};
+
+static unsigned
+bit_get(struct bitr *r)
 {
-	const char	*s = t->post.p, *end = s + t->post.len;
-	long		 doc = -1, gap;
+	unsigned	 b = r->p[r->i >> 3] >> (7 - (r->i & 7)) & 1;
 
-	while ((gap = vget(&s, end)) >= 0) {
-		doc += gap / 2 + 1;
-		mark[doc] |= bit;
-		if (gap % 2 == 1 && vget(&s, end) < 0)
-			break;
-	}
+	r->i++;
+	return b;
 }
 
-/*
- * Narrow in[0..ndocs) (1 = still a candidate) to the documents whose
- * index terms allow word w: every single non-space character and
- * every pair of adjacent word characters of w.  Returns 1 if the
- * index decides w exactly (one character, or two word characters),
- * 0 if the survivors still need checking against the text.
- */
-static int
-narrow(const struct idx *x, const char *w, size_t wn, unsigned char *in)
+/* The Rice code at r (rice_put). */
+static uint64_t
+rice_get(struct bitr *r, int k)
 {
-	const struct iterm *t;
-	unsigned char	*mark = xcalloc(x->ndocs ? x->ndocs : 1, 1);
-	uint32_t	 cp, prev = 0;
-	size_t		 i, k, d, nchars = 0;
-	int		 pw = 0, exact = 1;
-	uint64_t	 key;
+	uint64_t	 v = 0;
+	int		 i;
 
-	for (i = 0; i < wn; i += k) {
-		k = utf8_decode(w + i, wn - i, &cp);
-		nchars++;
-		if (seg_class(cp) == SEG_SPACE) {
-			exact = pw = 0;
+	while (bit_get(r))
+		v++;
+	for (i = 0; i < k; i++)
+		v = v << 1 | bit_get(r);
+	return v;
+}
+
+static void
+tdocs_get(const struct idx *x, uint64_t key, struct tdocs *td)
+{
+	const struct iterm *t = iterm_find(x, key);
+	const unsigned char *s, *end;
+	size_t		 i, c, j, nh, np = 0;
+	long		 doc = -1, p;
+	uint64_t	 v, nb;
+	struct bitr	 r;
+	int		 k;
+
+	memset(td, 0, sizeof(*td));
+	td->doc = xreallocarray(NULL, t ? t->df + 1 : 1, sizeof(*td->doc));
+	td->off = xreallocarray(NULL, t ? t->df + 1 : 1, sizeof(*td->off));
+	td->pos = xreallocarray(NULL, t ? t->post.len * 8 + 1 : 1,
+	    sizeof(*td->pos));	/* at least a bit a position */
+	td->off[0] = 0;
+	if (t == NULL)
+		return;
+	s = (const unsigned char *)t->post.p;
+	end = s + t->post.len;
+	for (i = 0; s < end; i++) {
+		v = uget(&s);
+		if (!t->haspos) {
+			doc += (long)(v / 2) + 1;
+		} else {
+			doc += (long)v + 1;
+			c = uget(&s);
+			nh = uget(&s) > 0 ? uget(&s) : 0;	/* before the body */
+			nb = uget(&s);
+			r.p = s;
+			r.i = 0;
+			k = rice_k(x->dl[doc], c);
+			for (p = -1, j = 0; j < c; j++) {
+				if (j == nh)	/* the body's count from its start */
+					p = (long)x->bs[doc] - 1;
+				p += (long)rice_get(&r, k) + 1;
+				td->pos[np++] = (uint32_t)p;
+			}
+			s += (nb + 7) / 8;
+		}
+		td->doc[i] = (uint32_t)doc;
+		td->off[i + 1] = np;
+	}
+	td->n = i;
+}
+
+static void
+tdocs_free(struct tdocs *td)
+{
+	free(td->doc);
+	free(td->off);
+	free(td->pos);
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Index of doc in td, or -1. */
+static long
+tdocs_at(const struct tdocs *td, uint32_t doc)
+{
+	uint32_t	*p = bsearch(&doc, td->doc, td->n, sizeof(*td->doc),
+			    u32_cmp);
+
+	return p ? (long)(p - td->doc) : -1;
+}
+
+/* Does td hold position pos in its i-th document? */
+static int
+has_at(const struct tdocs *td, long i, uint32_t pos)
+{
+	return bsearch(&pos, td->pos + td->off[i], td->off[i + 1] -
+	    td->off[i], sizeof(*td->pos), u32_cmp) != NULL;
+}
+
+/* A term of a word's plan, found at off code points into the word. */
+struct unit {
+	uint64_t	 key;	/* term */
+	size_t		 off;	/* code points from the word's start */
+};
+
+/*
+ * How the index decides a word of m code points cp[]: u[] gets the
+ * positional terms whose positions must line up (each run of two or
+ * more word characters covered by as few pairs as may overlap, every
+ * other character alone), loose[] the word characters that stand
+ * alone in a longer word (a, - and b of "a-b"), which the index
+ * cannot place.  A word of one character is that character.  u and
+ * loose have room for m entries.  Returns the number of units; the
+ * word is decided exactly if *nloose is 0.  search.js plans the same.
+ */
+static size_t
+plan(const uint32_t *cp, size_t m, struct unit *u, uint32_t *loose,
+    size_t *nloose)
+{
+	size_t	 i = 0, j, p, nu = 0;
+
+	*nloose = 0;
+	if (m == 1) {
+		u[0].key = cp[0];
+		u[0].off = 0;
+		return 1;
+	}
+	while (i < m) {
+		if (!word_char(cp[i])) {
+			u[nu].key = cp[i];
+			u[nu++].off = i++;
 			continue;
 		}
-		for (key = cp; ; key = bigram_key(prev, cp)) {
-			memset(mark, 0, x->ndocs);
-			if ((t = iterm_find(x, key)) != NULL)
-				iterm_docs(t, mark, 1);
-			for (d = 0; d < x->ndocs; d++)
-				in[d] &= mark[d];
-			if (key != cp || !pw || !word_char(cp))
-				break;
+		for (j = i; j < m && word_char(cp[j]); j++)
+			continue;
+		if (j - i == 1)
+			loose[(*nloose)++] = cp[i];
+		for (p = i; j - i > 1 && p + 1 < j; p += 2) {
+			u[nu].key = bigram_key(cp[p], cp[p + 1]);
+			u[nu++].off = p;
 		}
-		if (!word_char(cp))
-			exact = 0;
-		pw = word_char(cp);
-		prev = cp;
+		if (j - i > 1 && (j - i) % 2 == 1) {
+			u[nu].key = bigram_key(cp[j - 2], cp[j - 1]);
+			u[nu++].off = j - 2;
+		}
+		i = j;
 	}
-	free(mark);
-	return nchars == 1 || (nchars == 2 && exact);
+	return nu;
 }
 
 /*
- * Documents the index gives for q: out[d] = 1 if d may match (plain
- * words narrowed by their terms; '-' words drop only documents the
- * index proves contain them), 2 if the index alone proves d matches.
- * A query without words matches nothing.  Returns the number with
- * out[d] != 0.  out has x->ndocs entries.
+ * Decide word w[0..wn) for every document: res[d] = 2 if the index
+ * proves d contains it, 1 if d may (only the text can tell), else 0.
+ */
+static void
+word_docs(const struct idx *x, const char *w, size_t wn, unsigned char *res)
+{
+	struct tdocs	*td;
+	struct unit	*u;
+	uint32_t	*cp, *loose, *cnt, p;
+	size_t		 i, k, m = 0, nu, nl, nt, d;
+	long		*at;
+	int		 ok;
+
+	cp = xreallocarray(NULL, wn + 1, sizeof(*cp));
+	for (i = 0; i < wn; i += k)
+		k = utf8_decode(w + i, wn - i, &cp[m++]);
+	u = xreallocarray(NULL, m + 1, sizeof(*u));
+	loose = xreallocarray(NULL, m + 1, sizeof(*loose));
+	nu = plan(cp, m, u, loose, &nl);
+	nt = nu + nl;
+	td = xcalloc(nt + 1, sizeof(*td));
+	at = xcalloc(nt + 1, sizeof(*at));
+	for (i = 0; i < nt; i++)
+		tdocs_get(x, i < nu ? u[i].key : loose[i - nu], &td[i]);
+	cnt = xcalloc(x->ndocs + 1, sizeof(*cnt));
+	for (i = 0; i < nt; i++)
+		for (k = 0; k < td[i].n; k++)
+			cnt[td[i].doc[k]]++;
+	for (d = 0; d < x->ndocs; d++) {
+		res[d] = 0;
+		if (nt == 0 || cnt[d] != nt)
+			continue;
+		ok = nu <= 1;	/* else the positions must line up */
+		for (i = 0; !ok && i < nu; i++)
+			at[i] = tdocs_at(&td[i], (uint32_t)d);
+		for (k = ok ? 0 : td[0].off[at[0]];
+		    !ok && k < td[0].off[at[0] + 1]; k++) {
+			p = td[0].pos[k];
+			if (p < u[0].off)
+				continue;
+			for (ok = 1, i = 1; ok && i < nu; i++)
+				ok = has_at(&td[i], at[i],
+				    (uint32_t)(p - u[0].off + u[i].off));
+		}
+		if (ok)
+			res[d] = nl > 0 ? 1 : 2;
+	}
+	for (i = 0; i < nt; i++)
+		tdocs_free(&td[i]);
+	free(td);
+	free(at);
+	free(cnt);
+	free(u);
+	free(loose);
+	free(cp);
+}
+
+/*
+ * Documents the index gives for q: out[d] = 2 if the index proves d
+ * matches, 1 if d may match (the text must tell), else 0.  A query
+ * without words matches nothing.  Returns the number with out[d] != 0.
+ * out has x->ndocs entries.
  */
 size_t
 idx_candidates(const struct idx *x, const struct idx_query *q,
@@ -822,26 +1378,23 @@ idx_candidates(const struct idx *x, const struct idx_query *q,
 {
 	unsigned char	*in = xmalloc(x->ndocs ? x->ndocs : 1);
 	size_t		 i, d, cnt = 0;
-	int		 sure = 1, exact;
 
-	memset(out, q->n > 0, x->ndocs);	/* no words: no match */
+	memset(out, q->n > 0 ? 2 : 0, x->ndocs);
 	for (i = 0; i < q->n; i++) {
-		memset(in, 1, x->ndocs);
-		exact = narrow(x, q->words[i].text, q->words[i].len, in);
+		word_docs(x, q->words[i].text, q->words[i].len, in);
 		for (d = 0; d < x->ndocs; d++) {
-			if (!q->words[i].neg)
-				out[d] &= in[d];
-			else if (in[d] && exact)
+			if (!q->words[i].neg) {
+				if (in[d] < out[d])
+					out[d] = in[d];
+			} else if (in[d] == 2)
 				out[d] = 0;
+			else if (in[d] == 1 && out[d] == 2)
+				out[d] = 1;
 		}
-		if (!exact)
-			sure = 0;
 	}
 	for (d = 0; d < x->ndocs; d++)
-		if (out[d]) {
-			out[d] = sure ? 2 : 1;
+		if (out[d])
 			cnt++;
-		}
 	free(in);
 	return cnt;
 }
@@ -855,6 +1408,7 @@ idx_candidates(const struct idx *x, const struct idx_query *q,
  * otherwise a count fixed per size class, so an edit moves few files.
  */
 #define IDX_SMALL	150000	/* characters: below, no term shards */
+#define IDX_BIG		16384	/* bytes: a larger term has its own file */
 
 static unsigned
 shard_count(const struct idx *x)
@@ -865,7 +1419,9 @@ shard_count(const struct idx *x)
 		return 0;
 	if (x->ndocs < 2000)
 		return 64;
-	return 256;
+	if (x->ndocs < 8000)
+		return 256;
+	return 512;
 }
 
 /* FNV-1a over the term's code points (search.js hashes the same way). */
@@ -903,6 +1459,7 @@ struct sterm {
 	unsigned	 shard;		/* shard_of(t->key) */
 	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
 	const struct iterm *t;		/* borrowed from struct idx */
+	int		 big;		/* 1: in a file of its own */
 };
 
 static int
@@ -924,85 +1481,120 @@ json_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* ---- UTF-16 files ---- */
+
+/*
+ * A document chunk is UTF-16 text with control characters for
+ * structure; a control character of the content itself (but '\n')
+ * is C_ESC and the character + 0x40.
+ */
+#define C_DOC	0x1d	/* between documents */
+#define C_ITEM	0x1e	/* between list items */
+#define C_FLD	0x1f	/* between fields */
+#define C_ESC	0x1b	/* the next unit is a control character + 0x40 */
+
+
+/* Overwrite the code unit at byte offset at of b. */
 static void
-json_list(struct buf *b, const struct val *l)
+u16_set(struct buf *b, size_t at, unsigned u)
 {
-	size_t	 i;
-
-	buf_putc(b, '[');
-	for (i = 0; l != NULL && l->type == V_LIST && i < l->n; i++) {
-		if (i)
-			buf_putc(b, ',');
-		json_str(b, l->kids[i]->type == V_STR ? l->kids[i]->s : "");
-	}
-	buf_putc(b, ']');
-}
-
-/* A bit writer: 6 bits a character of alpha[0..63], high bit first. */
-struct bitw {
-	struct buf	*b;	/* borrowed: where characters go */
-	unsigned	 acc;	/* pending bits */
-	int		 n;	/* pending bit count, 0..5 */
-};
-
-static void
-bit(struct bitw *w, unsigned v)
-{
-	w->acc = w->acc << 1 | (v & 1);
-	if (++w->n == 6) {
-		buf_putc(w->b, alpha[w->acc]);
-		w->acc = 0;
-		w->n = 0;
-	}
-}
-
-static void
-bits_flush(struct bitw *w)
-{
-	while (w->n != 0)
-		bit(w, 0);
+	b->p[at] = (char)(u & 0xff);
+	b->p[at + 1] = (char)(u >> 8 & 0xff);
 }
 
 /*
- * A term's postings as written: alpha[k], varint df, then per
- * document Rice(gap, k), a flag bit for wtf > 1 and, for bigrams
- * only, Elias gamma of wtf - 1 (a single character's count is only
- * "once" or "more": it ranks little and would cost a quarter of the
- * index).  Rice with k from the mean gap costs about log2(N / df) + 2
- * bits a posting, near the entropy of the gaps.
+ * UTF-8 s[0..n) as UTF-16LE, appended to b; with esc, control
+ * characters but '\n' as C_ESC and the character + 0x40.  Chinese
+ * text takes 2 bytes a character instead of 3, and browsers decode a
+ * script by its byte order mark whatever the server's charset says.
  */
 static void
-put_rice(struct buf *b, const struct iterm *t, size_t ndocs)
+u16_text(struct buf *b, const char *s, size_t n, int esc)
 {
-	const char	*s = t->post.p, *end = s + t->post.len;
-	struct bitw	 w = { b, 0, 0 };
-	double		 mean = (double)(ndocs - t->df) / t->df;
-	long		 v, wtf;
-	uint64_t	 gap, q, x;
-	int		 k = 0, i, nb;
+	unsigned char	*o;
+	size_t		 i, k;
+	uint32_t	 cp, u[2];
+	int		 j, nu;
 
-	while (k < 30 && (double)(1u << (k + 1)) <= mean * 0.69)
-		k++;
-	buf_putc(b, alpha[k]);
-	vput(b, t->df);
-	while ((v = vget(&s, end)) >= 0) {
-		gap = (uint64_t)v / 2;
-		wtf = v % 2 ? vget(&s, end) + 2 : 1;
-		for (q = gap >> k; q > 0; q--)
-			bit(&w, 1);
-		bit(&w, 0);
-		for (i = k - 1; i >= 0; i--)
-			bit(&w, (unsigned)(gap >> i));
-		bit(&w, wtf > 1);
-		if (wtf > 1 && (t->key >> 63)) {
-			x = (uint64_t)wtf - 1;
-			for (nb = 0; (x >> (nb + 1)) != 0; nb++)
-				bit(&w, 0);
-			for (i = nb; i >= 0; i--)
-				bit(&w, (unsigned)(x >> i));
+	buf_grow(b, 4 * n);	/* 4 bytes at most for each byte read */
+	o = (unsigned char *)b->p + b->len;
+	for (i = 0; i < n; i += k) {
+		k = next_cp(s, n, i, &cp);
+		nu = 0;
+		if (esc && cp < 0x20 && cp != '\n') {
+			u[nu++] = C_ESC;
+			cp += 0x40;
 		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			u[nu++] = 0xd800 | cp >> 10;
+			cp = 0xdc00 | (cp & 0x3ff);
+		}
+		for (j = 0; j < nu; j++) {
+			*o++ = (unsigned char)(u[j] & 0xff);
+			*o++ = (unsigned char)(u[j] >> 8);
+		}
+		*o++ = (unsigned char)(cp & 0xff);
+		*o++ = (unsigned char)(cp >> 8);
 	}
-	bits_flush(&w);
+	b->len = (size_t)((char *)o - b->p);
+	b->p[b->len] = '\0';
+}
+
+static void
+u16_str(struct buf *b, const char *s)
+{
+	u16_text(b, s, strlen(s), 0);
+}
+
+/*
+ * A term's postings as written: k in 5 bits, gamma(df), then per
+ * document Rice(gap, k) (gaps less one from -1, k from the mean gap)
+ * and either a flag bit for weighted count > 1 (a word character: it
+ * ranks only as "once" or "more") or, for a positional term,
+ * gamma(count), gamma(weighted count - count + 1) and, if that is not
+ * 1, gamma(positions before the body); after the last document, a
+ * positional term's positions, document by document, each Rice(gap,
+ * kp) with kp = rice_k(dl, count), dl the document's length from
+ * meta.js.  Body positions count from the body's start (meta.js), so
+ * an edit of title, tags or headings leaves them alone.  A one- or
+ * two-character query reads no position.
+ */
+static void
+put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
+{
+	const unsigned char *s = (const unsigned char *)t->post.p;
+	const unsigned char *end = s + t->post.len;
+	uint64_t	 v, nb;
+	int		 k = rice_k(x->ndocs - t->df, t->df);
+
+	bits_put(w, (uint64_t)k, 5);
+	gamma_put(w, t->df);
+	while (s < end) {
+		v = uget(&s);
+		if (!t->haspos) {
+			rice_put(w, v / 2, k);
+			bits_put(w, v & 1, 1);
+			continue;
+		}
+		rice_put(w, v, k);
+		gamma_put(w, uget(&s));
+		gamma_put(w, (v = uget(&s)) + 1);
+		if (v > 0)
+			gamma_put(w, uget(&s));
+		s += (uget(&s) + 7) / 8;
+	}
+	for (s = (const unsigned char *)t->post.p; t->haspos && s < end; ) {
+		(void)uget(&s);
+		(void)uget(&s);
+		if (uget(&s) > 0)
+			(void)uget(&s);
+		for (nb = uget(&s); nb >= 8; nb -= 8)
+			bits_put(w, *s++, 8);
+		if (nb > 0)
+			bits_put(w, (uint64_t)(*s++ >> (8 - nb)), (int)nb);
+	}
+	bits_flush(w);
 }
 
 /* What the shard and chunk writers share across par_for workers. */
@@ -1015,183 +1607,275 @@ struct wjob {
 	struct output		*out;	/* borrowed */
 };
 
-/* par_for worker: term shard s. */
+/*
+ * A term file: BOM, folioSearch.terms(id, "term\nterm...", "entries")
+ * in UTF-16LE, keys JSON-escaped UTF-8, data entries as code units.
+ */
 static int
-shard_one(void *arg, size_t s)
+put_terms(struct output *out, const char *rel, const char *id,
+    const struct buf *keys, const struct buf *data)
 {
-	struct wjob	*w = arg;
 	struct buf	 b;
-	size_t		 i;
-	char		 rel[64];
 	int		 rc;
 
 	buf_init(&b);
-	buf_printf(&b, "folioSearch.terms(%zu,\"", s);
-	for (i = w->start[s]; i < w->start[s + 1]; i++) {
-		if (i > w->start[s])
-			buf_putc(&b, ' ');
-		esc_json(&b, w->v[i].txt, strlen(w->v[i].txt));
-		buf_putc(&b, ' ');
-		put_rice(&b, w->v[i].t, w->x->ndocs);
-	}
-	buf_puts(&b, "\");\n");
-	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
-	rc = out_put(w->out, rel, b.p, b.len);
+	u16_put(&b, 0xfeff);
+	u16_str(&b, "folioSearch.terms(");
+	u16_str(&b, id);
+	u16_str(&b, ",\"");
+	u16_text(&b, keys->p, keys->len, 0);
+	u16_str(&b, "\",\"");
+	buf_put(&b, data->p, data->len);
+	u16_str(&b, "\");\n");
+	rc = out_put(out, rel, b.p, b.len);
 	buf_free(&b);
 	return rc;
 }
 
+/* The name of a big term's file: its code points in hex, '-' between. */
+static void
+big_name(char *name, size_t sz, uint64_t key)
+{
+	if (key >> 63)
+		snprintf(name, sz, "%x-%x", (unsigned)(key >> 21 & 0x1fffff),
+		    (unsigned)(key & 0x1fffff));
+	else
+		snprintf(name, sz, "%x", (unsigned)key);
+}
+
 /*
- * The term shards: t-NNN.js is folioSearch.terms(N,"term postings term
- * postings ...") with terms in byte order, separated by single spaces
- * (no term holds a space; postings (put_rice) use only alpha).
- * Every shard is written, empty or not.
+ * par_for worker: term shard s, and a file of its own for each of its
+ * terms whose entry exceeds IDX_BIG bytes (flagged big).
  */
 static int
-write_shards(const struct idx *x, unsigned nshards, struct output *out,
-    int jobs)
+shard_one(void *arg, size_t s)
 {
-	struct wjob	 w;
-	struct buf	 k;
-	size_t		 i, j;
-	int		 rc;
+	struct wjob	*w = arg;
+	struct buf	 keys, data, ent, one;
+	struct bitw	 bw;
+	size_t		 i;
+	char		 rel[64], name[32], id[40];
+	int		 rc = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.x = x;
-	w.out = out;
-	buf_init(&k);
-	w.v = xreallocarray(NULL, x->nterms + 1, sizeof(*w.v));
-	for (j = 0; j < x->nterms; j++) {
-		w.v[j].shard = shard_of(x->terms[j].key, nshards);
-		buf_truncate(&k, 0);
-		key_text(&k, x->terms[j].key);
-		memcpy(w.v[j].txt, k.p, k.len + 1);
-		w.v[j].t = &x->terms[j];
+	buf_init(&keys);
+	buf_init(&data);
+	buf_init(&ent);
+	buf_init(&one);
+	for (i = w->start[s]; i < w->start[s + 1]; i++) {
+		buf_truncate(&ent, 0);
+		u16_put(&ent, U16BASE);	/* the entry's length, below */
+		u16_put(&ent, U16BASE);
+		memset(&bw, 0, sizeof(bw));
+		bw.b = &ent;
+		put_term(&bw, w->v[i].t, w->x);
+		u16_set(&ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
+		u16_set(&ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
+		if (ent.len > IDX_BIG) {
+			w->v[i].big = 1;
+			buf_truncate(&one, 0);
+			esc_json(&one, w->v[i].txt, strlen(w->v[i].txt));
+			big_name(name, sizeof(name), w->v[i].t->key);
+			snprintf(rel, sizeof(rel), "search/b-%s.js", name);
+			snprintf(id, sizeof(id), "\"b%s\"", name);
+			if (put_terms(w->out, rel, id, &one, &ent) == -1)
+				rc = -1;
+			continue;
+		}
+		if (data.len > 0)
+			buf_puts(&keys, "\\n");
+		esc_json(&keys, w->v[i].txt, strlen(w->v[i].txt));
+		buf_put(&data, ent.p, ent.len);
 	}
-	qsort(w.v, x->nterms, sizeof(*w.v), sterm_cmp);
-	w.start = xcalloc(nshards + 1, sizeof(*w.start));
-	for (i = j = 0; i <= nshards; i++) {
-		while (j < x->nterms && w.v[j].shard < i)
-			j++;
-		w.start[i] = j;
-	}
-	rc = par_for(nshards, jobs, shard_one, &w);
-	buf_free(&k);
-	free(w.v);
-	free(w.start);
+	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
+	snprintf(id, sizeof(id), "%zu", s);
+	if (put_terms(w->out, rel, id, &keys, &data) == -1)
+		rc = -1;
+	buf_free(&keys);
+	buf_free(&data);
+	buf_free(&ent);
+	buf_free(&one);
 	return rc;
 }
 
 /*
- * One document as a JSON array, fields in stream order:
- * [slug, title, place, date, [region], byline, organization, [authors],
- *  [tags], [headings], "body lines joined by \n"], with headings and
- * body split from a->text the way doc_text() splits them.
+ * The term shards: t-NNN.js is folioSearch.terms(N, "term\nterm...",
+ * "entries"), terms in byte order, each entry two code units of its
+ * length in code units (high 15 bits first) and put_term's bits; a
+ * big term is alone in b-HEX.js, folioSearch.terms("bHEX", "term",
+ * "entry") (meta.js lists them).  Every shard is written, empty or not.
+ * Fills w (the caller frees w->v and w->start).
  */
-static void
-doc_json(struct buf *b, const struct article *a)
+static int
+write_shards(const struct idx *x, unsigned nshards, struct output *out,
+    int jobs, struct wjob *w)
 {
-	const char	*p, *nl;
-	size_t		 n, h = 0;
-	struct buf	 body;
+	struct buf	 k;
+	const struct iterm *t;
+	size_t		 i, j, p;
+	int		 rc;
 
-	buf_init(&body);
-	buf_putc(b, '[');
-	json_str(b, a->slug);
-	buf_putc(b, ',');
-	json_str(b, a->title);
-	buf_putc(b, ',');
-	json_str(b, a->place);
-	buf_putc(b, ',');
-	json_str(b, a->date);
-	buf_putc(b, ',');
-	json_list(b, a->region);
-	buf_putc(b, ',');
-	json_str(b, a->byline);
-	buf_putc(b, ',');
-	json_str(b, a->organization);
-	buf_putc(b, ',');
-	json_list(b, a->authors);
-	buf_putc(b, ',');
-	json_list(b, a->tags);
-	buf_puts(b, ",[");
-	for (p = a->text ? a->text : ""; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (is_head(a, h, p, n)) {
-			if (h++ > 0)
-				buf_putc(b, ',');
-			buf_putc(b, '"');
-			esc_json(b, p, n);
-			buf_putc(b, '"');
-		} else if (n > 0) {
-			if (body.len > 0)
-				buf_puts(&body, "\\n");
-			esc_json(&body, p, n);
+	w->x = x;
+	w->out = out;
+	buf_init(&k);
+	w->v = xcalloc(x->nterms + 1, sizeof(*w->v));
+	for (j = p = 0; p < x->nparts; p++)
+		for (i = 0; i < x->parts[p].nterms; i++, j++) {
+			t = &x->parts[p].terms[i];
+			w->v[j].shard = shard_of(t->key, nshards);
+			buf_truncate(&k, 0);
+			key_text(&k, t->key);
+			memcpy(w->v[j].txt, k.p, k.len + 1);
+			w->v[j].t = t;
 		}
-		if (nl == NULL)
-			break;
+	qsort(w->v, x->nterms, sizeof(*w->v), sterm_cmp);
+	w->start = xcalloc(nshards + 1, sizeof(*w->start));
+	for (i = j = 0; i <= nshards; i++) {
+		while (j < x->nterms && w->v[j].shard < i)
+			j++;
+		w->start[i] = j;
 	}
-	buf_puts(b, "],\"");
-	buf_put(b, body.p, body.len);
-	buf_puts(b, "\"]");
-	buf_free(&body);
+	rc = par_for(nshards, jobs, shard_one, w);
+	buf_free(&k);
+	return rc;
+}
+
+static void
+chunk_str(struct buf *b, const char *s, size_t n)
+{
+	u16_text(b, s, n, 1);
+}
+
+static void
+chunk_list(struct buf *b, const struct val *l)
+{
+	size_t	 i;
+
+	for (i = 0; l != NULL && l->type == V_LIST && i < l->n; i++) {
+		if (i)
+			u16_put(b, C_ITEM);
+		if (l->kids[i]->type == V_STR)
+			chunk_str(b, l->kids[i]->s, l->kids[i]->slen);
+	}
 }
 
 /*
- * UTF-8 s[0..n) as UTF-16LE with a byte order mark, appended to b.
- * Chinese text takes 2 bytes a character instead of 3, and browsers
- * decode a script by its BOM whatever the server's charset says.
+ * One document of a chunk, fields in stream order, C_FLD between:
+ * slug, title, place, date, region (C_ITEM between items), byline,
+ * organization, authors (items), tags (items), headings (items),
+ * body lines joined by '\n', with headings and body split from
+ * a->text the way doc_text() splits them.
  */
 static void
-utf16le(struct buf *b, const char *s, size_t n)
+chunk_doc(struct buf *b, const struct article *a)
 {
-	size_t		 i, k;
-	uint32_t	 cp;
-	unsigned char	 u[4];
+	const char	*f[] = { a->slug, a->title, a->place, a->date };
+	const char	*p, *nl;
+	size_t		 i, n, h;
+	int		 pass, first;
 
-	buf_put(b, "\xff\xfe", 2);
-	for (i = 0; i < n; i += k) {
-		k = utf8_decode(s + i, n - i, &cp);
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			u[0] = (unsigned char)((0xd800 | cp >> 10) & 0xff);
-			u[1] = (unsigned char)((0xd800 | cp >> 10) >> 8);
-			u[2] = (unsigned char)((0xdc00 | (cp & 0x3ff)) & 0xff);
-			u[3] = (unsigned char)((0xdc00 | (cp & 0x3ff)) >> 8);
-			buf_put(b, u, 4);
-		} else {
-			u[0] = (unsigned char)(cp & 0xff);
-			u[1] = (unsigned char)(cp >> 8);
-			buf_put(b, u, 2);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i] != NULL)
+			chunk_str(b, f[i], strlen(f[i]));
+		u16_put(b, C_FLD);
+	}
+	chunk_list(b, a->region);
+	u16_put(b, C_FLD);
+	if (a->byline != NULL)
+		chunk_str(b, a->byline, strlen(a->byline));
+	u16_put(b, C_FLD);
+	if (a->organization != NULL)
+		chunk_str(b, a->organization, strlen(a->organization));
+	u16_put(b, C_FLD);
+	chunk_list(b, a->authors);
+	u16_put(b, C_FLD);
+	chunk_list(b, a->tags);
+	for (pass = 0; pass < 2; pass++) {
+		u16_put(b, C_FLD);
+		h = 0;
+		first = 1;
+		for (p = a->text ? a->text : ""; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			n = nl ? (size_t)(nl - p) : strlen(p);
+			if (is_head(a, h, p, n) ? (h++, pass == 0) :
+			    (pass == 1 && n > 0)) {
+				if (!first)
+					u16_put(b, pass == 0 ? C_ITEM : '\n');
+				chunk_str(b, p, n);
+				first = 0;
+			}
+			if (nl == NULL)
+				break;
 		}
 	}
 }
 
-/* par_for worker: d-NNNN.js, folioSearch.docs(N,[doc,...]) in UTF-16LE. */
+/*
+ * deflate (raw, no header) of s[0..n) at IDX_LEVEL, appended to b.
+ * zlib's output depends only on its input and settings.
+ */
+static void
+deflate_raw(struct buf *b, const char *s, size_t n)
+{
+	z_stream	 z;
+	uLong		 bound;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, IDX_LEVEL, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		errx_fatal("zlib: deflateInit2 failed");
+	bound = deflateBound(&z, (uLong)n);
+	buf_grow(b, bound);
+	z.next_in = (Bytef *)(uintptr_t)s;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)b->p + b->len;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		errx_fatal("zlib: deflate failed");
+	b->len += z.total_out;
+	b->p[b->len] = '\0';
+	deflateEnd(&z);
+}
+
+/*
+ * par_for worker: d-NNNN.js, folioSearch.docs(N, bytes, "packed"): the
+ * chunk's documents (chunk_doc) in UTF-16LE, deflated, 15 bits a code
+ * unit as the term shards are; search.js inflates them with the
+ * browser's DecompressionStream.
+ */
 static int
 chunk_one(void *arg, size_t c)
 {
 	struct wjob	*w = arg;
-	struct buf	 b, u;
+	struct buf	 b, u, z;
+	struct bitw	 bw;
 	size_t		 i;
 	char		 rel[64];
 	int		 rc;
 
 	buf_init(&b);
 	buf_init(&u);
-	buf_printf(&b, "folioSearch.docs(%zu,[", c);
+	buf_init(&z);
 	for (i = c * IDX_CHUNK; i < w->narts && i < (c + 1) * IDX_CHUNK; i++) {
 		if (i > c * IDX_CHUNK)
-			buf_puts(&b, ",\n");
-		doc_json(&b, w->arts[i]);
+			u16_put(&u, C_DOC);
+		chunk_doc(&u, w->arts[i]);
 	}
-	buf_puts(&b, "]);\n");
-	utf16le(&u, b.p, b.len);
+	deflate_raw(&z, u.p, u.len);
+	u16_put(&b, 0xfeff);
+	snprintf(rel, sizeof(rel), "folioSearch.docs(%zu,%zu,\"", c, z.len);
+	u16_str(&b, rel);
+	memset(&bw, 0, sizeof(bw));
+	bw.b = &b;
+	buf_grow(&b, z.len * 16 / 15 + 4);
+	for (i = 0; i < z.len; i++)
+		bits_put(&bw, (unsigned char)z.p[i], 8);
+	bits_flush(&bw);
+	u16_str(&b, "\");\n");
 	snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
-	rc = out_put(w->out, rel, u.p, u.len);
+	rc = out_put(w->out, rel, b.p, b.len);
 	buf_free(&b);
 	buf_free(&u);
+	buf_free(&z);
 	return rc;
 }
 
@@ -1254,14 +1938,17 @@ find_str(char **v, size_t n, const char *s)
 
 /*
  * meta.js: the number of documents, shards and chunk size, BM25's
- * lengths and the facet tables with each document's facet values.
+ * lengths (dl), each document's field bounds (fb: first position after
+ * the title, then the distance from there to the body), the big terms
+ * (those in files of their own, w) and the facet tables with each
+ * document's facet values.
  */
 static int
 write_meta(const struct idx *x, struct article *const *arts, size_t n,
-    unsigned nshards, struct output *out)
+    unsigned nshards, const struct wjob *w, struct output *out)
 {
 	struct buf	 b, fd;
-	char		**tab[FC__MAX];
+	char		**tab[FC__MAX], **big = NULL;
 	size_t		 ntab[FC__MAX], i, j, k, nv;
 	const char	**vals = NULL;
 	int		 f, rc;
@@ -1294,11 +1981,27 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 				vput(&fd, (uint64_t)find_str(tab[f], ntab[f],
 				    vals[j]));
 		}
-	buf_printf(&b, "folioSearch.meta({\"v\":1,\"n\":%zu,\"shards\":%u,"
+	buf_printf(&b, "folioSearch.meta({\"v\":2,\"n\":%zu,\"shards\":%u,"
 	    "\"chunk\":%d,\"avgdl\":%.3f,\"dl\":\"", n, nshards, IDX_CHUNK,
 	    x->avgdl);
 	for (i = 0; i < n; i++)
 		vput(&b, x->dl[i]);
+	buf_puts(&b, "\",\n\"fb\":\"");
+	for (i = 0; i < n; i++) {
+		vput(&b, x->te[i]);
+		vput(&b, x->bs[i] - x->te[i]);
+	}
+	buf_puts(&b, "\",\n\"big\":\"");
+	big = xreallocarray(NULL, x->nterms + 1, sizeof(*big));
+	for (i = j = 0; w->v != NULL && i < x->nterms; i++)
+		if (w->v[i].big)
+			big[j++] = (char *)w->v[i].txt;
+	qsort(big, j, sizeof(*big), str_cmp);
+	for (k = 0; k < j; k++) {
+		if (k)
+			buf_puts(&b, "\\n");
+		esc_json(&b, big[k], strlen(big[k]));
+	}
 	buf_puts(&b, "\",\n\"facets\":[");
 	for (f = 0; f < FC__MAX; f++) {
 		buf_printf(&b, "%s[\"%s\",[", f ? ",\n" : "", facet_name[f]);
@@ -1313,6 +2016,7 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 	buf_put(&b, fd.p, fd.len);
 	buf_puts(&b, "\"});\n");
 	rc = out_put(out, "search/meta.js", b.p, b.len);
+	free(big);
 	for (f = 0; f < FC__MAX; f++)
 		free(tab[f]);
 	free(vals);
@@ -1347,6 +2051,7 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 {
 	struct article	**v;
 	struct idx	*x;
+	struct wjob	 w;
 	unsigned	 nshards;
 	int		 rc = -1, jobs = site != NULL && site->jobs > 0 ?
 			    site->jobs : 1;
@@ -1356,14 +2061,17 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 	qsort(v, n, sizeof(*v), art_cmp);
 	x = idx_build(v, n, jobs);
 	nshards = shard_count(x);
-	if (write_meta(x, v, n, nshards, out) == -1)
+	memset(&w, 0, sizeof(w));
+	if (nshards > 0 && write_shards(x, nshards, out, jobs, &w) == -1)
 		goto out;
-	if (nshards > 0 && write_shards(x, nshards, out, jobs) == -1)
+	if (write_meta(x, v, n, nshards, &w, out) == -1)
 		goto out;
 	if (write_docs(v, n, out, jobs) == -1)
 		goto out;
 	rc = 0;
 out:
+	free(w.v);
+	free(w.start);
 	idx_free(x);
 	free(v);
 	return rc;

@@ -106,6 +106,71 @@ fold(const UChar *u, int32_t n, int32_t *outn)
 }
 
 /*
+ * The normalized form of cp where NFKC and case folding map it alone,
+ * whatever stands beside it (no decomposition into or composition with
+ * marks): ASCII, full-width ASCII, the ideographic space, the two main
+ * Han blocks and common CJK punctuation; else 0.
+ */
+static uint32_t
+norm_one(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf))
+		return cp;
+	if (cp >= 0xff01 && cp <= 0xff5e)
+		return norm_one(cp - 0xfee0);
+	if ((cp >= 0x3001 && cp <= 0x3002) || (cp >= 0x3008 && cp <= 0x3011) ||
+	    cp == 0x2014 || cp == 0x2018 || cp == 0x2019 || cp == 0x201c ||
+	    cp == 0x201d || cp == 0xb7)
+		return cp;
+	return cp == 0x3000 ? ' ' : 0;
+}
+
+/*
+ * seg_norm without ICU for text of norm_one's characters only (most
+ * Chinese text), strictly valid UTF-8 of at most 3 bytes a character.
+ * Returns 1 with the result appended to b, or 0 with b unchanged.
+ */
+static int
+norm_fast(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 i, k, run = 0, start = b->len;
+	uint32_t	 cp, m;
+
+	for (i = 0; i < n; i += k) {
+		if (p[i] < 0x80) {
+			k = 1;
+			cp = p[i];
+		} else if (p[i] >= 0xc2 && p[i] <= 0xdf && i + 1 < n &&
+		    (p[i + 1] & 0xc0) == 0x80) {
+			k = 2;
+			cp = (uint32_t)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
+		} else if ((p[i] & 0xf0) == 0xe0 && i + 2 < n &&
+		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80) {
+			k = 3;
+			cp = (uint32_t)(p[i] & 0x0f) << 12 |
+			    (uint32_t)(p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
+			if (cp < 0x800)
+				cp = 0;		/* overlong: ICU's U+FFFD */
+		} else
+			cp = 0;
+		if (cp == 0 || (m = norm_one(cp)) == 0) {
+			buf_truncate(b, start);
+			return 0;
+		}
+		if (m != cp) {		/* copy the unchanged run before */
+			buf_put(b, s + run, i - run);
+			utf8_put(b, m);
+			run = i + k;
+		}
+	}
+	buf_put(b, s + run, n - run);
+	return 1;
+}
+
+/*
  * Append the normalized form of UTF-8 s[0..n) to b: NFKC, then full
  * case folding, then NFKC again where folding undid it (the browser's
  * s.normalize("NFKC") plus per-character folding gives the same).
@@ -122,6 +187,8 @@ seg_norm_icu(struct buf *b, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
+	if (norm_fast(b, s, n))
+		return b->len - start;
 	if (n > INT32_MAX / 4)
 		errx_fatal("text of %zu bytes is too long to normalize", n);
 	u = xreallocarray(NULL, n + 1, sizeof(UChar));

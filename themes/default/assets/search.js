@@ -1,10 +1,13 @@
 /*
  * search.js: folio's search page.  Loads the index that searchidx.c
- * wrote (search/meta.js, t-NNN.js term shards, d-NNNN.js document
- * chunks) with <script> elements, so it works on any static host and
- * from file://.  Query rules are those of idx_query_parse() in C:
- * words split on spaces and ANDed, "quoted phrase" exact, -word
- * excluded; every word is a contiguous substring of one block.
+ * wrote (search/meta.js, t-NNN.js term shards, b-HEX.js big terms,
+ * d-NNNN.js document chunks) with <script> elements, so it works on
+ * any static host and from file://.  Query rules are those of
+ * idx_query_parse() in C: words split on spaces and ANDed, "quoted
+ * phrase" exact, -word excluded; every word is a contiguous substring
+ * of one block.  The index decides words by the positions of their
+ * pairs; only a word with a letter standing alone between other
+ * characters ("a-b") needs the articles' text.
  */
 (function () {
 	'use strict';
@@ -17,9 +20,12 @@
 	var DIGIT = new Int8Array(128).fill(-1);
 	for (var i = 0; i < ALPHA.length; i++)
 		DIGIT[ALPHA.charCodeAt(i)] = i;
+	var U0 = 0x3000;	/* code unit of 15 zero bits (U16BASE) */
+	/* Document chunks: separators and escape (chunk_doc in C). */
+	var C_DOC = '\x1d', C_ITEM = '\x1e', C_FLD = '\x1f', C_ESC = '\x1b';
 	/* Field weights by block kind, as fweight[] in searchidx.c. */
 	var W_TITLE = 4, W_META = 2, W_BODY = 1;
-	var PAGE = 10, K1 = 1.2, B = 0.75;
+	var PAGE = 10, K1 = 1.2, B = 0.75, DEBOUNCE = 60;
 
 	var SPACE = /\p{White_Space}/u;
 	var WORDCH = /[\p{L}\p{N}\p{M}]/u;
@@ -43,7 +49,7 @@
 		return s.normalize('NFKC');
 	}
 
-	/* A cursor over a varint string. */
+	/* A cursor over an ASCII varint string (meta.js). */
 	function Reader(s) { this.s = s; this.i = 0; }
 	Reader.prototype.more = function () { return this.i < this.s.length; };
 	Reader.prototype.get = function () {
@@ -58,45 +64,173 @@
 		return v;
 	};
 
+	/* rice_k() in C: largest k with 2^(k+1) <= 0.69 * num / den. */
+	function riceK(num, den) {
+		var k = 0, v = den * 200, lim = num * 69;
+		while (k < 30 && v <= lim) {
+			k++;
+			v *= 2;
+		}
+		return k;
+	}
+
+	/* Does the index keep positions of term t?  Pairs, and non-word characters. */
+	function positional(t) {
+		return t.length > (t.codePointAt(0) > 0xffff ? 2 : 1) || !WORDCH.test(t);
+	}
+
+	var NOTERM = { docs: new Int32Array(0), wtf: new Int32Array(0),
+	    off: new Int32Array(1), pos: new Int32Array(0) };
+
 	/*
-	 * Postings (put_rice in searchidx.c): k, varint df, then per
-	 * document Rice(gap, k), flag bit (wtf > 1), for bigrams Elias
-	 * gamma of wtf - 1; 6 bits a character.  -> {docs: [], wtf: []}.
+	 * A term's entry (put_term in C) from code unit at of s, 15 bits a
+	 * unit, high bit first: k (5 bits), gamma(df), then per document
+	 * Rice(gap, k) and either the "more than once" bit or gamma(count),
+	 * gamma(weighted count - count + 1) and, if that is not 1,
+	 * gamma(positions before the body); then, for a positional term,
+	 * the positions (read only withPos).  -> {docs, wtf, off, pos}:
+	 * pos[off[j]..off[j+1]) are docs[j]'s.
 	 */
-	function postings(s, bigram) {
-		var k = DIGIT[s.charCodeAt(0)], r = new Reader(s), docs = [], wtf = [];
-		r.i = 1;
-		var df = r.get(), pos = r.i, acc = 0, nb = 0, doc = -1;
-		function bit() {
-			if (nb === 0) {
-				acc = DIGIT[s.charCodeAt(pos++)];
-				nb = 6;
+	function decodeTerm(s, at, isPos, withPos) {
+		var i = at, acc = 0, n = 0;	/* acc: the low n bits pending */
+		function bits(k) {
+			var v = 0, t;
+			while (k > 0) {
+				if (n === 0) {
+					acc = s.charCodeAt(i++) - U0;
+					n = 15;
+				}
+				t = k < n ? k : n;
+				n -= t;
+				k -= t;
+				v = v * (1 << t) + ((acc >>> n) & ((1 << t) - 1));
 			}
-			nb--;
-			return (acc >> nb) & 1;
+			return v;
 		}
-		for (var i = 0; i < df; i++) {
-			var q = 0, rem = 0, j;
-			while (bit())
-				q++;
-			for (j = 0; j < k; j++)
-				rem = rem * 2 + bit();
-			doc += q * Math.pow(2, k) + rem + 1;
-			docs.push(doc);
-			if (!bit())
-				wtf.push(1);
-			else if (!bigram)
-				wtf.push(2);	/* a character: "more than once" */
-			else {
-				var n = 0, x = 1;
-				while (!bit())
-					n++;
-				for (j = 0; j < n; j++)
-					x = x * 2 + bit();
-				wtf.push(x + 1);
+		function gamma() {	/* z 0s, then z + 1 bits */
+			var z = 0, w, c;
+			for (;;) {
+				if (n === 0) {
+					acc = s.charCodeAt(i++) - U0;
+					n = 15;
+				}
+				w = acc & ((1 << n) - 1);
+				if (w !== 0)
+					break;
+				z += n;
+				n = 0;
+			}
+			c = Math.clz32(w << (32 - n));
+			n -= c;
+			return bits(z + c + 1);
+		}
+		/* Rice(v, k): 1s up to a 0, then k bits. */
+		function rice(k) {
+			var q = 0, t, w, z;
+			for (;;) {
+				if (n === 0) {
+					acc = s.charCodeAt(i++) - U0;
+					n = 15;
+				}
+				t = (1 << n) - 1;
+				w = acc & t;
+				if (w !== t)
+					break;
+				q += n;
+				n = 0;
+			}
+			z = Math.clz32(~(w << (32 - n)));
+			n -= z + 1;
+			q = (q + z) * (1 << k);
+			if (k === 0)
+				return q;
+			if (n >= k) {
+				n -= k;
+				return q + ((acc >>> n) & ((1 << k) - 1));
+			}
+			return q + bits(k);
+		}
+		var k = bits(5), df = gamma(), j, c, p, e;
+		var docs = new Int32Array(df), wtf = new Int32Array(df), doc = -1;
+		if (!isPos) {
+			for (j = 0; j < df; j++) {
+				doc += rice(k) + 1;
+				docs[j] = doc;
+				wtf[j] = bits(1) + 1;
+			}
+			return { docs: docs, wtf: wtf, off: null, pos: null };
+		}
+		var off = new Int32Array(df + 1), head = new Int32Array(df);
+		for (j = 0; j < df; j++) {
+			doc += rice(k) + 1;
+			docs[j] = doc;
+			c = gamma();
+			e = gamma() - 1;
+			wtf[j] = c + e;
+			head[j] = e > 0 ? gamma() : 0;
+			off[j + 1] = off[j] + c;
+		}
+		if (!withPos)
+			return { docs: docs, wtf: wtf, off: off, pos: null };
+		/* Positions before the body from 0, the body's from its start. */
+		var pos = new Int32Array(off[df]), dl = meta.dl, bs = meta.bs, h;
+		for (j = 0; j < df; j++) {
+			c = off[j + 1] - off[j];
+			k = riceK(dl[docs[j]], c);
+			h = off[j] + head[j];
+			for (p = -1, e = off[j]; e < off[j + 1]; e++) {
+				if (e === h)
+					p = bs[docs[j]] - 1;
+				pos[e] = p += rice(k) + 1;
 			}
 		}
-		return { docs: docs, wtf: wtf };
+		return { docs: docs, wtf: wtf, off: off, pos: pos };
+	}
+
+	/*
+	 * Engines run a function's first calls in their interpreter, and
+	 * the first phrase query of a page decodes some 100,000 positions.
+	 * So once meta.js is in and the page idle, decode a made-up entry
+	 * (n documents of c positions each, every gap 3) a few times: the
+	 * engine compiles decodeTerm before the reader types.
+	 */
+	function warmUp() {
+		var n = Math.min(meta.n, 400), c = 12, out = [], acc = 0, nb = 0, j, i;
+		function put(v, len) {	/* len bits of v, high first */
+			while (len-- > 0) {
+				acc = acc * 2 + (Math.floor(v / Math.pow(2, len)) & 1);
+				if (++nb === 15) {
+					out.push(String.fromCharCode(U0 + acc));
+					acc = nb = 0;
+				}
+			}
+		}
+		function gamma(v) {
+			var z = Math.floor(Math.log2(v));
+			put(0, z);
+			put(v, z + 1);
+		}
+		function rice(v, k) {
+			var q = Math.floor(v / Math.pow(2, k));
+			put(Math.pow(2, q + 1) - 2, q + 1);
+			put(v % Math.pow(2, k), k);
+		}
+		if (n === 0)
+			return;
+		put(0, 5);	/* k = 0: every document gap is 0 */
+		gamma(n);
+		for (j = 0; j < n; j++) {
+			rice(0, 0);
+			gamma(c);
+			gamma(1);
+		}
+		for (j = 0; j < n; j++)
+			for (i = 0; i < c; i++)
+				rice(3, riceK(meta.dl[j], c));
+		if (nb > 0)
+			put(0, 15 - nb);
+		for (j = 0; j < 3; j++)
+			decodeTerm(out.join(''), 0, true, true);
 	}
 
 	function shardOf(term, n) {
@@ -108,6 +242,13 @@
 		return h % n;
 	}
 
+	/* The name of a big term's file (big_name in C). */
+	function bigName(term) {
+		return Array.from(term).map(function (c) {
+			return c.codePointAt(0).toString(16);
+		}).join('-');
+	}
+
 	/* ---- loading with <script> (no fetch: file:// must work) ---- */
 
 	var root = document.getElementById('search');
@@ -117,7 +258,10 @@
 	var siteRoot = root.getAttribute('data-root') || '../';
 	var waiting = {};	/* key -> {resolve, reject} */
 	var loaded = {};	/* key -> Promise of the data */
-	var meta = null, shards = {}, chunks = {};
+	var meta = null;
+	var entries = new Map();	/* term -> [string, code unit] of its entry */
+	var decoded = new Map();	/* term -> decodeTerm's result */
+	var chunks = {};	/* chunk number -> Promise of its documents */
 
 	function arrived(key, data) {
 		var w = waiting[key];
@@ -128,8 +272,8 @@
 	}
 	window.folioSearch = {
 		meta: function (m) { arrived('meta', m); },
-		terms: function (i, s) { arrived('t' + i, s); },
-		docs: function (i, a) { arrived('d' + i, a); },
+		terms: function (id, keys, data) { arrived('t' + id, [keys, data]); },
+		docs: function (i, len, s) { arrived('d' + i, [len, s]); },
 		/* For tests: the normalization and the query parser. */
 		norm: function (s) { return norm(s); },
 		parse: function (s) { return parseQuery(s); }
@@ -164,57 +308,129 @@
 		return load('meta', 'meta.js').then(function (m) {
 			if (meta)
 				return meta;
-			meta = m;
-			meta.dlv = [];
-			var r = new Reader(m.dl);
-			while (r.more())
-				meta.dlv.push(r.get());
-			meta.fv = [];	/* per doc: [[ids of facet 0], ...] */
-			r = new Reader(m.fd);
-			for (var d = 0; d < m.n; d++) {
-				var per = [];
-				for (var f = 0; f < m.facets.length; f++) {
-					var k = r.get(), ids = [];
-					while (k-- > 0)
-						ids.push(r.get());
-					per.push(ids);
-				}
-				meta.fv.push(per);
+			var r = new Reader(m.dl), d, f;
+			m.dl = new Int32Array(m.n);
+			m.te = new Int32Array(m.n);
+			m.bs = new Int32Array(m.n);
+			for (d = 0; d < m.n; d++)
+				m.dl[d] = r.get();
+			r = new Reader(m.fb);
+			for (d = 0; d < m.n; d++) {
+				m.te[d] = r.get();
+				m.bs[d] = m.te[d] + r.get();
 			}
+			m.big = new Set(m.big ? m.big.split('\n') : []);
+			/* Facet f of doc d: value ids fi[f][fo[f][d]..fo[f][d + 1]). */
+			var nf = m.facets.length, ids = [], k;
+			m.fo = [];
+			m.fi = [];
+			for (f = 0; f < nf; f++) {
+				m.fo.push(new Int32Array(m.n + 1));
+				ids.push([]);
+			}
+			r = new Reader(m.fd);
+			for (d = 0; d < m.n; d++)
+				for (f = 0; f < nf; f++) {
+					for (k = r.get(); k > 0; k--)
+						ids[f].push(r.get());
+					m.fo[f][d + 1] = ids[f].length;
+				}
+			for (f = 0; f < nf; f++)
+				m.fi.push(Int32Array.from(ids[f]));
+			meta = m;
 			return meta;
 		});
 	}
 
-	function loadShard(i) {
-		return load('t' + i, 't-' + pad(i, 3) + '.js').then(function (s) {
-			if (!shards[i]) {
-				var m = new Map(), parts = s ? s.split(' ') : [];
-				for (var k = 0; k + 1 < parts.length; k += 2)
-					m.set(parts[k], parts[k + 1]);
-				shards[i] = m;
+	/* Load the file holding term t; its entries go to `entries`. */
+	function loadTerm(t) {
+		var key, file;
+		if (meta.big.has(t)) {
+			key = 'b' + bigName(t);
+			file = 'b-' + bigName(t) + '.js';
+		} else {
+			key = shardOf(t, meta.shards);
+			file = 't-' + pad(key, 3) + '.js';
+		}
+		return load('t' + key, file).then(function (kd) {
+			if (kd[2])
+				return;
+			kd[2] = true;	/* indexed */
+			var keys = kd[0] ? kd[0].split('\n') : [], s = kd[1], at = 0;
+			for (var i = 0; i < keys.length; i++) {
+				var len = (s.charCodeAt(at) - U0) * 32768 + s.charCodeAt(at + 1) - U0;
+				entries.set(keys[i], [s, at + 2]);
+				at += 2 + len;
 			}
-			return shards[i];
 		});
+	}
+
+	/* The decoded postings of term t (loaded), withPos: positions too. */
+	function term(t, withPos) {
+		var d = decoded.get(t), e;
+		if (d && (d.pos || !withPos || !d.off))
+			return d;
+		e = entries.get(t);
+		d = e ? decodeTerm(e[0], e[1], positional(t), withPos) : NOTERM;
+		decoded.set(t, d);
+		return d;
+	}
+
+	/* Bytes to string: deflate-raw, then UTF-16LE (DecompressionStream). */
+	function inflate(len, s) {
+		var bytes = new Uint8Array(len), acc = 0, n = 0, i = 0, j;
+		for (j = 0; j < len; j++) {
+			if (n < 8) {
+				acc = (acc << 15 | (s.charCodeAt(i++) - U0)) & 0x7fffff;
+				n += 15;
+			}
+			n -= 8;
+			bytes[j] = (acc >>> n) & 0xff;
+		}
+		var ds = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+		return new Response(ds).arrayBuffer().then(function (buf) {
+			return new TextDecoder('utf-16le').decode(buf);
+		});
+	}
+
+	function unescape(v) {
+		return v.indexOf(C_ESC) < 0 ? v : v.replace(/\x1b([\s\S])/g, function (m, c) {
+			return String.fromCharCode(c.charCodeAt(0) - 0x40);
+		});
+	}
+
+	function items(v) {
+		return v ? v.split(C_ITEM).map(unescape) : [];
+	}
+
+	/* A document of a chunk (chunk_doc in C) -> {slug, title, ..., body}. */
+	function makeDoc(text) {
+		var f = text.split(C_FLD);
+		return {
+			slug: unescape(f[0]), title: unescape(f[1]), place: unescape(f[2]),
+			date: unescape(f[3]), region: items(f[4]), byline: unescape(f[5]),
+			org: unescape(f[6]), authors: items(f[7]), tags: items(f[8]),
+			heads: items(f[9]), body: unescape(f[10] || ''), _blocks: null
+		};
+	}
+
+	function loadChunk(c) {
+		if (!chunks[c])
+			chunks[c] = load('d' + c, 'd-' + pad(c, 4) + '.js').then(function (ls) {
+				return inflate(ls[0], ls[1]);
+			}).then(function (text) {
+				return text.split(C_DOC).map(makeDoc);
+			}, function (e) {
+				delete chunks[c];
+				throw e;
+			});
+		return chunks[c];
 	}
 
 	function loadDoc(d) {
-		var c = Math.floor(d / meta.chunk);
-		if (chunks[c])
-			return Promise.resolve(chunks[c][d % meta.chunk]);
-		return load('d' + c, 'd-' + pad(c, 4) + '.js').then(function (a) {
-			chunks[c] = chunks[c] || a.map(makeDoc);
-			return chunks[c][d % meta.chunk];
+		return loadChunk(Math.floor(d / meta.chunk)).then(function (docs) {
+			return docs[d % meta.chunk];
 		});
-	}
-
-	/* A document chunk entry -> {slug, title, ..., blocks}. */
-	function makeDoc(a) {
-		var doc = {
-			slug: a[0], title: a[1], place: a[2], date: a[3],
-			region: a[4], byline: a[5], org: a[6], authors: a[7],
-			tags: a[8], heads: a[9], body: a[10], _blocks: null
-		};
-		return doc;
 	}
 
 	/* Blocks in stream order: {raw, norm, w, title}. */
@@ -292,28 +508,33 @@
 	}
 
 	/*
-	 * The index terms of a word: each non-space character, and each
-	 * pair of adjacent word characters.  exact: the index alone
-	 * decides (one character, or two word characters).
+	 * How the index decides word w (plan() in C): units, the terms
+	 * whose positions must line up at their offsets (pairs covering
+	 * each run of two or more word characters, every other character
+	 * alone), and loose, the word characters standing alone in a
+	 * longer word, which only the text can place.
 	 */
-	function wordTerms(w) {
-		var cps = Array.from(w), terms = [], prevWord = false;
-		for (var i = 0; i < cps.length; i++) {
-			var c = cps[i];
-			if (SPACE.test(c)) {
-				prevWord = false;
+	function plan(w) {
+		var cps = Array.from(w), m = cps.length, units = [], loose = [];
+		var i = 0, j, p;
+		if (m === 1)
+			return { units: [{ t: cps[0], off: 0 }], loose: loose };
+		while (i < m) {
+			if (!WORDCH.test(cps[i])) {
+				units.push({ t: cps[i], off: i++ });
 				continue;
 			}
-			terms.push(c);
-			var isw = WORDCH.test(c);
-			if (isw && prevWord)
-				terms.push(cps[i - 1] + c);
-			prevWord = isw;
+			for (j = i; j < m && WORDCH.test(cps[j]); j++)
+				continue;
+			if (j - i === 1)
+				loose.push(cps[i]);
+			for (p = i; j - i > 1 && p + 1 < j; p += 2)
+				units.push({ t: cps[p] + cps[p + 1], off: p });
+			if (j - i > 1 && (j - i) % 2 === 1)
+				units.push({ t: cps[j - 2] + cps[j - 1], off: j - 2 });
+			i = j;
 		}
-		var exact = cps.length === 1 || (cps.length === 2 &&
-		    WORDCH.test(cps[0]) && WORDCH.test(cps[1]));
-		return { terms: terms, exact: exact,
-		    key: exact ? (cps.length === 1 ? cps[0] : cps[0] + cps[1]) : null };
+		return { units: units, loose: loose };
 	}
 
 	/* Sorted-array intersection. */
@@ -332,6 +553,83 @@
 		return out;
 	}
 
+	/* Index of x in sorted a from lo on, or -1. */
+	function find(a, x, lo) {
+		var hi = a.length;
+		while (lo < hi) {
+			var mid = (lo + hi) >>> 1;
+			if (a[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < a.length && a[lo] === x ? lo : -1;
+	}
+
+	/*
+	 * What the index says of a word (loaded): {docs, tf, exact}: the
+	 * documents containing it (exact) or that may (else), ascending,
+	 * and its field-weighted count in each (tf[j] for docs[j]; an
+	 * inexact word's counts come from the text).  Cached by word.
+	 */
+	var wordCache = new Map();
+	function wordDocs(text) {
+		var got = wordCache.get(text);
+		if (got)
+			return got;
+		var pl = plan(text), u = pl.units, one = u.length === 1;
+		var ts = u.map(function (x) { return term(x.t, !one); });
+		var docs, tf, i, j, d, n, m = 0;
+		if (one && pl.loose.length === 0) {
+			docs = ts[0].docs;
+			tf = ts[0].wtf;
+		} else {
+			var cand = ts[0].docs;
+			for (i = 1; i < ts.length; i++)
+				cand = intersect(cand, ts[i].docs);
+			pl.loose.forEach(function (c) { cand = intersect(cand, term(c).docs); });
+			var at = ts.map(function () { return 0; });
+			docs = new Int32Array(cand.length);
+			tf = new Int32Array(cand.length);
+			for (j = 0; j < cand.length; j++) {
+				d = cand[j];
+				for (i = 0; i < ts.length; i++)
+					at[i] = find(ts[i].docs, d, at[i]);
+				if ((n = one ? 1 : lineUp(ts, u, at, d)) > 0) {
+					docs[m] = d;
+					tf[m++] = n;
+				}
+			}
+			docs = docs.subarray(0, m);
+			tf = tf.subarray(0, m);
+		}
+		got = { docs: docs, tf: tf, exact: pl.loose.length === 0 };
+		wordCache.set(text, got);
+		return got;
+	}
+
+	/*
+	 * Where in document d (at[i]: its index in ts[i]) the units' terms
+	 * stand at their offsets from one start: the field-weighted count
+	 * of such starts, 0 if none.
+	 */
+	function lineUp(ts, u, at, d) {
+		var t0 = ts[0], ptr = u.map(function (x, i) { return ts[i].off[at[i]]; });
+		var n = 0, te = meta.te[d], bs = meta.bs[d];
+		for (var k = t0.off[at[0]]; k < t0.off[at[0] + 1]; k++) {
+			var start = t0.pos[k] - u[0].off, ok = start >= 0;
+			for (var i = 1; ok && i < u.length; i++) {
+				var want = start + u[i].off, t = ts[i], end = t.off[at[i] + 1];
+				while (ptr[i] < end && t.pos[ptr[i]] < want)
+					ptr[i]++;
+				ok = ptr[i] < end && t.pos[ptr[i]] === want;
+			}
+			if (ok)
+				n += start < te ? W_TITLE : start < bs ? W_META : W_BODY;
+		}
+		return n;
+	}
+
 	/* Weighted occurrences of w in doc (0: absent). */
 	function countIn(doc, w) {
 		var bl = blocks(doc), n = 0;
@@ -348,51 +646,45 @@
 
 	/*
 	 * Run a parsed query: every matching document with its score.
-	 * progress(done, total) is called while candidates are verified.
+	 * progress(done, total) is called while the text of candidates is
+	 * checked (small archives, and words the index cannot place).
 	 */
 	function execute(words, progress, isStale) {
 		return loadMeta().then(function () {
+			if (!meta.shards)
+				return;
 			var need = new Set();
 			words.forEach(function (w) {
-				/* No shards (a small archive): check every text. */
-				w.t = meta.shards ? wordTerms(w.text) :
-				    { terms: [], exact: false, key: null };
-				w.t.terms.forEach(function (t) {
-					need.add(shardOf(t, meta.shards));
-				});
+				var pl = plan(w.text);
+				pl.units.forEach(function (x) { need.add(x.t); });
+				pl.loose.forEach(function (c) { need.add(c); });
 			});
-			return Promise.all(Array.from(need).map(loadShard));
+			return Promise.all(Array.from(need).map(loadTerm));
 		}).then(function () {
-			var all = null, i, d, alldocs = [];
+			var all = null, d, alldocs = [];
 			for (d = 0; d < meta.n; d++)
 				alldocs.push(d);
 			words.forEach(function (w) {
-				var docs = null;
-				w.tf = new Map();
-				w.t.terms.forEach(function (t) {
-					var s = shards[shardOf(t, meta.shards)].get(t);
-					var p = s ? postings(s, Array.from(t).length === 2) :
-					    { docs: [], wtf: [] };
-					docs = docs ? intersect(docs, p.docs) : p.docs;
-					if (t === w.t.key)
-						for (var k = 0; k < p.docs.length; k++)
-							w.tf.set(p.docs[k], p.wtf[k]);
-				});
-				w.docs = docs || alldocs;
+				/* No shards (a small archive): check every text. */
+				var r = meta.shards ? wordDocs(w.text) :
+				    { docs: alldocs, tf: null, exact: false };
+				w.docs = r.docs;
+				w.exact = r.exact;
+				w.tf = r.exact ? r.tf : new Map();	/* else from the text */
 			});
 			var pos = words.filter(function (w) { return !w.neg; });
 			if (pos.length === 0)
 				all = alldocs;
 			pos.forEach(function (w) {
-				all = all ? intersect(all, w.docs) : w.docs;
+				all = all ? intersect(all, w.docs) : Array.from(w.docs);
 			});
 			words.forEach(function (w) {
-				if (w.neg && w.t.exact) {
+				if (w.neg && w.exact) {
 					var drop = new Set(w.docs);
 					all = all.filter(function (x) { return !drop.has(x); });
 				}
 			});
-			var verify = words.filter(function (w) { return !w.t.exact; });
+			var verify = words.filter(function (w) { return !w.exact; });
 			if (verify.length === 0)
 				return all;
 			/* Load the candidates' text and check the inexact words. */
@@ -403,14 +695,14 @@
 			})));
 			progress(0, total);
 			return Promise.all(chunkIds.map(function (c) {
-				return loadDoc(c * meta.chunk).then(function () {
+				return loadChunk(c).then(function (docs) {
 					if (isStale())
 						return;
 					for (var j = 0; j < meta.chunk; j++) {
 						var x = c * meta.chunk + j;
 						if (x >= meta.n || !allSet.has(x))
 							continue;
-						var doc = chunks[c][j], ok = true;
+						var doc = docs[j], ok = true;
 						for (var k = 0; k < verify.length && ok; k++) {
 							var w = verify[k];
 							if (w.neg && !negSets[k].has(x))
@@ -434,23 +726,27 @@
 			var pos = words.filter(function (w) { return !w.neg; });
 			var N = meta.n, set = new Set(matches);
 			pos.forEach(function (w) {
-				var df = w.t.exact ? w.docs.length :
+				var df = w.exact ? w.docs.length :
 				    w.docs.filter(function (x) { return set.has(x); }).length;
 				w.idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
 			});
-			var scored = matches.map(function (d) {
-				var s = 0, dl = meta.dlv[d] || 1;
-				pos.forEach(function (w) {
-					var tf = w.tf.get(d) || 1;
-					s += w.idf * tf * (K1 + 1) /
-					    (tf + K1 * (1 - B + B * dl / meta.avgdl));
-				});
-				return { doc: d, score: s };
-			});
-			scored.sort(function (a, b) {
-				return b.score - a.score || b.doc - a.doc;
-			});
-			return scored;
+			var score = new Float64Array(matches.length), at = pos.map(function () { return 0; });
+			for (var j = 0; j < matches.length; j++) {
+				var d = matches[j], sc = 0, dl = meta.dl[d] || 1;
+				var lnorm = K1 * (1 - B + B * dl / meta.avgdl);
+				for (var k = 0; k < pos.length; k++) {
+					var w = pos[k], tf;
+					if (w.exact) {	/* matches are a subset of w.docs */
+						while (w.docs[at[k]] < d)
+							at[k]++;
+						tf = w.tf[at[k]];
+					} else
+						tf = w.tf.get(d) || 1;
+					sc += w.idf * tf * (K1 + 1) / (tf + lnorm);
+				}
+				score[j] = sc;
+			}
+			return { docs: matches, score: score };
 		});
 	}
 
@@ -574,7 +870,15 @@
 	var facetBox = document.getElementById('facets');
 	var FACET_LABEL = { province: '省份', tag: '标签', source: '机构 / 作者' };
 	var FACET_PARAM = { province: 'province', tag: 'tag', source: 'source' };
-	var gen = 0, current = null, timer = 0;
+	var gen = 0, current = null, timer = 0, busyTimer = 0, lastInput = -Infinity;
+	var segmenter = null;
+
+	/*
+	 * History: typing replaces the entry's URL, Enter and facets push
+	 * one.  shown: the URL whose results are on screen; before: what
+	 * was shown when typing last replaced the URL.
+	 */
+	var shown = location.pathname + location.search, before = null;
 
 	function params() {
 		return new URLSearchParams(location.search);
@@ -590,13 +894,22 @@
 		});
 		var s = p.toString();
 		var url = location.pathname + (s ? '?' + s : '');
-		if (url === location.pathname + location.search)
-			return;
+		var cur = location.pathname + location.search;
 		try {
-			if (push)
+			if (!push) {
+				if (url !== cur) {
+					before = shown;
+					history.replaceState(null, '', url);
+				}
+				return;
+			}
+			/* Typing already put url here: Back goes to what was shown before. */
+			if (url === cur && before !== null && before !== url) {
+				history.replaceState(null, '', before);
 				history.pushState(null, '', url);
-			else
-				history.replaceState(null, '', url);
+			} else if (url !== cur)
+				history.pushState(null, '', url);
+			before = null;
 		} catch (e) {
 			/* Some browsers refuse history on file://: the page works without. */
 		}
@@ -617,6 +930,12 @@
 			el.removeChild(el.firstChild);
 	}
 
+	/* The results on screen are complete (tests wait for data-state). */
+	function finished() {
+		shown = location.pathname + location.search;
+		list.setAttribute('data-state', 'done');
+	}
+
 	function setCount(text) {
 		count.textContent = text;
 	}
@@ -626,8 +945,8 @@
 			var name = meta.facets[f][0], want = filters[name];
 			if (!want)
 				continue;
-			var vals = meta.facets[f][1], ids = meta.fv[d][f], ok = false;
-			for (var k = 0; k < ids.length; k++)
+			var vals = meta.facets[f][1], ids = meta.fi[f], ok = false;
+			for (var k = meta.fo[f][d]; k < meta.fo[f][d + 1]; k++)
 				if (vals[ids[k]] === want)
 					ok = true;
 			if (!ok)
@@ -636,22 +955,24 @@
 		return true;
 	}
 
-	function renderFacets(scored) {
+	function renderFacets(docs) {
 		clear(facetBox);
-		if (!scored.length) {
+		if (!docs.length) {
 			facetBox.hidden = true;
 			return;
 		}
 		meta.facets.forEach(function (fc, f) {
-			var name = fc[0], vals = fc[1], counts = new Map();
-			scored.forEach(function (s) {
-				meta.fv[s.doc][f].forEach(function (id) {
-					counts.set(id, (counts.get(id) || 0) + 1);
-				});
-			});
-			if (!counts.size)
+			var name = fc[0], vals = fc[1], n = new Int32Array(vals.length);
+			var top = [], i, k, fo = meta.fo[f], fi = meta.fi[f];
+			for (i = 0; i < docs.length; i++)
+				for (k = fo[docs[i]]; k < fo[docs[i] + 1]; k++)
+					n[fi[k]]++;
+			for (i = 0; i < n.length; i++)
+				if (n[i] > 0)
+					top.push([i, n[i]]);
+			if (!top.length)
 				return;
-			var top = Array.from(counts.entries()).sort(function (a, b) {
+			top = top.sort(function (a, b) {
 				return b[1] - a[1] || (vals[a[0]] < vals[b[0]] ? -1 : 1);
 			}).slice(0, 8);
 			var sec = document.createElement('section');
@@ -720,46 +1041,79 @@
 		return li;
 	}
 
-	/* Show results from `shown` on; PAGE at a time. */
-	function renderPage(view, from, myGen) {
-		var page = view.slice(from, from + PAGE);
-		return Promise.all(page.map(function (s) {
-			return loadDoc(s.doc);
-		})).then(function (docs) {
-			if (myGen !== gen)
-				return;
-			docs.forEach(function (doc) {
-				list.appendChild(renderItem(doc, current.plain));
+	/*
+	 * The first n entries of view (indices into res.docs) in rank
+	 * order: score, then newer first.  Selection, not a full sort: a
+	 * page is a few of thousands.
+	 */
+	function topOf(res, view, n) {
+		var sc = res.score, docs = res.docs, top = [], i, j, x, y, s;
+		for (i = 0; i < view.length; i++) {
+			x = view[i];
+			s = sc[x];
+			if (top.length === n) {
+				y = top[n - 1];
+				if (s < sc[y] || (s === sc[y] && docs[x] < docs[y]))
+					continue;
+			}
+			for (j = top.length < n ? top.length : n - 1; j > 0; j--) {
+				y = top[j - 1];
+				if (s < sc[y] || (s === sc[y] && docs[x] < docs[y]))
+					break;
+				top[j] = y;
+			}
+			top[j] = x;
+		}
+		return top;
+	}
+
+	/* Show results from `from` on, PAGE at a time; loading starts at once. */
+	function renderPage(res, from, myGen) {
+		var page = topOf(res, res.view, from + PAGE).slice(from);
+		var docs = Promise.all(page.map(function (x) {
+			return loadDoc(res.docs[x]);
+		}));
+		return function () {
+			return docs.then(function (docs) {
+				if (myGen !== gen)
+					return;
+				docs.forEach(function (doc) {
+					list.appendChild(renderItem(doc, current.plain));
+				});
+				current.shown = from + page.length;
+				more.hidden = current.shown >= res.view.length;
 			});
-			current.shown = from + page.length;
-			more.hidden = current.shown >= view.length;
-		});
+		};
 	}
 
 	/* Facet filter + render of a finished search. */
 	function show(res) {
 		if (!res)
 			return;
-		var myGen = gen;
-		var view = res.scored.filter(function (s) { return facetMatches(s.doc); });
+		var myGen = gen, view = [], page, j;
+		var any = Object.keys(filters).some(function (k) { return filters[k]; });
+		for (j = 0; j < res.docs.length; j++)
+			if (!any || facetMatches(res.docs[j]))
+				view.push(j);
 		res.view = view;
+		page = view.length ? renderPage(res, 0, myGen) : null;
 		clear(list);
 		list.setAttribute('data-count', String(view.length));
-		renderFacets(res.scored);
+		renderFacets(res.docs);
 		empty.hidden = true;
 		clear(empty);
 		more.hidden = true;
 		if (view.length === 0) {
 			setCount('没有找到与“' + res.q + '”相符的文章');
 			showEmpty(res);
-			list.setAttribute('data-state', 'done');
+			finished();
 			return Promise.resolve();
 		}
 		setCount('找到 ' + view.length + ' 篇文章' +
-		    (view.length < res.scored.length ? '（已筛选，共 ' + res.scored.length + ' 篇）' : ''));
-		return renderPage(view, 0, myGen).then(function () {
+		    (view.length < res.docs.length ? '（已筛选，共 ' + res.docs.length + ' 篇）' : ''));
+		return page().then(function () {
 			if (myGen === gen)
-				list.setAttribute('data-state', 'done');
+				finished();
 		});
 	}
 
@@ -770,7 +1124,9 @@
 		empty.appendChild(p);
 		var words = [];
 		if (window.Intl && Intl.Segmenter) {
-			var seg = new Intl.Segmenter('zh', { granularity: 'word' });
+			/* Made once: a new one loads ICU's dictionary again. */
+			var seg = segmenter = segmenter ||
+			    new Intl.Segmenter('zh', { granularity: 'word' });
 			res.words.forEach(function (w) {
 				for (var s of seg.segment(w.text))
 					if (s.isWordLike && Array.from(s.segment).length >= 2 &&
@@ -827,20 +1183,26 @@
 			more.hidden = true;
 			list.setAttribute('data-count', '0');
 			list.setAttribute('data-q', q);
-			list.setAttribute('data-state', 'done');
+			finished();
 			setCount(q ? '请输入要搜索的词' : '');
 			return Promise.resolve();
 		}
-		setCount('正在搜索…');
+		/* Say "searching" only if it takes a while (the count is aria-live). */
+		clearTimeout(busyTimer);
+		busyTimer = setTimeout(function () {
+			if (myGen === gen && list.getAttribute('data-state') === 'busy')
+				setCount('正在搜索…');
+		}, 150);
 		var plain = words.filter(function (w) { return !w.neg; })
 		    .map(function (w) { return w.text; });
 		return execute(words, function (done, total) {
 			if (myGen === gen && total > 0)
 				setCount('正在核对 ' + done + ' / ' + total + ' 篇候选文章…');
-		}, function () { return myGen !== gen; }).then(function (scored) {
+		}, function () { return myGen !== gen; }).then(function (res) {
 			if (myGen !== gen)
 				return;
-			current = { q: q, words: words, plain: plain, scored: scored, shown: 0 };
+			current = { q: q, words: words, plain: plain, docs: res.docs,
+			    score: res.score, view: null, shown: 0 };
 			list.setAttribute('data-q', q);
 			return show(current);
 		}).catch(function (e) {
@@ -851,9 +1213,19 @@
 		});
 	}
 
+	/*
+	 * Results as you type: the first keystroke after a pause searches
+	 * at once, keystrokes that follow within DEBOUNCE ms wait for the
+	 * typing to stop.
+	 */
 	input.addEventListener('input', function () {
+		var now = performance.now();
 		clearTimeout(timer);
-		timer = setTimeout(function () { start(false); }, 60);
+		if (now - lastInput > DEBOUNCE)
+			start(false);
+		else
+			timer = setTimeout(function () { start(false); }, DEBOUNCE);
+		lastInput = now;
 	});
 	form.addEventListener('submit', function (e) {
 		e.preventDefault();
@@ -862,9 +1234,10 @@
 	});
 	more.addEventListener('click', function () {
 		if (current && current.view)
-			renderPage(current.view, current.shown, gen);
+			renderPage(current, current.shown, gen)();
 	});
 	window.addEventListener('popstate', function () {
+		before = null;
 		input.value = params().get('q') || '';
 		filters = filtersFromURL();
 		start(false);
@@ -912,8 +1285,10 @@
 	if (input.value)
 		start(false);
 	else {
-		list.setAttribute('data-state', 'done');
-		loadMeta().catch(function () {});
+		finished();
+		loadMeta().then(function () {
+			(window.requestIdleCallback || setTimeout)(warmUp);
+		}).catch(function () {});
 	}
 	input.focus();
 })();
