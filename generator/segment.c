@@ -106,71 +106,6 @@ fold(const UChar *u, int32_t n, int32_t *outn)
 }
 
 /*
- * The normalized form of cp where NFKC and case folding map it alone,
- * whatever stands beside it (no decomposition into or composition with
- * marks): ASCII, full-width ASCII, the ideographic space, the two main
- * Han blocks and common CJK punctuation; else 0.
- */
-static uint32_t
-norm_one(uint32_t cp)
-{
-	if (cp < 0x80)
-		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-	if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf))
-		return cp;
-	if (cp >= 0xff01 && cp <= 0xff5e)
-		return norm_one(cp - 0xfee0);
-	if ((cp >= 0x3001 && cp <= 0x3002) || (cp >= 0x3008 && cp <= 0x3011) ||
-	    cp == 0x2014 || cp == 0x2018 || cp == 0x2019 || cp == 0x201c ||
-	    cp == 0x201d || cp == 0xb7)
-		return cp;
-	return cp == 0x3000 ? ' ' : 0;
-}
-
-/*
- * seg_norm without ICU for text of norm_one's characters only (most
- * Chinese text), strictly valid UTF-8 of at most 3 bytes a character.
- * Returns 1 with the result appended to b, or 0 with b unchanged.
- */
-static int
-norm_fast(struct buf *b, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i, k, run = 0, start = b->len;
-	uint32_t	 cp, m;
-
-	for (i = 0; i < n; i += k) {
-		if (p[i] < 0x80) {
-			k = 1;
-			cp = p[i];
-		} else if (p[i] >= 0xc2 && p[i] <= 0xdf && i + 1 < n &&
-		    (p[i + 1] & 0xc0) == 0x80) {
-			k = 2;
-			cp = (uint32_t)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
-		} else if ((p[i] & 0xf0) == 0xe0 && i + 2 < n &&
-		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80) {
-			k = 3;
-			cp = (uint32_t)(p[i] & 0x0f) << 12 |
-			    (uint32_t)(p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
-			if (cp < 0x800)
-				cp = 0;		/* overlong: ICU's U+FFFD */
-		} else
-			cp = 0;
-		if (cp == 0 || (m = norm_one(cp)) == 0) {
-			buf_truncate(b, start);
-			return 0;
-		}
-		if (m != cp) {		/* copy the unchanged run before */
-			buf_put(b, s + run, i - run);
-			utf8_put(b, m);
-			run = i + k;
-		}
-	}
-	buf_put(b, s + run, n - run);
-	return 1;
-}
-
-/*
  * Append the normalized form of UTF-8 s[0..n) to b: NFKC, then full
  * case folding, then NFKC again where folding undid it (the browser's
  * s.normalize("NFKC") plus per-character folding gives the same).
@@ -187,8 +122,6 @@ seg_norm_icu(struct buf *b, const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (norm_fast(b, s, n))
-		return b->len - start;
 	if (n > INT32_MAX / 4)
 		errx_fatal("text of %zu bytes is too long to normalize", n);
 	u = xreallocarray(NULL, n + 1, sizeof(UChar));
@@ -380,15 +313,28 @@ seg_han_ngrams(const char *s, size_t n, int lo, int hi,
 
 /*
  * Most of an article is characters all three steps leave alone (Han,
- * ASCII but for A-Z, common punctuation) and ICU's conversions cost
- * more than the rest of the analysis, so seg_norm copies those and
- * hands only the rest to seg_norm_icu.  A character is copied when it
- * is KEEP and the next one starts a new normalization segment (BOUND),
- * so nothing it could combine with is split from it; t-unit compares
- * both ways over every BMP character.
+ * ASCII but for A-Z, common punctuation) or map to one other character
+ * whatever stands beside them (full-width ASCII, the ideographic
+ * space), and ICU's conversions cost more than the rest of the
+ * analysis, so seg_norm writes those itself and hands only the rest to
+ * seg_norm_icu.  A character is written so when it is KEEP or MAP and
+ * the next one starts a new normalization segment (BOUND), so nothing
+ * it could combine with is split from it; t-unit compares both ways
+ * over every BMP character.
  */
 #define KEEP	1	/* normalized as it is (A-Z: but for lower case) */
 #define BOUND	2	/* NFKC never joins it with what goes before */
+#define MAP	4	/* normalized to map_of(c) */
+
+/* U+FF01..FF5E are ASCII 0x21..0x7E, full width; U+3000 a space. */
+static uint32_t
+map_of(uint32_t c)
+{
+	if (c == 0x3000)
+		return ' ';
+	c -= 0xfee0;
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 static pthread_once_t	 cls_once = PTHREAD_ONCE_INIT;
 
@@ -414,6 +360,8 @@ cls_load(void)
 		    !u_hasBinaryProperty(c, UCHAR_CHANGES_WHEN_CASEFOLDED) &&
 		    !u_hasBinaryProperty(c, UCHAR_CHANGES_WHEN_NFKC_CASEFOLDED)))
 			cls[c] |= KEEP;
+		if (c == 0x3000 || (c >= 0xff01 && c <= 0xff5e))
+			cls[c] |= MAP;
 	}
 }
 
@@ -427,7 +375,7 @@ seg_norm(struct buf *b, const char *s, size_t n)
 	buf_grow(b, n + 1);
 	for (i = 0; i < n; i += k) {
 		k = utf8_decode(s + i, n - i, &cp);
-		if (cp < 0x10000 && (cls[cp] & KEEP)) {
+		if (cp < 0x10000 && (cls[cp] & (KEEP | MAP))) {
 			if (i + k == n)
 				next = 0;	/* the end: a boundary */
 			else
@@ -437,7 +385,9 @@ seg_norm(struct buf *b, const char *s, size_t n)
 					seg_norm_icu(b, s + slow, i - slow);
 					slow = SIZE_MAX;
 				}
-				if (cp >= 'A' && cp <= 'Z')
+				if (cls[cp] & MAP)
+					buf_putc(b, (char)map_of(cp));
+				else if (cp >= 'A' && cp <= 'Z')
 					buf_putc(b, (char)(cp - 'A' + 'a'));
 				else
 					buf_put(b, s + i, k);
