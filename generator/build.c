@@ -451,6 +451,8 @@ build_run(const struct build_opts *o)
 	if (render_all(&b) == -1)
 		goto out;
 	render_release(&b);	/* the search index needs text, not HTML */
+	tax_free(b.tax);	/* ... nor the taxonomy */
+	b.tax = NULL;
 	diag_lap(&tl, "render");
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)
