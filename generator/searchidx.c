@@ -1408,7 +1408,6 @@ idx_candidates(const struct idx *x, const struct idx_query *q,
  * otherwise a count fixed per size class, so an edit moves few files.
  */
 #define IDX_SMALL	150000	/* characters: below, no term shards */
-#define IDX_BIG		16384	/* bytes: a larger term has its own file */
 
 static unsigned
 shard_count(const struct idx *x)
@@ -1459,6 +1458,7 @@ struct sterm {
 	unsigned	 shard;		/* shard_of(t->key) */
 	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
 	const struct iterm *t;		/* borrowed from struct idx */
+	struct buf	 ent;		/* its entry as written (put_term) */
 	int		 big;		/* 1: in a file of its own */
 };
 
@@ -1602,6 +1602,7 @@ struct wjob {
 	const struct idx	*x;	/* borrowed */
 	struct sterm		*v;	/* terms sorted by shard, text; borrowed */
 	size_t			*start;	/* per shard: first entry in v, +1 end */
+	size_t			 big;	/* bytes: a longer entry has a file */
 	struct article *const	*arts;	/* borrowed (chunks) */
 	size_t			 narts;	/* entries in arts */
 	struct output		*out;	/* borrowed */
@@ -1643,48 +1644,62 @@ big_name(char *name, size_t sz, uint64_t key)
 		snprintf(name, sz, "%x", (unsigned)key);
 }
 
+/* par_for worker: the entries of shard s's terms (put_term, length first). */
+static int
+shard_enc(void *arg, size_t s)
+{
+	struct wjob	*w = arg;
+	struct buf	*ent;
+	struct bitw	 bw;
+	size_t		 i;
+
+	for (i = w->start[s]; i < w->start[s + 1]; i++) {
+		ent = &w->v[i].ent;
+		buf_init(ent);
+		u16_put(ent, U16BASE);	/* the entry's length, below */
+		u16_put(ent, U16BASE);
+		memset(&bw, 0, sizeof(bw));
+		bw.b = ent;
+		put_term(&bw, w->v[i].t, w->x);
+		u16_set(ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
+		u16_set(ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
+	}
+	return 0;
+}
+
 /*
  * par_for worker: term shard s, and a file of its own for each of its
- * terms whose entry exceeds IDX_BIG bytes (flagged big).
+ * terms whose entry is longer than w->big (flagged big).
  */
 static int
 shard_one(void *arg, size_t s)
 {
 	struct wjob	*w = arg;
-	struct buf	 keys, data, ent, one;
-	struct bitw	 bw;
+	struct buf	 keys, data, one;
 	size_t		 i;
 	char		 rel[64], name[32], id[40];
 	int		 rc = 0;
 
 	buf_init(&keys);
 	buf_init(&data);
-	buf_init(&ent);
 	buf_init(&one);
 	for (i = w->start[s]; i < w->start[s + 1]; i++) {
-		buf_truncate(&ent, 0);
-		u16_put(&ent, U16BASE);	/* the entry's length, below */
-		u16_put(&ent, U16BASE);
-		memset(&bw, 0, sizeof(bw));
-		bw.b = &ent;
-		put_term(&bw, w->v[i].t, w->x);
-		u16_set(&ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
-		u16_set(&ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
-		if (ent.len > IDX_BIG) {
+		if (w->v[i].ent.len > w->big) {
 			w->v[i].big = 1;
 			buf_truncate(&one, 0);
 			esc_json(&one, w->v[i].txt, strlen(w->v[i].txt));
 			big_name(name, sizeof(name), w->v[i].t->key);
 			snprintf(rel, sizeof(rel), "search/b-%s.js", name);
 			snprintf(id, sizeof(id), "\"b%s\"", name);
-			if (put_terms(w->out, rel, id, &one, &ent) == -1)
+			if (put_terms(w->out, rel, id, &one, &w->v[i].ent) == -1)
 				rc = -1;
-			continue;
+		} else {
+			if (data.len > 0)
+				buf_puts(&keys, "\\n");
+			esc_json(&keys, w->v[i].txt, strlen(w->v[i].txt));
+			buf_put(&data, w->v[i].ent.p, w->v[i].ent.len);
 		}
-		if (data.len > 0)
-			buf_puts(&keys, "\\n");
-		esc_json(&keys, w->v[i].txt, strlen(w->v[i].txt));
-		buf_put(&data, ent.p, ent.len);
+		buf_free(&w->v[i].ent);
 	}
 	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
 	snprintf(id, sizeof(id), "%zu", s);
@@ -1692,7 +1707,6 @@ shard_one(void *arg, size_t s)
 		rc = -1;
 	buf_free(&keys);
 	buf_free(&data);
-	buf_free(&ent);
 	buf_free(&one);
 	return rc;
 }
@@ -1701,8 +1715,10 @@ shard_one(void *arg, size_t s)
  * The term shards: t-NNN.js is folioSearch.terms(N, "term\nterm...",
  * "entries"), terms in byte order, each entry two code units of its
  * length in code units (high 15 bits first) and put_term's bits; a
- * big term is alone in b-HEX.js, folioSearch.terms("bHEX", "term",
- * "entry") (meta.js lists them).  Every shard is written, empty or not.
+ * big term, one whose entry is longer than a quarter of the average
+ * shard, is alone in b-HEX.js, folioSearch.terms("bHEX", "term",
+ * "entry") (meta.js lists them): a query never loads a shard that
+ * another query's term fills.  Every shard is written, empty or not.
  * Fills w (the caller frees w->v and w->start).
  */
 static int
@@ -1711,7 +1727,7 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 {
 	struct buf	 k;
 	const struct iterm *t;
-	size_t		 i, j, p;
+	size_t		 i, j, p, total;
 	int		 rc;
 
 	w->x = x;
@@ -1734,6 +1750,10 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 			j++;
 		w->start[i] = j;
 	}
+	par_for(nshards, jobs, shard_enc, w);
+	for (i = total = 0; i < x->nterms; i++)
+		total += w->v[i].ent.len;
+	w->big = total / nshards / 4;
 	rc = par_for(nshards, jobs, shard_one, w);
 	buf_free(&k);
 	return rc;
