@@ -384,21 +384,13 @@ trusted_files(struct build *b, char *const *files, size_t n)
 	const struct man_prev *m = b->prev;
 	unsigned char	*t;
 	char		**fresh;
-	struct htab	*now;
 	size_t		 i, nfresh = 0;
-	int		 gone = 0;
 
 	if (m == NULL || m->env != b->env)
 		return NULL;
-	now = htab_new();
-	for (i = 0; i < n; i++)
-		htab_add(now, files[i], strlen(files[i]));
-	for (i = 0; i < m->n && !gone; i++)
-		gone = htab_find(now, m->e[i].name, strlen(m->e[i].name)) ==
-		    HTAB_NONE;
-	htab_free(now);
-	if (gone)
-		return NULL;
+	for (i = 0; i < m->n; i++)
+		if (!out_has(b->out, m->e[i].name))
+			return NULL;	/* a published file is gone */
 	t = xcalloc(n ? n : 1, 1);
 	fresh = xreallocarray(NULL, n ? n : 1, sizeof(*fresh));
 	for (i = 0; i < n; i++)

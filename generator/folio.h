@@ -320,6 +320,7 @@ struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
 int		 out_keep(struct output *, const char *rel); /* 0; -1; 1: cannot */
 int		 out_fresh(const struct output *, const char *rel); /* new bytes */
+int		 out_has(const struct output *, const char *rel); /* written */
 const char	*out_stage_dir(const struct output *);	/* borrowed */
 char		**out_files(struct output *, size_t *);	/* sorted; borrowed */
 size_t		 out_changed(const struct output *);	/* files with new bytes */

@@ -182,6 +182,13 @@ claim(struct output *o, const char *rel, char *old, char *dst)
  * the same): link it into staging.  Returns 0; -1 after a message; 1
  * when it cannot be linked, with nothing claimed (render it instead).
  */
+/* Was rel written (or kept) by this build?  1 if so. */
+int
+out_has(const struct output *o, const char *rel)
+{
+	return htab_find(o->seen, rel, strlen(rel)) != HTAB_NONE;
+}
+
 /* Was rel written with bytes the published file did not have?  1 if so. */
 int
 out_fresh(const struct output *o, const char *rel)
