@@ -68,12 +68,13 @@ fi
 # 20 kill points, seeded, placed by progress rather than by the clock
 # (the machine may be loaded): 4 while loading (0..40% of T after the
 # start), 12 while staging (once k of the N files are staged), 4 after
-# the swap (public/ is another folder now), 0..30 ms late.
+# the swap (public/ is another folder now), 0..10 ms late (an incremental
+# build that keeps most pages has little left to do after its swap).
 N=$(find "$TMPD/new" -type f | wc -l)
 awk -v n="$N" -v t="$T" 'BEGIN { srand(20261123)
 	for (i = 0; i < 4; i++) printf "time %.3f\n", rand() * 0.4 * t / 1000
 	for (i = 0; i < 12; i++) printf "files %d\n", 1 + int((i + rand()) / 12 * (n - 1))
-	for (i = 0; i < 4; i++) printf "swap %.3f\n", rand() * 0.03 }' > "$TMPD/points"
+	for (i = 0; i < 4; i++) printf "swap %.3f\n", rand() * 0.01 }' > "$TMPD/points"
 
 # staged: files in the staging folder now.
 staged() { find "$P.folio-staging" -type f 2> /dev/null | wc -l; }
