@@ -8,10 +8,12 @@
  * deploys upload only what changed.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,8 @@ struct output {
 	size_t		 cap;		/* slots in files */
 	size_t		 changed;	/* files whose bytes are new */
 	size_t		 replaced;	/* of those, files that existed before */
-	pthread_mutex_t	 lock;		/* guards files, nfiles, changed */
+	size_t		 staged;	/* files in staging (stop_point) */
+	pthread_mutex_t	 lock;		/* guards files ... staged */
 };
 
 /*
@@ -93,6 +96,36 @@ write_or_fault(int fd, const void *p, size_t n)
 		}
 	}
 	return write(fd, p, n);
+}
+
+/*
+ * Test hook (tests/t-kill.sh): with FOLIO_TEST_STOP=N in the environment
+ * the build stops itself (SIGSTOP) once N files are staged, and with
+ * FOLIO_TEST_STOP=swap right after the swap, so a test can kill it at
+ * exactly that point rather than at a time it hopes is close.
+ */
+static void
+stop_point(const char *at, size_t nstaged)
+{
+	const char	*e = getenv("FOLIO_TEST_STOP");
+
+	if (e == NULL)
+		return;
+	if (at != NULL ? strcmp(e, at) == 0 :
+	    (size_t)strtoull(e, NULL, 10) == nstaged && isdigit((unsigned char)*e))
+		raise(SIGSTOP);
+}
+
+/* One more file is in staging. */
+static void
+staged_one(struct output *o)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&o->lock);
+	n = ++o->staged;
+	pthread_mutex_unlock(&o->lock);
+	stop_point(NULL, n);
 }
 
 /* Does the file at path hold exactly these bytes? */
@@ -211,6 +244,7 @@ out_keep(struct output *o, const char *rel)
 		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
 		return -1;
 	}
+	staged_one(o);
 	return 0;
 }
 
@@ -266,6 +300,7 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 			o->replaced++;
 		pthread_mutex_unlock(&o->lock);
 	}
+	staged_one(o);
 	return 0;
 }
 
@@ -366,6 +401,7 @@ out_commit(struct output *o, size_t *changed)
 		diag_err(o->dir, 0, 0, "cannot publish: %s", strerror(errno));
 		goto out;
 	}
+	stop_point("swap", 0);
 	rc = rm_rf(o->stage);
 out:
 	if (changed)

@@ -65,37 +65,43 @@ if diff -r -q "$TMPD/old" "$TMPD/new" > /dev/null; then
 	fail "kill: old and new sites differ" "the edit changed nothing"; return 0
 fi
 
-# 20 kill points, seeded, placed by progress rather than by the clock
-# (the machine may be loaded): 4 while loading (0..40% of T after the
-# start), 12 while staging (once k of the N files are staged), 4 after
-# the swap (public/ is another folder now), 0..10 ms late (an incremental
-# build that keeps most pages has little left to do after its swap).
+# 20 kill points, seeded: 4 by the clock while loading (0..40% of T
+# after the start), then 16 placed exactly by the FOLIO_TEST_STOP hook of
+# output.c, which stops the build (SIGSTOP) at its point: 12 while staging
+# (once k of the N files are staged) and 4 right after the swap (public/
+# is another folder, the old one not yet removed).  The clock cannot
+# place those on a loaded machine: an incremental build that keeps most
+# pages has a few milliseconds left after its swap.
 N=$(find "$TMPD/new" -type f | wc -l)
 awk -v n="$N" -v t="$T" 'BEGIN { srand(20261123)
 	for (i = 0; i < 4; i++) printf "time %.3f\n", rand() * 0.4 * t / 1000
 	for (i = 0; i < 12; i++) printf "files %d\n", 1 + int((i + rand()) / 12 * (n - 1))
-	for (i = 0; i < 4; i++) printf "swap %.3f\n", rand() * 0.01 }' > "$TMPD/points"
+	for (i = 0; i < 4; i++) printf "swap %d\n", i }' > "$TMPD/points"
 
-# staged: files in the staging folder now.
-staged() { find "$P.folio-staging" -type f 2> /dev/null | wc -l; }
+# stopped PID: is the process stopped (state T in /proc)?
+stopped() { [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2> /dev/null)" = T ]; }
 
-i=0 nold=0 nnew=0 nmix=0 nfin=0
+i=0 nold=0 nnew=0 nmix=0 nfin=0 nmiss=0
 while read -r kind arg; do
 	i=$((i + 1))
 	reset
-	ino=$(stat -c %i "$P")
-	"$FOLIO" build -C "$site" -q > /dev/null 2>&1 &
-	pid=$!
-	# Each wait is bounded (3000 polls) and ends when the swap is seen.
-	n=0
 	case $kind in
-	time)	sleep "$arg" ;;
-	files)	while [ $n -lt 3000 ] && [ "$(stat -c %i "$P" 2> /dev/null)" = "$ino" ] &&
-		    [ "$(staged)" -lt "$arg" ]; do sleep 0.005; n=$((n + 1)); done ;;
-	swap)	while [ $n -lt 3000 ] && [ "$(stat -c %i "$P" 2> /dev/null)" = "$ino" ]; do
-			sleep 0.002; n=$((n + 1)); done
-		sleep "$arg" ;;
+	time)	stop= ;;
+	files)	stop=$arg ;;
+	swap)	stop=swap ;;
 	esac
+	FOLIO_TEST_STOP=$stop "$FOLIO" build -C "$site" -q > /dev/null 2>&1 &
+	pid=$!
+	# A stop point is awaited (bounded: 3000 polls) until the build
+	# stops there or ends without reaching it (counted as a miss).
+	n=0
+	if [ $kind = time ]; then
+		sleep "$arg"
+	else
+		while [ $n -lt 3000 ] && kill -0 $pid 2> /dev/null && ! stopped $pid; do
+			sleep 0.005; n=$((n + 1)); done
+		stopped $pid || nmiss=$((nmiss + 1))
+	fi
 	kill -KILL $pid 2> /dev/null
 	{ wait $pid; } 2> /dev/null
 	[ $? -eq 0 ] && nfin=$((nfin + 1))
@@ -118,7 +124,8 @@ while read -r kind arg; do
 	fi
 done < "$TMPD/points"
 echo "t-kill: 20 kills ($N files, T $T ms): $nold old, $nnew new, $nmix mixed, $nfin finished first" >&2
-# Nearly all kills must land inside a running build, or this tests little.
+# Every placed kill must land on its stop point, or this tests little.
+check "kill: the 16 placed kills each hit their stop point ($nmiss missed)" test $nmiss -eq 0
 check "kill: 16 or more kills hit a running build ($nold old, $nnew new, $nfin done)" test $((20 - nfin)) -ge 16
 
 # ---- a full disk ----
