@@ -13,23 +13,20 @@
 void
 esc_html(struct buf *b, const char *s, size_t n)
 {
-	size_t	 i, start = 0;
-	const char *rep;
+	/* The replacement of each byte that has one (most have none). */
+	static const char *const rep[256] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&#39;"
+	};
+	size_t	 i = 0, start;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+	while (i < n) {
+		for (start = i; i < n && rep[(unsigned char)s[i]] == NULL; i++)
+			continue;
 		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		if (i < n)
+			buf_puts(b, rep[(unsigned char)s[i++]]);
 	}
-	buf_put(b, s + start, n - start);
 }
 
 /*

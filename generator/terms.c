@@ -609,11 +609,76 @@ cuts_word(const struct gmap *words, const struct gram *g, int len)
 	return 0;
 }
 
+/*
+ * The vocabulary as hits_one reads it at every character: each term's
+ * key with its id, each term's first two characters (id VL_PREFIX when
+ * not a term themselves), and a bit per character that starts a term,
+ * in 16 bytes a slot rather than a struct gram, so the lookups stay in
+ * cache.
+ */
+#define VL_PREFIX	UINT32_MAX
+#define VL_CHARS	0x6e02		/* han_id()'s range */
+
+struct vslot {
+	uint64_t	 key;		/* 0: empty */
+	uint32_t	 id;		/* term id, or VL_PREFIX */
+};
+
+struct vlook {
+	struct vslot	*s;		/* cap slots; owned */
+	size_t		 cap;		/* a power of two */
+	uint64_t	 head[VL_CHARS / 64 + 1]; /* characters starting a term */
+};
+
+static struct vslot *
+vl_slot(const struct vlook *v, uint64_t key)
+{
+	size_t	 j;
+
+	for (j = hash_mix64(key) & (v->cap - 1); v->s[j].key != 0 &&
+	    v->s[j].key != key; j = (j + 1) & (v->cap - 1))
+		continue;
+	return &v->s[j];
+}
+
+/* The lookup for vocab (its grams' ids); vl_free frees it. */
+static void
+vl_make(struct vlook *v, const struct gmap *vocab)
+{
+	struct vslot	*e;
+	size_t		 i;
+	unsigned	 c;
+
+	memset(v, 0, sizeof(*v));
+	for (v->cap = 16; v->cap < vocab->n * 4; v->cap *= 2)
+		continue;	/* both kinds of key: at most half full */
+	v->s = xcalloc(v->cap, sizeof(*v->s));
+	for (i = 0; i < vocab->cap; i++) {
+		if (vocab->g[i].key == 0)
+			continue;
+		e = vl_slot(v, vocab->g[i].key);
+		e->key = vocab->g[i].key;
+		e->id = vocab->g[i].id;
+		e = vl_slot(v, key_prefix(vocab->g[i].key, NG_MIN));
+		if (e->key == 0) {
+			e->key = key_prefix(vocab->g[i].key, NG_MIN);
+			e->id = VL_PREFIX;
+		}
+		c = (unsigned)(vocab->g[i].key >> 48);
+		v->head[c / 64] |= (uint64_t)1 << (c % 64);
+	}
+}
+
+static void
+vl_free(struct vlook *v)
+{
+	free(v->s);
+}
+
 /* Counting per article once the vocabulary is known. */
 struct hitctx {
 	struct chars	 *cs;		/* by article; borrowed */
-	struct gmap	 *vocab;	/* gram -> term id; borrowed */
-	struct gmap	 *pre;		/* first two ids of every gram in vocab */
+	const struct vlook *vl;		/* the vocabulary; borrowed */
 	struct charsctx	 *cx;		/* to make the ids not yet made */
 	int32_t		**where;	/* by par_worker, by term id: its hit, or -1 */
 	char		**longs;	/* as in struct charsctx; borrowed */
@@ -650,30 +715,35 @@ hits_one(void *arg, size_t i)
 	struct hitctx	*x = arg;
 	struct chars	*ch = &x->cs[i];
 	struct term_hit	*h = NULL;
-	struct gram	*g;
+	const struct vslot *e;
 	const char	*s;
 	int32_t		*where = x->where[par_worker()];
 	size_t		 p, n = 0, cap = 0, k, j;
+	unsigned	 c;
 	int		 len;
 
 	/* The sample's ids were made to count; the rest are made here and
 	 * all are freed here, so they are never all held at once. */
 	if (ch->id == NULL)
 		chars_one(x->cx, i);
-	for (p = 0; p < ch->n; p++) {
-		/* Most places start no term: one lookup says so. */
-		if (p + NG_MIN > ch->n || !term_char(ch->id[p]) ||
+	for (p = 0; p + NG_MIN <= ch->n; p++) {
+		/* Most places start no term: a bit, or one lookup, says so. */
+		c = ch->id[p];
+		if (!term_char(c) || c >= VL_CHARS ||
+		    !(x->vl->head[c / 64] >> (c % 64) & 1) ||
 		    !term_char(ch->id[p + 1]) ||
-		    gmap_find(x->pre, pack(ch->id + p, NG_MIN)) == NULL)
+		    (e = vl_slot(x->vl, pack(ch->id + p, NG_MIN)))->key == 0)
 			continue;
-		for (len = NG_MIN; len <= NG_MAX && p + (size_t)len <= ch->n;
-		    len++) {
+		if (e->id != VL_PREFIX)
+			hit_add(&h, &n, &cap, where, e->id, 1, p < ch->ntitle);
+		for (len = NG_MIN + 1; len <= NG_MAX &&
+		    p + (size_t)len <= ch->n; len++) {
 			if (!term_char(ch->id[p + (size_t)len - 1]))
 				break;
-			if ((g = gmap_find(x->vocab, pack(ch->id + p, len))) ==
-			    NULL)
-				continue;
-			hit_add(&h, &n, &cap, where, g->id, 1, p < ch->ntitle);
+			e = vl_slot(x->vl, pack(ch->id + p, len));
+			if (e->key != 0 && e->id != VL_PREFIX)
+				hit_add(&h, &n, &cap, where, e->id, 1,
+				    p < ch->ntitle);
 		}
 	}
 	/* Curated terms that are not 2-4 Han characters (chars_one). */
@@ -776,7 +846,8 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 {
 	struct charsctx	 cx;
 	struct { const struct chars *cs; struct cand *c; } ix;
-	struct gmap	 pass[NG_MAX + 1], vocab, ok2, pre;
+	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
+	struct vlook	 vl;
 	struct chars	*cs, *ss;
 	size_t		*smap;
 	struct cand	*cands = NULL;
@@ -943,12 +1014,8 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	hx.cs = cs;
 	hx.cx = &cx;
 	hx.longs = cx.longs;
-	hx.vocab = &vocab;
-	memset(&pre, 0, sizeof(pre));
-	for (i = 0; i < vocab.cap; i++)
-		if (vocab.g[i].key != 0)
-			gmap_get(&pre, key_prefix(vocab.g[i].key, NG_MIN));
-	hx.pre = &pre;
+	vl_make(&vl, &vocab);
+	hx.vl = &vl;
 	hx.t = t;
 	hx.where = xcalloc((size_t)(jobs > 1 ? jobs : 1), sizeof(*hx.where));
 	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++) {
@@ -961,7 +1028,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++)
 		free(hx.where[k]);
 	free(hx.where);
-	free(pre.g);
+	vl_free(&vl);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));
 	t->boost = xcalloc(t->n ? t->n : 1, sizeof(*t->boost));
