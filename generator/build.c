@@ -193,6 +193,8 @@ build_load(struct build *b, const struct build_opts *o)
 		}
 		if (!o->clean)
 			b->prev = man_prev_load(&b->site);
+		b->memo = man_file(&b->site, "terms");
+		b->memo_reuse = !o->clean;
 	}
 	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (b->site.jobs < 1)
@@ -261,6 +263,7 @@ build_free(struct build *b)
 	man_prev_free(b->prev);
 	htab_free(b->keys);
 	free(b->kval);
+	free(b->memo);
 	if (b->out)
 		out_abort(b->out);
 	config_free(&b->site);

@@ -359,6 +359,8 @@ struct build {
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
 	struct htab	 *keys;		/* page path -> index in kval; owned */
 	uint64_t	 *kval;		/* render key of each page rendered */
+	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
+	int		  memo_reuse;	/* read it (not with --clean) */
 };
 
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
@@ -366,6 +368,8 @@ int	 build_load(struct build *, const struct build_opts *); /* config + articles
 void	 build_free(struct build *);
 
 /* ---- manifest.c: input fingerprint and output manifest ---- */
+
+char	*man_file(const struct site *, const char *); /* ".NAME.folio-WHAT"; caller frees */
 
 /* What the last build recorded of one output file. */
 struct man_page {
@@ -467,9 +471,34 @@ struct terms {
 	struct htab	 *index;	/* text -> id; owned */
 };
 
-struct terms	*term_build(struct article *const *, size_t, char *const *,
-		    size_t, int);	/* arts, n, forced terms, jobs; term_free */
+/* How term_build runs: terms it must count, threads, its memo. */
+struct term_opts {
+	char *const	 *forced;	/* tags, topics.add ...; borrowed */
+	size_t		  nforced;	/* entries in forced */
+	int		  jobs;		/* threads */
+	const char	 *memo;		/* termcache.c's file, or NULL: none */
+	int		  reuse;	/* 0: do not read the memo (--clean) */
+	uint64_t	  env;		/* program, config, theme (manifest.c) */
+};
+
+struct terms	*term_build(struct article *const *, size_t,
+		    const struct term_opts *);	/* term_free */
 void		 term_free(struct terms *);
+
+/* ---- termcache.c: the terms stage's memo between builds ---- */
+
+struct term_memo;
+struct term_memo *tmemo_read(const char *);	/* NULL: none or distrusted */
+struct term_memo *tmemo_parse(const void *, size_t);	/* NULL: not one */
+char *const	*tmemo_vocab(const struct term_memo *, uint64_t,
+		    size_t *);		/* terms for that key, borrowed; or NULL */
+int		 tmemo_same(const struct term_memo *, char *const *, size_t);
+long		 tmemo_hits(const struct term_memo *, uint64_t,
+		    struct term_hit **);	/* counts, or -1: none */
+void		 tmemo_write(const char *, uint64_t, char *const *, size_t,
+		    const uint64_t *, struct term_hit *const *, const size_t *,
+		    size_t);
+void		 tmemo_free(struct term_memo *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */
 

@@ -137,16 +137,22 @@ man_inputs(const struct site *s, int drafts, uint64_t *env)
 	return h;
 }
 
-/* ".NAME.folio-manifest" beside the output folder; caller frees. */
-static char *
-man_path(const struct site *s)
+/* ".NAME.folio-WHAT" beside the output folder; caller frees. */
+char *
+man_file(const struct site *s, const char *what)
 {
 	const char	*o = s->output_dir, *slash = strrchr(o, '/');
 
 	if (slash == NULL)
-		return xasprintf(".%s.folio-manifest", o);
-	return xasprintf("%.*s/.%s.folio-manifest", (int)(slash - o), o,
-	    slash + 1);
+		return xasprintf(".%s.folio-%s", o, what);
+	return xasprintf("%.*s/.%s.folio-%s", (int)(slash - o), o,
+	    slash + 1, what);
+}
+
+static char *
+man_path(const struct site *s)
+{
+	return man_file(s, "manifest");
 }
 
 /*

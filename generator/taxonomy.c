@@ -1084,6 +1084,7 @@ tax_build(const struct build *b)
 	size_t		  i, j, nforced;
 	int		  kd;
 	struct timespec	  tl;
+	struct term_opts to;
 
 	clock_gettime(CLOCK_MONOTONIC, &tl);
 	t = xcalloc(1, sizeof(*t));
@@ -1119,8 +1120,13 @@ tax_build(const struct build *b)
 
 	diag_lap(&tl, " groups");
 	forced = forced_terms(b, &nforced);
-	t->terms = term_build(b->arts, b->narts, forced, nforced,
-	    b->site.jobs);
+	to.forced = forced;
+	to.nforced = nforced;
+	to.jobs = b->site.jobs;
+	to.memo = b->memo;
+	to.reuse = b->memo_reuse;
+	to.env = b->env;
+	t->terms = term_build(b->arts, b->narts, &to);
 	for (i = 0; i < nforced; i++)
 		free(forced[i]);
 	free(forced);

@@ -8,6 +8,7 @@
  * tf-idf, for topics (taxonomy.c) and related articles (related.c).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -433,18 +434,21 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
  * The articles terms are found in: all of them up to DISCOVER, else
  * about DISCOVER of them, chosen by a hash of the slug, so that adding,
  * deleting or editing one article leaves the rest of the sample alone
- * (terms are then weighed in every article).  Returns their indexes in
- * order (caller frees), *ns of them.
+ * (terms are then weighed in every article).  FOLIO_TERMS_SAMPLE=N in
+ * the environment sets another DISCOVER (tests, on small archives).
+ * Returns their indexes in order (caller frees), *ns of them.
  */
 static size_t *
 sample_of(struct article *const *arts, size_t n, size_t *ns)
 {
 	size_t		*s = xreallocarray(NULL, n ? n : 1, sizeof(*s));
-	uint64_t	 cut = ((uint64_t)1 << 32) * DISCOVER / (n ? n : 1);
+	const char	*e = getenv("FOLIO_TERMS_SAMPLE");	/* tests */
+	size_t		 most = e && atol(e) > 0 ? (size_t)atol(e) : DISCOVER;
+	uint64_t	 cut = ((uint64_t)1 << 32) * most / (n ? n : 1);
 	size_t		 i;
 
 	for (i = *ns = 0; i < n; i++)
-		if (n <= DISCOVER || (hash_mix64(hash64(arts[i]->slug,
+		if (n <= most || (hash_mix64(hash64(arts[i]->slug,
 		    strlen(arts[i]->slug), 0)) & 0xffffffff) < cut)
 			s[(*ns)++] = i;
 	return s;
@@ -679,6 +683,9 @@ vl_free(struct vlook *v)
 struct hitctx {
 	struct chars	 *cs;		/* by article; borrowed */
 	const struct vlook *vl;		/* the vocabulary; borrowed */
+	const struct term_memo *memo;	/* counts of the last build, or NULL */
+	const uint64_t	 *akey;		/* by article: its text's key */
+	atomic_size_t	  counted;	/* articles counted, not remembered */
 	struct charsctx	 *cx;		/* to make the ids not yet made */
 	int32_t		**where;	/* by par_worker, by term id: its hit, or -1 */
 	char		**longs;	/* as in struct charsctx; borrowed */
@@ -717,11 +724,20 @@ hits_one(void *arg, size_t i)
 	struct term_hit	*h = NULL;
 	const struct vslot *e;
 	const char	*s;
+	long		 kept;
 	int32_t		*where = x->where[par_worker()];
 	size_t		 p, n = 0, cap = 0, k, j;
 	unsigned	 c;
 	int		 len;
 
+	/* Counted by the last build from the same text and vocabulary. */
+	if (x->memo != NULL && (kept = tmemo_hits(x->memo, x->akey[i],
+	    &h)) >= 0) {
+		x->t->hits[i] = h;
+		x->t->nhits[i] = (size_t)kept;
+		return 0;
+	}
+	atomic_fetch_add(&x->counted, 1);
 	/* The sample's ids were made to count; the rest are made here and
 	 * all are freed here, so they are never all held at once. */
 	if (ch->id == NULL)
@@ -834,60 +850,29 @@ gram_of(const char *s, uint64_t *key)
 }
 
 /*
- * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
- * them per article.  forced[0..nforced) are normalized terms counted
- * whatever their statistics (tags, topics.add).  Deterministic for any
- * jobs.  With FOLIO_TERMS_DEBUG set, each candidate and why it was kept
- * or dropped goes to stderr.  Returns the result; term_free frees it.
+ * Find the vocabulary in the sample arts[smap[0..ns)]: returns the terms
+ * found (caller frees; forced terms not among them), *ntexts their
+ * number, and *ssp the sample's character ids (caller frees).
  */
-struct terms *
-term_build(struct article *const *arts, size_t n, char *const *forced,
-    size_t nforced, int jobs)
+static char **
+find_vocab(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
+    struct chars **ssp, size_t *ntextsp)
 {
-	struct charsctx	 cx;
 	struct { const struct chars *cs; struct cand *c; } ix;
-	struct gmap	 pass[NG_MAX + 1], vocab, ok2;
-	struct vlook	 vl;
-	struct chars	*cs, *ss;
-	size_t		*smap;
+	struct gmap	 pass[NG_MAX + 1], ok2;
+	struct chars	*ss;
 	struct cand	*cands = NULL;
-	struct hitctx	 hx;
-	struct terms	*t;
 	struct gram	*g, *sub;
 	char		**texts = NULL;
-	size_t		 i, k, ncand = 0, ntexts = 0, max_df, ns;
-	uint32_t	 min_df;
-	uint64_t	 key;
+	size_t		 i, ncand = 0, ntexts = 0, max_df;
 	const char	*why;
 	int		 len, av_l, av_r;
 	int		 debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
 
-	t = xcalloc(1, sizeof(*t));
-	t->narts = n;
-	t->index = htab_new();
-	t->hits = xcalloc(n ? n : 1, sizeof(*t->hits));
-	t->nhits = xcalloc(n ? n : 1, sizeof(*t->nhits));
-	min_df = 2 + (uint32_t)(n / 10000);
-	t->min_df = min_df;
-
-	cs = xcalloc(n ? n : 1, sizeof(*cs));
-	cx.arts = arts;
-	cx.longs = xcalloc(nforced ? nforced : 1, sizeof(*cx.longs));
-	cx.nlongs = 0;
-	for (i = 0; i < nforced; i++)
-		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
-			cx.longs[cx.nlongs++] = forced[i];
-	if (cx.nlongs > 1)	/* each once: tags repeat across articles */
-		qsort(cx.longs, cx.nlongs, sizeof(*cx.longs), cstr_cmp);
-	for (i = k = 0; i < cx.nlongs; i++)
-		if (k == 0 || strcmp(cx.longs[k - 1], cx.longs[i]) != 0)
-			cx.longs[k++] = cx.longs[i];
-	cx.nlongs = k;
-	smap = sample_of(arts, n, &ns);
 	ss = xcalloc(ns ? ns : 1, sizeof(*ss));
-	cx.cs = ss;
-	cx.map = smap;
-	par_for(ns, jobs, chars_one, &cx);
+	cx->cs = ss;
+	cx->map = smap;
+	par_for(ns, jobs, chars_one, cx);
 	max_df = ns * MAX_DF_PCT / 100;
 
 	/* Count 2-grams, then longer ones whose parts recur (apriori). */
@@ -976,6 +961,128 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		}
 	}
 	free(ok2.g);
+	free(cands);
+	for (len = NG_MIN; len <= NG_MAX; len++)
+		free(pass[len].g);
+	*ssp = ss;
+	*ntextsp = ntexts;
+	return texts;
+}
+
+/* Keys of the articles' texts (title and text). */
+struct keyctx {
+	struct article *const *arts;	/* borrowed */
+	uint64_t	*akey;		/* filled, by article */
+};
+
+static int
+key_one(void *arg, size_t i)
+{
+	struct keyctx	*x = arg;
+	const struct article *a = x->arts[i];
+	uint64_t	 h;
+
+	h = hash_words(a->title, strlen(a->title) + 1, 0x7465787473ULL);
+	if (a->text != NULL)
+		h = hash_words(a->text, strlen(a->text), h);
+	x->akey[i] = h ? h : 1;
+	return 0;
+}
+
+/*
+ * The vocabulary's key: what finding it reads (the program, the
+ * sample's texts in order, the article count, the forced terms).
+ */
+static uint64_t
+vocab_key(const struct term_opts *o, const uint64_t *akey,
+    const size_t *smap, size_t ns, size_t n)
+{
+	uint64_t	 h = hash_mix64(o->env ^ 0x766f636162ULL), v[2];
+	size_t		 i;
+
+	v[0] = n;
+	v[1] = ns;
+	h = hash_words(v, sizeof(v), h);
+	for (i = 0; i < ns; i++)
+		h = hash_words(&akey[smap[i]], sizeof(*akey), h);
+	for (i = 0; i < o->nforced; i++)
+		h = hash_words(o->forced[i], strlen(o->forced[i]) + 1, h);
+	return h ? h : 1;
+}
+
+/*
+ * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
+ * them per article.  o->forced are normalized terms counted whatever
+ * their statistics (tags, topics.add).  With a memo (termcache.c), the
+ * vocabulary is found again only when the sample changed and only the
+ * articles whose text changed are counted; the result is the same.
+ * Deterministic for any jobs.  With FOLIO_TERMS_DEBUG set, each
+ * candidate and why it was kept or dropped goes to stderr.  Returns the
+ * result; term_free frees it.
+ */
+struct terms *
+term_build(struct article *const *arts, size_t n, const struct term_opts *o)
+{
+	struct charsctx	 cx;
+	struct keyctx	 kx;
+	struct gmap	 vocab;
+	struct vlook	 vl;
+	struct chars	*cs, *ss = NULL;
+	struct term_memo *memo = NULL;
+	size_t		*smap;
+	struct hitctx	 hx;
+	struct terms	*t;
+	char		**texts = NULL;
+	char *const	*kept;
+	int		 vkept;		/* the vocabulary is the memo's */
+	size_t		 i, k, ntexts = 0, ns;
+	uint64_t	 key, vkey, *akey;
+	char *const	*forced = o->forced;
+	size_t		 nforced = o->nforced;
+	int		 jobs = o->jobs;
+
+	t = xcalloc(1, sizeof(*t));
+	t->narts = n;
+	t->index = htab_new();
+	t->hits = xcalloc(n ? n : 1, sizeof(*t->hits));
+	t->nhits = xcalloc(n ? n : 1, sizeof(*t->nhits));
+	t->min_df = 2 + (uint32_t)(n / 10000);
+
+	cs = xcalloc(n ? n : 1, sizeof(*cs));
+	cx.arts = arts;
+	cx.longs = xcalloc(nforced ? nforced : 1, sizeof(*cx.longs));
+	cx.nlongs = 0;
+	for (i = 0; i < nforced; i++)
+		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
+			cx.longs[cx.nlongs++] = forced[i];
+	if (cx.nlongs > 1)	/* each once: tags repeat across articles */
+		qsort(cx.longs, cx.nlongs, sizeof(*cx.longs), cstr_cmp);
+	for (i = k = 0; i < cx.nlongs; i++)
+		if (k == 0 || strcmp(cx.longs[k - 1], cx.longs[i]) != 0)
+			cx.longs[k++] = cx.longs[i];
+	cx.nlongs = k;
+	smap = sample_of(arts, n, &ns);
+	akey = xcalloc(n ? n : 1, sizeof(*akey));
+	kx.arts = arts;
+	kx.akey = akey;
+	par_for(n, jobs, key_one, &kx);
+	vkey = vocab_key(o, akey, smap, ns, n);
+	if (o->memo != NULL && o->reuse)
+		memo = tmemo_read(o->memo);
+
+	/*
+	 * The vocabulary: the last build's when its sample was the same;
+	 * else candidates ICU agrees with that are not in too many
+	 * articles and do not mostly begin or end inside a two-character
+	 * word (区|业委会, 物业|党建; common words count here).  Then the
+	 * forced terms.
+	 */
+	if ((vkept = (kept = tmemo_vocab(memo, vkey, &ntexts)) != NULL)) {
+		texts = xcalloc(ntexts ? ntexts : 1, sizeof(*texts));
+		for (i = 0; i < ntexts; i++)
+			texts[i] = xstrdup(kept[i]);
+	} else
+		texts = find_vocab(&cx, smap, ns, jobs, &ss, &ntexts);
 	for (i = 0; i < nforced; i++)
 		if (forced[i][0] != '\0') {
 			texts = xreallocarray(texts, ntexts + 1,
@@ -1003,9 +1110,15 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		if ((k = htab_find(t->index, forced[i], strlen(forced[i]))) !=
 		    HTAB_NONE)
 			t->forced[k] = 1;
+	/* Counts are term ids: the memo's are good for this vocabulary
+	 * only (a body edit seldom changes it, even when found again). */
+	if (!tmemo_same(memo, t->text, t->n)) {
+		tmemo_free(memo);
+		memo = NULL;
+	}
 
 	/* Per article: how often each term, then tf-idf. */
-	for (i = 0; i < ns; i++)
+	for (i = 0; ss != NULL && i < ns; i++)
 		cs[smap[i]] = ss[i];
 	free(ss);
 	free(smap);
@@ -1016,6 +1129,9 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	hx.longs = cx.longs;
 	vl_make(&vl, &vocab);
 	hx.vl = &vl;
+	hx.memo = memo;
+	hx.akey = akey;
+	atomic_init(&hx.counted, 0);
 	hx.t = t;
 	hx.where = xcalloc((size_t)(jobs > 1 ? jobs : 1), sizeof(*hx.where));
 	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++) {
@@ -1029,6 +1145,18 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 		free(hx.where[k]);
 	free(hx.where);
 	vl_free(&vl);
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
+		    "articles counted\n", vkept ? "kept" : "found",
+		    (size_t)atomic_load(&hx.counted), n);
+	/* Raw counts (before weigh_one sorts and drops), for next time;
+	 * the last memo is freed first, so both are never held at once. */
+	k = memo == NULL || !vkept || atomic_load(&hx.counted) > 0;
+	tmemo_free(memo);
+	if (o->memo != NULL && k)
+		tmemo_write(o->memo, vkey, t->text, t->n, akey, t->hits,
+		    t->nhits, n);
+	free(akey);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));
 	t->boost = xcalloc(t->n ? t->n : 1, sizeof(*t->boost));
@@ -1055,10 +1183,7 @@ term_build(struct article *const *arts, size_t n, char *const *forced,
 	}
 	free(cx.longs);
 	free(cs);
-	free(cands);
 	free(vocab.g);
-	for (len = NG_MIN; len <= NG_MAX; len++)
-		free(pass[len].g);
 	return t;
 }
 

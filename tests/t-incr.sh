@@ -116,3 +116,61 @@ if "$FOLIO" build -C "$lp" -o "$lp/out" -q 2> "$TMPD/lk.err"; then
 else
 	check "incr: removing a linked heading fails the build" grep -q "no id '$hid'" "$TMPD/lk.err"
 fi
+
+# The terms memo (termcache.c): a body edit counts one article again and,
+# outside the sample the vocabulary is found in, keeps the vocabulary;
+# a tag edit finds it again; a corrupt or truncated memo warns and is
+# dropped; --clean does not read it.  Each build equals a clean one.
+# A 300-article archive with a 60-article sample (FOLIO_TERMS_SAMPLE).
+gen=$BUILD/bench-gen
+[ -x "$gen" ] || make -s -C "$ROOT" build/bench-gen > /dev/null 2>&1
+tp=$TMPD/tm
+"$gen" -s 5 -n 300 -o "$tp" -t "$ROOT/tests/fixture/themes" "$ROOT/tests/fixture/content/articles" 2> "$TMPD/tm-gen.err" ||
+	fail "incr: terms memo archive" "$(head -c 300 "$TMPD/tm-gen.err")"
+sed -i 's/^theme: .*/theme: plain/' "$tp/site.yaml"
+FOLIO_TERMS_SAMPLE=60
+export FOLIO_TERMS_SAMPLE
+# tm_step WHAT: build -v incrementally, then check it equals a clean build.
+tm_step() {
+	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/tm.err"
+	rm -rf "$TMPD/tm-clean"
+	"$FOLIO" build -C "$tp" -o "$TMPD/tm-clean" -q --clean
+	check "incr: terms memo, $1, equals a clean build" diff -r -q "$TMPD/tm-clean" "$tp/public"
+	sed -n 's/.*terms memo: \(.*\)/\1/p' "$TMPD/tm.err"
+}
+tm_step "first build" > "$TMPD/tm.1"
+check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
+check "incr: terms memo sits beside the output" test -s "$tp/.public.folio-terms"
+: > "$TMPD/tm.kept"
+for i in 3 17 42 99 150 230; do
+	printf '\n备忘测试追加的一段：网格员与业委会。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
+	tm_step "body edit $i" >> "$TMPD/tm.kept"
+done
+check "incr: terms memo, body edits count one article each ($(sort "$TMPD/tm.kept" | uniq -c | tr '\n' ';'))" \
+	sh -c "! grep -v ', 1 of 300 articles counted' '$TMPD/tm.kept'"
+check "incr: terms memo, a body edit outside the sample keeps the vocabulary" grep -q '^vocabulary kept, 1 of 300' "$TMPD/tm.kept"
+# An edit inside the sample: the first of these articles that is in it.
+for i in $(seq 20 60); do
+	printf '\n样本内追加的一段。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
+	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/tm.err"
+	grep -q 'terms memo: vocabulary found' "$TMPD/tm.err" && break
+done
+rm -rf "$TMPD/tm-clean"
+"$FOLIO" build -C "$tp" -o "$TMPD/tm-clean" -q --clean
+check "incr: terms memo, a body edit inside the sample finds the vocabulary again (a$i)" grep -q 'terms memo: vocabulary found' "$TMPD/tm.err"
+check "incr: terms memo, ... and equals a clean build" diff -r -q "$TMPD/tm-clean" "$tp/public"
+sed -i 's/^tags: .*/tags: ["备忘测试标签"]/' "$tp/content/articles/a0000007.md"
+tm_step "tag edit" > "$TMPD/tm.tag"
+check "incr: terms memo, a tag edit finds the vocabulary again" grep -q '^vocabulary found' "$TMPD/tm.tag"
+for bad in garbage truncated; do
+	if [ $bad = garbage ]; then echo garbage > "$tp/.public.folio-terms"
+	else head -c 5000 "$tp/.public.folio-terms" > "$TMPD/tm.half"; cp "$TMPD/tm.half" "$tp/.public.folio-terms"; fi
+	printf '\n再一段。\n' >> "$tp/content/articles/a0000011.md"
+	tm_step "$bad memo" > "$TMPD/tm.bad"
+	check "incr: terms memo, a $bad memo warns" grep -q 'folio-terms: warning: corrupt or of another version; counting every article' "$TMPD/tm.err"
+	check "incr: terms memo, a $bad memo is dropped" grep -q '300 of 300 articles counted' "$TMPD/tm.bad"
+done
+printf '\n末一段。\n' >> "$tp/content/articles/a0000012.md"
+"$FOLIO" build -C "$tp" -v --clean > /dev/null 2> "$TMPD/tm.err"
+check "incr: terms memo, --clean does not read it" grep -q 'terms memo: vocabulary found, 300 of 300' "$TMPD/tm.err"
+unset FOLIO_TERMS_SAMPLE

@@ -3,8 +3,10 @@
  * UTF-8, escaping, slugs).  Prints "ok N - what" / "not ok N - what"
  * and a last line "N passed, N failed".
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "folio.h"
 #include "testhelp.h"
@@ -267,6 +269,71 @@ test_markdown_threads(void)
 	free(md_want);
 }
 
+/* The terms memo: written, read back, and distrusted when damaged. */
+static void
+test_termcache(void)
+{
+	char		 dir[] = "/tmp/unit-tm.XXXXXX", path[64], seed[4096];
+	char		*text[] = { "业委会", "网格员", "红色物业" };
+	struct term_hit	 h0[] = { { 2, 3, 1, 0 }, { 0, 1, 0, 0 } }, *hp[2], *got;
+	uint64_t	 akey[] = { 11, 22 };
+	size_t		 nh[] = { 2, 0 }, n = 0;
+	struct term_memo *m;
+	struct buf	 b;
+	char		*why;
+	char *const	*v;
+	long		 k;
+
+	hp[0] = h0;
+	hp[1] = NULL;
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/memo", dir);
+	tmemo_write(path, 77, text, 3, akey, hp, nh, 2);
+	m = tmemo_read(path);
+	OK(m != NULL, "termcache: a memo written reads back");
+	v = tmemo_vocab(m, 77, &n);
+	OK(v != NULL && n == 3 && strcmp(v[2], "红色物业") == 0,
+	    "termcache: its vocabulary, under its key");
+	OK(tmemo_vocab(m, 78, &n) == NULL, "termcache: not under another");
+	OK(tmemo_same(m, text, 3) && !tmemo_same(m, text, 2),
+	    "termcache: the same vocabulary, term for term");
+	k = tmemo_hits(m, 11, &got);
+	OK(k == 2 && got[0].id == 0 && got[0].tf == 1 && got[1].id == 2 &&
+	    got[1].tf == 3 && got[1].ttf == 1,
+	    "termcache: an article's counts, by ascending id");
+	free(got);
+	k = tmemo_hits(m, 22, &got);
+	OK(k == 0 && got == NULL, "termcache: an article with none");
+	OK(tmemo_hits(m, 33, &got) == -1, "termcache: an unknown text");
+	tmemo_free(m);
+	/* One byte changed: the checksum says no (a warning, no memo). */
+	buf_init(&b);
+	if (file_load(path, &b, &why) == -1)
+		abort();
+	b.p[20] ^= 1;
+	file_write_atomic(path, b.p, b.len);
+	diag_verbosity = 0;
+	OK(tmemo_read(path) == NULL, "termcache: a damaged memo is dropped");
+	diag_verbosity = 1;
+	/* Without the checksum, a parse of the changed bytes still holds
+	 * together or is refused; the record bytes cut short are refused. */
+	OK(tmemo_parse(b.p, b.len - 12) == NULL,
+	    "termcache: a memo cut short does not parse");
+	buf_free(&b);
+	/* The fuzz corpus's seed from the fixture is a real memo. */
+	buf_init(&b);
+	snprintf(seed, sizeof(seed), "%s/tests/fuzz/corpus/termcache/fixture",
+	    getenv("ROOT") ? getenv("ROOT") : ".");
+	OK(file_load(seed, &b, &why) == 0 &&
+	    (m = tmemo_parse(b.p, b.len)) != NULL,
+	    "termcache: the fuzz seed from the fixture parses");
+	tmemo_free(m);
+	buf_free(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -278,6 +345,7 @@ main(void)
 	test_slug_fast();
 	test_norm_fast();
 	test_markdown_threads();
+	test_termcache();
 	slug_cleanup();
 	seg_cleanup();
 	return TEST_REPORT();

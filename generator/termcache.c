@@ -1,0 +1,348 @@
+/*
+ * termcache.c: what the terms stage remembers between builds.  Takes
+ * the vocabulary terms.c found (with the key of what it was found
+ * from) and each article's raw term counts (with the key of its title
+ * and text); keeps them in a file beside the output folder
+ * (".NAME.folio-terms") and hands them back to the next build, which
+ * finds the vocabulary again only when its sample changed and, when the
+ * vocabulary is the same, counts again only the articles whose text
+ * changed.  Both are pure functions of what they are keyed by, so a
+ * memo hit gives the very bytes a clean build would; any doubt about
+ * the file (another version, a bad checksum, a bad record) drops it
+ * whole.
+ *
+ * The file, integers little-endian:
+ *	"folio-terms 1\n"
+ *	u64 vocabulary key, u32 terms, then each term NUL-terminated
+ *	u32 articles, then each: u64 text key, u32 hits, hits x
+ *	    (term id minus the previous one's, tf, ttf: LEB128 varints;
+ *	    ids ascending)
+ *	u64 hash_words of all the bytes before it
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "folio.h"
+
+#define TM_MAGIC	"folio-terms 1\n"
+#define TM_SEED		0x7465726d73ULL	/* checksum seed: "terms" */
+
+/* One article's counts: where its records are in the file. */
+struct tm_art {
+	uint64_t	 key;		/* text key; 0 marks an empty slot */
+	size_t		 off;		/* first record's offset in raw */
+	uint32_t	 n;		/* records */
+};
+
+struct term_memo {
+	struct buf	 raw;		/* the file; owned */
+	uint64_t	 vkey;		/* the vocabulary's key */
+	char		**text;		/* terms, into raw; owned array */
+	size_t		 ntext;		/* entries in text */
+	struct tm_art	*art;		/* open addressing by key; owned */
+	size_t		 cap;		/* slots in art: a power of two */
+};
+
+static uint64_t
+get_u(const unsigned char *p, int bytes)
+{
+	uint64_t	 v = 0;
+
+	while (bytes-- > 0)
+		v = v << 8 | p[bytes];
+	return v;
+}
+
+static void
+put_u(struct buf *b, uint64_t v, int bytes)
+{
+	unsigned char	 c[8];
+	int		 i;
+
+	for (i = 0; i < bytes; i++, v >>= 8)
+		c[i] = (unsigned char)(v & 0xff);
+	buf_put(b, c, (size_t)bytes);
+}
+
+/* Append v as a LEB128 varint. */
+static void
+put_var(struct buf *b, uint64_t v)
+{
+	unsigned char	 c[10];
+	size_t		 n = 0;
+
+	do {
+		c[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v > 0);
+	buf_put(b, c, n);
+}
+
+/* Read a varint of at most 32 bits at *off (< len); -1 when bad. */
+static int
+get_var(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
+{
+	uint64_t	 x = 0;
+	int		 shift;
+
+	for (shift = 0; shift < 35 && *off < len; shift += 7) {
+		x |= (uint64_t)(p[*off] & 0x7f) << shift;
+		if (!(p[(*off)++] & 0x80)) {
+			if (x > UINT32_MAX)
+				return -1;
+			*v = (uint32_t)x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The slot of key in m->art: its own, or the empty one it would take. */
+static struct tm_art *
+art_slot(const struct term_memo *m, uint64_t key)
+{
+	size_t	 j;
+
+	for (j = hash_mix64(key) & (m->cap - 1); m->art[j].key != 0 &&
+	    m->art[j].key != key; j = (j + 1) & (m->cap - 1))
+		continue;
+	return &m->art[j];
+}
+
+/*
+ * Parse raw (the file without its checksum) into m.  Returns 0, or -1
+ * when anything in it is out of place.  The fuzz target's entry.
+ */
+static int
+tm_parse(struct term_memo *m)
+{
+	const unsigned char *p = (const unsigned char *)m->raw.p;
+	size_t		 len = m->raw.len, off, n, i, k, bad, start;
+	struct tm_art	*a;
+	const char	*s, *nul;
+	uint64_t	 key;
+	uint32_t	 nh, id, d, tf, ttf;
+
+	if (len < sizeof(TM_MAGIC) - 1 + 12 ||
+	    memcmp(p, TM_MAGIC, sizeof(TM_MAGIC) - 1) != 0)
+		return -1;
+	off = sizeof(TM_MAGIC) - 1;
+	m->vkey = get_u(p + off, 8);
+	n = (size_t)get_u(p + off + 8, 4);
+	off += 12;
+	if (n > len - off)	/* each term takes two bytes at least */
+		return -1;
+	m->text = xcalloc(n ? n : 1, sizeof(*m->text));
+	for (i = 0; i < n; i++) {
+		s = (const char *)p + off;
+		if ((nul = memchr(s, '\0', len - off)) == NULL || nul == s ||
+		    !utf8_check(s, (size_t)(nul - s), &bad))
+			return -1;
+		for (k = 0; k < (size_t)(nul - s); k++)
+			if ((unsigned char)s[k] < 0x20)
+				return -1;
+		m->text[m->ntext++] = (char *)s;
+		off += (size_t)(nul - s) + 1;
+	}
+	if (len - off < 4)
+		return -1;
+	n = (size_t)get_u(p + off, 4);
+	off += 4;
+	if (n > (len - off) / 12)
+		return -1;
+	for (m->cap = 16; m->cap < n * 2; m->cap *= 2)
+		continue;
+	m->art = xcalloc(m->cap, sizeof(*m->art));
+	for (i = 0; i < n; i++) {
+		if (len - off < 12)
+			return -1;
+		key = get_u(p + off, 8);
+		nh = (uint32_t)get_u(p + off + 8, 4);
+		off += 12;
+		if (key == 0 || nh > (len - off) / 3)
+			return -1;
+		start = off;
+		for (k = 0, id = 0; k < nh; k++) {
+			if (get_var(p, len, &off, &d) == -1 ||
+			    get_var(p, len, &off, &tf) == -1 ||
+			    get_var(p, len, &off, &ttf) == -1 ||
+			    (k > 0 && d == 0) || d >= m->ntext - id ||
+			    tf == 0 || tf > UINT16_MAX || ttf > UINT16_MAX)
+				return -1;
+			id += d;
+		}
+		a = art_slot(m, key);
+		if (a->key == 0) {	/* a repeat has the same counts */
+			a->key = key;
+			a->off = start;
+			a->n = nh;
+		}
+	}
+	return off == len ? 0 : -1;
+}
+
+void
+tmemo_free(struct term_memo *m)
+{
+	if (m == NULL)
+		return;
+	buf_free(&m->raw);
+	free(m->text);
+	free(m->art);
+	free(m);
+}
+
+/*
+ * The memo in bytes p (a file's contents without their checksum), or
+ * NULL when they are not one.  For the fuzz target and tmemo_read.
+ */
+struct term_memo *
+tmemo_parse(const void *p, size_t n)
+{
+	struct term_memo *m = xcalloc(1, sizeof(*m));
+
+	buf_init(&m->raw);
+	buf_put(&m->raw, p, n);
+	if (tm_parse(m) == -1) {
+		tmemo_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * The memo the last build left at path, or NULL when there is none or
+ * it cannot be trusted (a warning says why, then the stage counts all).
+ */
+struct term_memo *
+tmemo_read(const char *path)
+{
+	struct term_memo *m;
+	struct buf	 b;
+	char		*why = NULL;
+	struct stat	 st;
+
+	if (stat(path, &st) == -1 && errno == ENOENT)
+		return NULL;
+	buf_init(&b);
+	if (file_load(path, &b, &why) == -1 || b.len < 8 ||
+	    get_u((unsigned char *)b.p + b.len - 8, 8) !=
+	    hash_words(b.p, b.len - 8, TM_SEED) ||
+	    (m = tmemo_parse(b.p, b.len - 8)) == NULL) {
+		diag_warn(path, 0, 0, "%s; counting every article's terms",
+		    why ? why : "corrupt or of another version");
+		free(why);
+		buf_free(&b);
+		return NULL;
+	}
+	buf_free(&b);
+	return m;
+}
+
+/* The vocabulary remembered under vkey (borrowed), or NULL. */
+char *const *
+tmemo_vocab(const struct term_memo *m, uint64_t vkey, size_t *n)
+{
+	if (m == NULL || m->vkey != vkey)
+		return NULL;
+	*n = m->ntext;
+	return m->text;
+}
+
+/* Is text[0..n) the memo's vocabulary, term for term?  1 if so. */
+int
+tmemo_same(const struct term_memo *m, char *const *text, size_t n)
+{
+	size_t	 i;
+
+	if (m == NULL || m->ntext != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(m->text[i], text[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The counts remembered for the text with key akey, into *h (caller
+ * frees; NULL when none): returns their number, or -1 when the memo has
+ * none for it.  Only meaningful once tmemo_same said the vocabulary is
+ * the memo's: counts are term ids.
+ */
+long
+tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
+{
+	const struct tm_art *a;
+	const unsigned char *p;
+	size_t		 off;
+	uint32_t	 k, id, d = 0, tf = 0, ttf = 0;
+
+	*h = NULL;
+	if (m == NULL || akey == 0 || (a = art_slot(m, akey))->key == 0)
+		return -1;
+	if (a->n > 0)
+		*h = xreallocarray(NULL, a->n, sizeof(**h));
+	p = (const unsigned char *)m->raw.p;
+	off = a->off;
+	for (k = 0, id = 0; k < a->n; k++) {	/* tm_parse checked them */
+		(void)get_var(p, m->raw.len, &off, &d);
+		(void)get_var(p, m->raw.len, &off, &tf);
+		(void)get_var(p, m->raw.len, &off, &ttf);
+		id += d;
+		(*h)[k].id = id;
+		(*h)[k].tf = (uint16_t)tf;
+		(*h)[k].ttf = (uint16_t)ttf;
+		(*h)[k].w = 0;
+	}
+	return (long)a->n;
+}
+
+/*
+ * Write the memo of this build to path: the vocabulary (n terms, keyed
+ * vkey) and each article's raw counts (keyed akey[i]; sorted by term
+ * id here).  A failure is reported like any other file the build
+ * cannot write.
+ */
+static int
+hit_cmp_id(const void *x, const void *y)
+{
+	const struct term_hit *a = x, *b = y;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void
+tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
+    const uint64_t *akey, struct term_hit *const *hits, const size_t *nhits,
+    size_t narts)
+{
+	struct buf	 b;
+	size_t		 i, k;
+	uint32_t	 prev;
+
+	buf_init(&b);
+	buf_puts(&b, TM_MAGIC);
+	put_u(&b, vkey, 8);
+	put_u(&b, n, 4);
+	for (i = 0; i < n; i++)
+		buf_put(&b, text[i], strlen(text[i]) + 1);
+	put_u(&b, narts, 4);
+	for (i = 0; i < narts; i++) {
+		/* Ascending ids (weigh_one's order does not depend on it). */
+		if (nhits[i] > 1)
+			qsort(hits[i], nhits[i], sizeof(*hits[i]), hit_cmp_id);
+		put_u(&b, akey[i], 8);
+		put_u(&b, nhits[i], 4);
+		for (k = 0, prev = 0; k < nhits[i]; k++) {
+			put_var(&b, hits[i][k].id - prev);
+			put_var(&b, hits[i][k].tf);
+			put_var(&b, hits[i][k].ttf);
+			prev = hits[i][k].id;
+		}
+	}
+	put_u(&b, hash_words(b.p, b.len, TM_SEED), 8);
+	(void)file_write_atomic(path, b.p, b.len);
+	buf_free(&b);
+}
