@@ -71,7 +71,7 @@ generate() {
 	_n=$1
 	echo "bench: generating $_n articles (seed $SEED)" >&2
 	"$GEN" -s "$SEED" -n "$_n" -o "$OUT/$_n" -t "$THEMES" $SOURCES || exit 1
-	rm -rf "$OUT/$_n/public" "$OUT/$_n/public.folio-staging" "$OUT/$_n/trash"
+	rm -rf "$OUT/$_n/public" "$OUT/$_n/.public.folio-staging" "$OUT/$_n/trash"
 }
 
 bench_folio() {

@@ -1,11 +1,17 @@
 /*
  * output.c: write stage.  Takes rendered files (path below the output
- * folder + bytes) from any thread, stages them in a sibling folder and,
- * on commit, swaps the staging folder with the published one in one
- * rename (RENAME_EXCHANGE): readers and a killed build see the complete
- * old site or the complete new one.  A file whose bytes did not change
- * is hard-linked from the old site, so its mtime is kept and rsync-style
- * deploys upload only what changed.
+ * folder + bytes) from any thread, stages them in a hidden sibling
+ * folder (".NAME.folio-staging") and, on commit, swaps the staging
+ * folder with the published one in one rename (RENAME_EXCHANGE):
+ * readers and a killed build see the complete old site or the complete
+ * new one.  A file whose bytes did not change is hard-linked from the
+ * old site, so its mtime is kept and rsync-style deploys upload only
+ * what changed.  After the swap the old site stays as the next build's
+ * staging folder: most of its files are already the published ones
+ * (same inode), so a small edit links, writes and removes only what
+ * changed since, instead of linking every file again and removing the
+ * whole old tree.  Whatever a killed build left there is brought in
+ * line the same way; a failed build removes it.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -29,33 +35,40 @@ struct output {
 	char		**files;	/* paths written, relative; owned */
 	struct htab	*seen;		/* the same paths, to refuse a second write */
 	struct htab	*fresh;		/* paths written with new bytes */
+	struct htab	*dirs;		/* folders made in staging */
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
 	size_t		 changed;	/* files whose bytes are new */
 	size_t		 replaced;	/* of those, files that existed before */
 	size_t		 staged;	/* files in staging (stop_point) */
-	pthread_mutex_t	 lock;		/* guards files ... staged */
+	pthread_mutex_t	 lock;		/* guards files ... staged, dirs */
 };
 
 /*
- * Start a build into outdir: clear any staging folder a killed build
- * left.  Returns the handle (out_commit or out_abort frees it), or NULL
- * after a message.
+ * Start a build into outdir, staging in the folder the last build left
+ * (the site before it, or a killed build's part), else a new one.
+ * Returns the handle (out_commit or out_abort frees it), or NULL after
+ * a message.
  */
 struct output *
 out_open(const char *outdir)
 {
 	struct output	*o;
+	struct stat	 st;
 	char		*parent, *slash;
 
 	o = xcalloc(1, sizeof(*o));
 	o->dir = xstrdup(outdir);
 	while (strlen(o->dir) > 1 && o->dir[strlen(o->dir) - 1] == '/')
 		o->dir[strlen(o->dir) - 1] = '\0';
-	o->stage = xasprintf("%s.folio-staging", o->dir);
+	slash = strrchr(o->dir, '/');
+	o->stage = slash == NULL ? xasprintf(".%s.folio-staging", o->dir) :
+	    xasprintf("%.*s/.%s.folio-staging", (int)(slash - o->dir), o->dir,
+	    slash + 1);
 	pthread_mutex_init(&o->lock, NULL);
 	o->seen = htab_new();
 	o->fresh = htab_new();
+	o->dirs = htab_new();
 	parent = xstrdup(o->dir);
 	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
@@ -66,7 +79,8 @@ out_open(const char *outdir)
 		}
 	}
 	free(parent);
-	if (rm_rf(o->stage) == -1 || mkdir_p(o->stage) == -1) {
+	if ((lstat(o->stage, &st) == 0 && !S_ISDIR(st.st_mode) &&
+	    rm_rf(o->stage) == -1) || mkdir_p(o->stage) == -1) {
 		out_abort(o);
 		return NULL;
 	}
@@ -128,21 +142,20 @@ staged_one(struct output *o)
 	stop_point(NULL, n);
 }
 
-/* Does the file at path hold exactly these bytes? */
+/* Does the file at path hold exactly these bytes?  *st gets its stat. */
 static int
-same_bytes(const char *path, const void *p, size_t n)
+same_bytes(const char *path, const void *p, size_t n, struct stat *st)
 {
 	char		 tmp[65536];
 	const char	*c = p;
-	struct stat	 st;
 	ssize_t		 r;
 	size_t		 off = 0;
 	int		 fd, same = 0;
 
 	if ((fd = open(path, O_RDONLY)) == -1)
 		return 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != n)
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode) ||
+	    (size_t)st->st_size != n)
 		goto out;
 	while (off < n) {
 		r = read(fd, tmp, sizeof(tmp));
@@ -154,6 +167,70 @@ same_bytes(const char *path, const void *p, size_t n)
 out:
 	close(fd);
 	return same;
+}
+
+/*
+ * Make way in staging for a file at dst: remove what the last build
+ * left there (a file, or a folder where a file goes now).  Returns 0,
+ * or -1 after a message.
+ */
+static int
+clear(const char *dst, const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode) ? rm_rf(dst) == -1 : unlink(dst) == -1 &&
+	    errno != ENOENT) {
+		diag_err(dst, 0, 0, "cannot remove: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Staging's dst as a hard link to the published old: nothing to do when
+ * it already is one (the last two builds kept the file).  Returns 0, or
+ * -1 with errno set (the caller says what failed).
+ */
+static int
+place_link(const char *old, const struct stat *ost, const char *dst)
+{
+	struct stat	 st;
+
+	if (lstat(dst, &st) == 0) {
+		if (st.st_ino == ost->st_ino && st.st_dev == ost->st_dev)
+			return 0;
+		if (clear(dst, &st) == -1)
+			return -1;
+	}
+	return link(old, dst);
+}
+
+/*
+ * The folder dir in staging, where the last build may have left a file
+ * in the way of one of its parts.  Returns 0, or -1 after a message.
+ */
+static int
+make_dir(const struct output *o, char *dir)
+{
+	struct stat	 st;
+	char		*p;
+
+	if (mkdir_p(dir) == -1)
+		return -1;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	for (p = dir + strlen(o->stage); *p != '\0'; p++) {
+		if (*p != '/' || p == dir + strlen(o->stage))
+			continue;
+		*p = '\0';
+		if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode) &&
+		    clear(dir, &st) == -1)
+			return -1;
+		*p = '/';
+	}
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode) &&
+	    clear(dir, &st) == -1)
+		return -1;
+	return mkdir_p(dir);
 }
 
 static int
@@ -179,6 +256,7 @@ static int
 claim(struct output *o, const char *rel, char *old, char *dst)
 {
 	char		 dir[PATH_MAX], *slash;
+	int		 made;
 
 	if (!valid_rel(rel) ||
 	    path_join(old, PATH_MAX, o->dir, rel) == -1 ||
@@ -201,11 +279,20 @@ claim(struct output *o, const char *rel, char *old, char *dst)
 	o->files[o->nfiles++] = xstrdup(rel);
 	pthread_mutex_unlock(&o->lock);
 
+	/* Its folder, once per folder (two threads may both make it). */
 	memcpy(dir, dst, sizeof(dir));
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		if (mkdir_p(dir) == -1)
-			return -1;
+		pthread_mutex_lock(&o->lock);
+		made = htab_find(o->dirs, dir, strlen(dir)) != HTAB_NONE;
+		pthread_mutex_unlock(&o->lock);
+		if (!made) {
+			if (make_dir(o, dir) == -1)
+				return -1;
+			pthread_mutex_lock(&o->lock);
+			htab_add(o->dirs, dir, strlen(dir));
+			pthread_mutex_unlock(&o->lock);
+		}
 	}
 	return 0;
 }
@@ -240,7 +327,7 @@ out_keep(struct output *o, const char *rel)
 		return 1;
 	if (claim(o, rel, old, dst) == -1)
 		return -1;
-	if (link(old, dst) == -1) {
+	if (place_link(old, &st, dst) == -1) {
 		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
 		return -1;
 	}
@@ -257,18 +344,23 @@ int
 out_put(struct output *o, const char *rel, const void *p, size_t n)
 {
 	char		 old[PATH_MAX], dst[PATH_MAX];
+	struct stat	 st, ost;
 	int		 fd, changed = 1;
 	ssize_t		 w;
 	const char	*c = p;
 
 	if (claim(o, rel, old, dst) == -1)
 		return -1;
-	if (same_bytes(old, p, n) && link(old, dst) == 0)
+	if (same_bytes(old, p, n, &ost) && place_link(old, &ost, dst) == 0)
 		changed = 0;
 	else {
 		if (access(old, F_OK) == 0)
 			changed = 2;
-		if ((fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+		/* A new file: what staging has there may be a link to the
+		 * published one, which must not change before the swap. */
+		if (lstat(dst, &st) == 0 && clear(dst, &st) == -1)
+			return -1;
+		if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1) {
 			diag_err(dst, 0, 0, "cannot create: %s",
 			    strerror(errno));
 			return -1;
@@ -336,6 +428,7 @@ out_free(struct output *o)
 	free(o->files);
 	htab_free(o->seen);
 	htab_free(o->fresh);
+	htab_free(o->dirs);
 	free(o->dir);
 	free(o->stage);
 	pthread_mutex_destroy(&o->lock);
@@ -357,10 +450,10 @@ count_files(const char *dir, int depth)
 	while ((d = readdir(dp)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		if (path_join(p, sizeof(p), dir, d->d_name) == -1 ||
-		    lstat(p, &st) == -1)
+		if (path_join(p, sizeof(p), dir, d->d_name) == -1)
 			continue;
-		if (S_ISDIR(st.st_mode))
+		if (d->d_type == DT_DIR || (d->d_type == DT_UNKNOWN &&
+		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
 			n += count_files(p, depth + 1);
 		else
 			n++;
@@ -370,10 +463,61 @@ count_files(const char *dir, int depth)
 }
 
 /*
- * Publish: swap staging and the output folder, then remove the old
- * site.  When no byte changed and no file came or went, nothing is
- * touched.  Frees o.  Returns 0, or -1 after a message (the old site is
- * then still in place).
+ * Remove from staging folder dir (rel below the output) what this build
+ * did not write or keep: files the last builds left, emptied folders.
+ * Returns 0, or -1 after a message.
+ */
+static int
+prune(const struct output *o, const char *dir, const char *rel, int depth)
+{
+	char		 p[PATH_MAX], r[PATH_MAX];
+	struct dirent	*d;
+	struct stat	 st;
+	DIR		*dp;
+	int		 rc = 0, isdir;
+
+	if (depth > 32 || (dp = opendir(dir)) == NULL) {
+		diag_err(dir, 0, 0, "cannot read folder: %s", depth > 32 ?
+		    "too deep" : strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (path_join(p, sizeof(p), dir, d->d_name) == -1 ||
+		    (size_t)snprintf(r, sizeof(r), "%s%s%s", rel, *rel ? "/" :
+		    "", d->d_name) >= sizeof(r)) {
+			diag_err(dir, 0, 0, "path too long");
+			rc = -1;
+			break;
+		}
+		isdir = d->d_type == DT_DIR;
+		if (d->d_type == DT_UNKNOWN)
+			isdir = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+		if (isdir) {
+			rc = prune(o, p, r, depth + 1);
+			if (rc == 0 && rmdir(p) == -1 && errno != ENOTEMPTY &&
+			    errno != EEXIST) {
+				diag_err(p, 0, 0, "cannot remove: %s",
+				    strerror(errno));
+				rc = -1;
+			}
+		} else if (htab_find(o->seen, r, strlen(r)) == HTAB_NONE &&
+		    unlink(p) == -1 && errno != ENOENT) {
+			diag_err(p, 0, 0, "cannot remove: %s", strerror(errno));
+			rc = -1;
+		}
+	}
+	closedir(dp);
+	return rc;
+}
+
+/*
+ * Publish: clear what staging holds beyond this build's files, swap it
+ * with the output folder, and keep the old site there as the next
+ * build's staging.  When no byte changed and no file came or went, the
+ * site is not touched.  Frees o.  Returns 0, or -1 after a message (the
+ * old site is then still in place).
  */
 int
 out_commit(struct output *o, size_t *changed)
@@ -382,13 +526,15 @@ out_commit(struct output *o, size_t *changed)
 	int		 rc = -1;
 	size_t		 removed = 0;
 
+	if (prune(o, o->stage, "", 0) == -1)
+		goto out;
 	if (stat(o->dir, &st) == 0) {
 		/* Old files neither kept nor replaced are removed. */
 		removed = count_files(o->dir, 0);
 		removed = removed > o->nfiles - o->changed + o->replaced ?
 		    removed - (o->nfiles - o->changed + o->replaced) : 0;
 		if (o->changed == 0 && removed == 0) {
-			rc = rm_rf(o->stage);
+			rc = 0;
 			goto out;
 		}
 		if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->dir,
@@ -402,7 +548,7 @@ out_commit(struct output *o, size_t *changed)
 		goto out;
 	}
 	stop_point("swap", 0);
-	rc = rm_rf(o->stage);
+	rc = 0;
 out:
 	if (changed)
 		*changed = o->changed + removed;

@@ -27,7 +27,7 @@ bad() {
 		if ! diff -r "$_p.before" "$_p/public" > /dev/null; then
 			fail "error $_name ($_v): public/ untouched" "public/ changed"
 		fi
-		if [ -e "$_p/public.folio-staging" ]; then
+		if [ -e "$_p/.public.folio-staging" ]; then
 			fail "error $_name ($_v): no staging left" "staging folder left"
 		fi
 	done

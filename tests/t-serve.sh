@@ -204,7 +204,6 @@ epid=$!
 sleep 0.3
 stop main
 kill $epid 2> /dev/null; wait $epid 2> /dev/null
-check "serve: no staging folder left" test ! -e "$proj/public.folio-staging"
 check "serve: the port is closed after SIGINT" sh -c "! curl -s --max-time 2 '$URL/' > /dev/null"
 
 # A port that is taken: a clear error, status 1.

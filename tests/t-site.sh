@@ -42,8 +42,11 @@ touch -d '2001-01-01' "$TMPD/j1/index.html"
 check "site: no-op rebuild reports 0 files changed" grep -q ' 0 files changed' "$TMPD/noop.err"
 check "site: no-op rebuild keeps mtimes" test "$(stat -c %Y "$TMPD/j1/index.html")" = "$(date -d 2001-01-01 +%s)"
 
-# No leftovers of the staging step.
-check "site: no staging folder left behind" test ! -e "$TMPD/j1.folio-staging"
+# The staging folder stays beside the output for the next build, its
+# files the published ones (hard links), and nothing else.
+check "site: the staging folder kept for the next build links the published files" \
+	test "$(stat -c %i "$TMPD/.j1.folio-staging/index.html" 2> /dev/null)" = "$(stat -c %i "$TMPD/j1/index.html")"
+check "site: ... and holds the published files only" diff -r -q "$TMPD/.j1.folio-staging" "$TMPD/j1"
 
 # A failed build leaves the published site exactly as it was.
 proj=$TMPD/proj

@@ -139,7 +139,7 @@ for v in FOLIO FOLIO_ASAN; do
 	eval bin=\$$v
 	expect_fail "tax: broken links fail the build ($v)" "$G/broken-link.err" "$bin" build -C "$proj" -q
 	check "tax: failed build leaves public/ untouched ($v)" diff -r "$TMPD/before" "$proj/public"
-	check "tax: no staging folder left ($v)" test ! -e "$proj/public.folio-staging"
+	check "tax: no staging folder left ($v)" test ! -e "$proj/.public.folio-staging"
 done
 sed -i 's|</main>|<a href="../regions/">folder</a> <a href="../../../x.html">up</a> <img src="../nosuch.png" alt=""></main>|' "$proj/public/articles/an-hui-sheng-wang-ge-yuan-dui-wu-jian-she.html"
 expect_fail "tax: folio check reports broken links" "$G/check.err" "$FOLIO" check -C "$proj" -q
