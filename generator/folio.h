@@ -397,6 +397,7 @@ int	 man_prev_same(const struct man_prev *, const struct site *,
 int	 man_prev_untouched(const struct man_prev *, const struct site *,
 	    const char *);				/* 1: as recorded */
 void	 man_prev_free(struct man_prev *);
+int	 man_parse(struct man_prev *);	/* m->text in place; 0 / -2 corrupt */
 int	 man_write(const struct site *, uint64_t, uint64_t,
 	    uint64_t (*)(void *, const char *), void *); /* 0 / -1 */
 

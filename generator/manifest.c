@@ -10,6 +10,7 @@
  * and whose published file is untouched is linked, not rendered.
  */
 #define _XOPEN_SOURCE 700
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -155,6 +156,78 @@ man_path(const struct site *s)
 	return man_file(s, "manifest");
 }
 
+/* A number at *p ("-" first if neg may be), then sep; -1 when not one. */
+static int
+man_num(char **p, int base, int neg, int sep, unsigned long long *v)
+{
+	char	*end;
+
+	if (!(isdigit((unsigned char)**p) || (base == 16 &&
+	    isxdigit((unsigned char)**p)) || (neg && **p == '-' &&
+	    isdigit((unsigned char)(*p)[1]))))
+		return -1;
+	errno = 0;
+	*v = neg ? (unsigned long long)strtoll(*p, &end, base) :
+	    strtoull(*p, &end, base);
+	if (errno != 0 || *end != sep)
+		return -1;
+	*p = end + 1;
+	return 0;
+}
+
+/*
+ * Parse m->text (a manifest file's bytes) in place into m: its header,
+ * then one "size sec nsec key name" line per file, names cut out of the
+ * text.  Returns 0, or -2 when it is corrupt or of another version.
+ * The fuzz target's entry.
+ */
+int
+man_parse(struct man_prev *m)
+{
+	char		*p = m->text.p, *nl, *end = m->text.p + m->text.len;
+	unsigned long long v[4];
+	struct man_page	*e;
+	size_t		 cap = 0;
+
+	if (m->rel == NULL)
+		m->rel = htab_new();
+	if (m->text.len < sizeof(MAN_MAGIC) || strncmp(p, MAN_MAGIC "\n",
+	    sizeof(MAN_MAGIC)) != 0 || memchr(p, '\0', m->text.len) != NULL)
+		return -2;
+	p += sizeof(MAN_MAGIC);
+	if (strncmp(p, "inputs ", 7) != 0 || (p += 7,
+	    man_num(&p, 16, 0, ' ', &v[0])) == -1 ||
+	    strncmp(p, "env ", 4) != 0 || (p += 4,
+	    man_num(&p, 16, 0, '\n', &v[1])) == -1)
+		return -2;
+	m->inputs = v[0];
+	m->env = v[1];
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -2;	/* cut short */
+		*nl = '\0';
+		if (man_num(&p, 10, 0, ' ', &v[0]) == -1 ||
+		    man_num(&p, 10, 1, ' ', &v[1]) == -1 ||
+		    man_num(&p, 10, 1, ' ', &v[2]) == -1 ||
+		    man_num(&p, 16, 0, ' ', &v[3]) == -1 || *p == '\0')
+			return -2;
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			m->e = xreallocarray(m->e, cap, sizeof(*m->e));
+		}
+		e = &m->e[m->n];
+		e->size = v[0];
+		e->sec = (long long)v[1];
+		e->nsec = (long long)v[2];
+		e->key = v[3];
+		e->name = p;
+		if (htab_add(m->rel, e->name, strlen(e->name)) != m->n)
+			return -2;	/* a name twice */
+		m->n++;
+	}
+	return 0;
+}
+
 /*
  * Read the manifest into m.  Returns 0; -1 when there is none; -2 when
  * it is corrupt or of another version.
@@ -163,10 +236,7 @@ static int
 man_read(const struct site *s, struct man_prev *m)
 {
 	struct stat	 st;
-	char		*path, *p, *nl;
-	unsigned long long ih, eh;
-	struct man_page	*e;
-	int		 n;
+	char		*path;
 
 	memset(m, 0, sizeof(*m));
 	buf_init(&m->text);
@@ -177,28 +247,7 @@ man_read(const struct site *s, struct man_prev *m)
 		return -1;
 	}
 	free(path);
-	p = m->text.p;
-	if (strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ||
-	    sscanf(p + sizeof(MAN_MAGIC), "inputs %llx env %llx", &ih,
-	    &eh) != 2 ||
-	    (p = strchr(p + sizeof(MAN_MAGIC), '\n')) == NULL)
-		return -2;
-	m->inputs = ih;
-	m->env = eh;
-	for (p++; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		*nl = '\0';
-		m->e = xreallocarray(m->e, m->n + 1, sizeof(*m->e));
-		e = &m->e[m->n];
-		if (sscanf(p, "%llu %lld %lld %llx %n", &e->size, &e->sec,
-		    &e->nsec, &ih, &n) != 4 || p[n] == '\0')
-			return -2;
-		e->key = ih;
-		e->name = p + n;
-		if (htab_add(m->rel, e->name, strlen(e->name)) != m->n)
-			return -2;	/* a name twice */
-		m->n++;
-	}
-	return 0;
+	return man_parse(m);
 }
 
 void

@@ -1,0 +1,34 @@
+/*
+ * fuzz_manifest.c: libFuzzer target for the build manifest reader
+ * (man_parse, what every incremental build reads first).  Any bytes:
+ * no crash, leak or hang; when they parse, every entry has a name with
+ * no line break that the name index finds at its own place.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "folio.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct man_prev	 m;
+	size_t		 i;
+
+	memset(&m, 0, sizeof(m));
+	buf_init(&m.text);
+	buf_put(&m.text, data, size);
+	if (man_parse(&m) == 0)
+		for (i = 0; i < m.n; i++)
+			if (m.e[i].name[0] == '\0' ||
+			    strchr(m.e[i].name, '\n') != NULL ||
+			    htab_find(m.rel, m.e[i].name,
+			    strlen(m.e[i].name)) != i)
+				abort();
+	buf_free(&m.text);
+	htab_free(m.rel);
+	free(m.e);
+	return 0;
+}
