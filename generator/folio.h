@@ -427,6 +427,8 @@ struct srv_opts {
 /* Build, serve, watch and rebuild until SIGINT/SIGTERM.  Returns the
  * exit status: 0 after a signal, 1 if it cannot start. */
 int	 srv_run(const struct srv_opts *);
+void	 srv_answer(const char *, const char *, const void *, size_t,
+	    struct buf *);	/* fuzz: one connection's answers */
 
 /* ---- htab.c: string -> dense id (interning), open addressing ---- */
 

@@ -769,6 +769,55 @@ out:
 	return NULL;
 }
 
+/*
+ * The fuzz target's entry: what one connection sending the bytes req
+ * and closing its side gets back (into out), served from outdir with
+ * err as the last build's failure (or NULL).  Runs conn_main itself; as
+ * while stopping, only the first request is answered and the event
+ * stream ends at once.  Answers must fit a socket buffer (small files).
+ */
+void
+srv_answer(const char *outdir, const char *err, const void *req, size_t n,
+    struct buf *out)
+{
+	struct srv	 s;
+	struct conn	 c;
+	pthread_t	 th;
+	char		 tmp[4096];
+	ssize_t		 r;
+	int		 sv[2];
+	size_t		 off;
+
+	memset(&s, 0, sizeof(s));
+	memset(&c, 0, sizeof(c));
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
+	s.outdir = xstrdup(outdir);
+	s.err = err ? xstrdup(err) : NULL;
+	s.stop = 1;
+	if (pipe(s.wake) == -1 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		errx_fatal("srv_answer: %s", strerror(errno));
+	for (off = 0; off < n; off += (size_t)r)
+		if ((r = write(sv[1], (const char *)req + off, n - off)) <= 0)
+			break;
+	shutdown(sv[1], SHUT_WR);
+	c.srv = &s;
+	c.fd = sv[0];
+	if (pthread_create(&th, NULL, conn_main, &c) != 0)
+		errx_fatal("srv_answer: cannot start a thread");
+	pthread_join(th, NULL);
+	close(sv[0]);
+	while ((r = read(sv[1], tmp, sizeof(tmp))) > 0)
+		buf_put(out, tmp, (size_t)r);
+	close(sv[1]);
+	close(s.wake[0]);
+	close(s.wake[1]);
+	free(s.outdir);
+	free(s.err);
+	pthread_cond_destroy(&s.cond);
+	pthread_mutex_destroy(&s.lock);
+}
+
 /* Join finished connection threads; how many slots are free. */
 static int
 reap(struct srv *s, int all)
