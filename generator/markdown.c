@@ -195,13 +195,18 @@ inline_text(cmark_node *n, struct buf *b)
 static void
 block_line(struct buf *text, const char *s, size_t n)
 {
-	size_t	 i;
+	size_t	 i, k;
 
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
 	    s[n - 1] == ' '))
 		n--;
-	for (i = 0; i < n; i++)
-		buf_putc(text, (s[i] == '\n' || s[i] == '\r') ? ' ' : s[i]);
+	for (i = 0; i < n; i++) {
+		for (k = i; k < n && s[k] != '\n' && s[k] != '\r'; k++)
+			continue;
+		buf_put(text, s + i, k - i);	/* a run, then its break */
+		if ((i = k) < n)
+			buf_putc(text, ' ');
+	}
 	buf_putc(text, '\n');
 }
 
