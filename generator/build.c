@@ -414,6 +414,7 @@ int
 build_run(const struct build_opts *o)
 {
 	struct build	 b;
+	struct keeper	 keep;
 	struct build_opts io;
 	struct timespec	 t0, t1, tl;
 	double		 secs;
@@ -449,8 +450,11 @@ build_run(const struct build_opts *o)
 	tax_free(b.tax);	/* ... nor the taxonomy */
 	b.tax = NULL;
 	diag_lap(&tl, "render");
+	keep.keep = build_keep;
+	keep.arg = &b;
+	keep.env = b.env;
 	if (tmpl_has(b.tmpl, "search") &&
-	    idx_write(&b.site, b.arts, b.narts, b.out) == -1)
+	    idx_write(&b.site, b.arts, b.narts, &keep, b.out) == -1)
 		goto out;
 	diag_lap(&tl, "index");
 	if (diag_error_count() > 0)

@@ -283,6 +283,19 @@ int	 fm_parse(struct article *, const char *, size_t);
 int	 md_render(struct article *, int raw_html);
 void	 article_free(struct article *);
 
+/*
+ * Keeps an output file the last build made from the same key (a hash of
+ * everything its bytes come from): keep(arg, rel, key) records the key
+ * for the manifest and returns 1 when the published file was made from
+ * it and is untouched (it is then linked into staging), 0 when the
+ * caller must write it, -1 after a message.  render.c's build_keep.
+ */
+struct keeper {
+	int		(*keep)(void *, const char *, uint64_t);
+	void		 *arg;
+	uint64_t	  env;		/* program, config, theme: in every key */
+};
+
 /* ---- searchidx.c: search/ shards for search.js, queries, brute force ---- */
 
 struct idx_word {
@@ -310,7 +323,7 @@ size_t	 idx_candidates(const struct idx *, const struct idx_query *,
 	    unsigned char *);	/* per doc 0 no, 1 maybe, 2 sure */
 void	 idx_free(struct idx *);
 int	 idx_write(const struct site *, struct article *const *, size_t,
-	    struct output *);	/* 0 / -1 */
+	    const struct keeper *, struct output *);	/* keeper or NULL; 0 / -1 */
 
 /* ---- output.c: staged, skip-unchanged writes and the swap ---- */
 
@@ -405,6 +418,7 @@ int	 man_write(const struct site *, uint64_t, uint64_t,
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
 uint64_t	 render_key(void *, const char *);	/* build, page path */
+int		 build_keep(void *, const char *, uint64_t); /* struct keeper's */
 void		 render_release(struct build *);	/* after render_all */
 struct val	*item_ref(const struct build *, const struct article *); /* shared */
 char		*ctx_summary(const struct article *);	/* caller frees */

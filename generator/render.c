@@ -266,6 +266,33 @@ key_record(struct build *b, const char *rel, uint64_t key)
 	pthread_mutex_unlock(&keylock);
 }
 
+/*
+ * struct keeper's keep for a build: rel is made from key.  Records the
+ * key; returns 1 when the last build made rel from the same key and the
+ * published file is untouched (linked into staging now), 0 when the
+ * caller must write it, -1 after a message.  Thread-safe.
+ */
+int
+build_keep(void *arg, const char *rel, uint64_t key)
+{
+	struct build	*b = arg;
+	int		 kept = 0;
+
+	key = key ? key : 1;
+	if (man_prev_same(b->prev, &b->site, rel, key))
+		switch (out_keep(b->out, rel)) {
+		case -1:
+			return -1;
+		case 0:
+			kept = 1;
+			break;
+		default:	/* cannot be linked: made again */
+			break;
+		}
+	key_record(b, rel, key);
+	return kept;
+}
+
 /* The render key of output file rel, 0 when it is not a page. */
 uint64_t
 render_key(void *arg, const char *rel)

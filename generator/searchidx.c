@@ -1606,6 +1606,7 @@ struct wjob {
 	struct article *const	*arts;	/* borrowed (chunks) */
 	size_t			 narts;	/* entries in arts */
 	struct output		*out;	/* borrowed */
+	const struct keeper	*keep;	/* or NULL; borrowed */
 };
 
 /*
@@ -1869,7 +1870,7 @@ chunk_one(void *arg, size_t c)
 	struct buf	 b, u, z;
 	struct bitw	 bw;
 	size_t		 i;
-	char		 rel[64];
+	char		 rel[64], name[64];
 	int		 rc;
 
 	buf_init(&b);
@@ -1879,6 +1880,19 @@ chunk_one(void *arg, size_t c)
 		if (i > c * IDX_CHUNK)
 			u16_put(&u, C_DOC);
 		chunk_doc(&u, w->arts[i]);
+	}
+	snprintf(name, sizeof(name), "search/d-%04zu.js", c);
+	/* Deflating is most of the work: not for a chunk the last build
+	 * wrote from the same documents (its key: the program, zlib's
+	 * version, the chunk's number and its text). */
+	if (w->keep != NULL) {
+		rc = w->keep->keep(w->keep->arg, name, hash_words(u.p, u.len,
+		    hash64(zlibVersion(), strlen(zlibVersion()),
+		    w->keep->env ^ c)));
+		if (rc != 0) {
+			buf_free(&u);
+			return rc == 1 ? 0 : -1;
+		}
 	}
 	deflate_raw(&z, u.p, u.len);
 	u16_put(&b, 0xfeff);
@@ -1891,8 +1905,7 @@ chunk_one(void *arg, size_t c)
 		bits_put(&bw, (unsigned char)z.p[i], 8);
 	bits_flush(&bw);
 	u16_str(&b, "\");\n");
-	snprintf(rel, sizeof(rel), "search/d-%04zu.js", c);
-	rc = out_put(w->out, rel, b.p, b.len);
+	rc = out_put(w->out, name, b.p, b.len);
 	buf_free(&b);
 	buf_free(&u);
 	buf_free(&z);
@@ -1901,7 +1914,7 @@ chunk_one(void *arg, size_t c)
 
 static int
 write_docs(struct article *const *arts, size_t n, struct output *out,
-    int jobs)
+    const struct keeper *keep, int jobs)
 {
 	struct wjob	 w;
 
@@ -1909,6 +1922,7 @@ write_docs(struct article *const *arts, size_t n, struct output *out,
 	w.arts = arts;
 	w.narts = n;
 	w.out = out;
+	w.keep = keep;
 	return par_for((n + IDX_CHUNK - 1) / IDX_CHUNK, jobs, chunk_one, &w);
 }
 
@@ -2061,13 +2075,15 @@ art_cmp(const void *pa, const void *pb)
 
 /*
  * Write search/meta.js, search/t-NNN.js and search/d-NNNN.js for
- * arts[0..n) (drafts already left out by the caller) through out.
- * Every article needs slug, text and heads set.  Output depends only
- * on the articles.  Returns 0, or -1 after out_put printed why.
+ * arts[0..n) (drafts already left out by the caller) through out; with
+ * a keeper, a document chunk the last build made from the same text is
+ * kept, not deflated again.  Every article needs slug, text and heads
+ * set.  Output depends only on the articles.  Returns 0, or -1 after
+ * out_put printed why.
  */
 int
 idx_write(const struct site *site, struct article *const *arts, size_t n,
-    struct output *out)
+    const struct keeper *keep, struct output *out)
 {
 	struct article	**v;
 	struct idx	*x;
@@ -2086,7 +2102,7 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 		goto out;
 	if (write_meta(x, v, n, nshards, &w, out) == -1)
 		goto out;
-	if (write_docs(v, n, out, jobs) == -1)
+	if (write_docs(v, n, out, keep, jobs) == -1)
 		goto out;
 	rc = 0;
 out:

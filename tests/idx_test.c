@@ -270,7 +270,7 @@ bench(size_t n, const char *dir, const char *outdir)
 	if ((out = out_open(outdir)) == NULL)
 		return 2;
 	t0 = now();
-	rc = idx_write(&b.site, v, n, out);
+	rc = idx_write(&b.site, v, n, NULL, out);
 	t1 = now();
 	files = out_files(out, &nfiles);
 	for (i = 0; i < nfiles; i++) {

@@ -174,3 +174,32 @@ printf '\n末一段。\n' >> "$tp/content/articles/a0000012.md"
 "$FOLIO" build -C "$tp" -v --clean > /dev/null 2> "$TMPD/tm.err"
 check "incr: terms memo, --clean does not read it" grep -q 'terms memo: vocabulary found, 300 of 300' "$TMPD/tm.err"
 unset FOLIO_TERMS_SAMPLE
+
+# The default theme (search index included) on a 300-article archive:
+# after each edit an incremental build equals a clean one, and a
+# document chunk whose text did not change is kept as published (same
+# inode) rather than deflated and written again.
+ds=$TMPD/ds
+"$gen" -s 9 -n 300 -o "$ds" -t "$ROOT/themes" "$ROOT/tests/fixture/content/articles" 2> "$TMPD/ds.err" ||
+	fail "incr: default theme archive" "$(head -c 300 "$TMPD/ds.err")"
+"$FOLIO" build -C "$ds" -q 2> "$TMPD/ds.err" || fail "incr: default theme builds" "$(head -c 300 "$TMPD/ds.err")"
+ds_step() {
+	"$FOLIO" build -C "$ds" -q 2> /dev/null
+	rm -rf "$TMPD/ds-clean"
+	"$FOLIO" build -C "$ds" -o "$TMPD/ds-clean" -q --clean 2> /dev/null
+	check "incr: default theme, $1, equals a clean build" diff -r -q "$TMPD/ds-clean" "$ds/public"
+}
+ino() { ls -i "$ds"/public/search/d-*.js | awk '{ print $1 }' | sort; }
+ino > "$TMPD/ds.ino1"
+printf '\n追加一段：业委会。\n' >> "$ds/content/articles/a0000100.md"
+ds_step "body edit"
+ino > "$TMPD/ds.ino2"
+kept=$(comm -12 "$TMPD/ds.ino1" "$TMPD/ds.ino2" | wc -l)
+check "incr: default theme, a body edit keeps the other document chunks ($kept of $(wc -l < "$TMPD/ds.ino1"))" \
+	test "$kept" -ge 1 -a "$kept" -eq $(( $(wc -l < "$TMPD/ds.ino1") - 1 ))
+sed -i 's/^tags: .*/tags: ["增量测试"]/' "$ds/content/articles/a0000150.md"
+ds_step "tag edit"
+sed 's/^title: .*/title: 增量测试新增/' "$ds/content/articles/a0000100.md" > "$ds/content/articles/zz-new.md"
+ds_step "add"
+rm "$ds/content/articles/a0000200.md"
+ds_step "delete"
