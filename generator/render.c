@@ -340,17 +340,15 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 		val_set(ctx, "root", val_strown(root_of(rel)));
 	key = hash_words(tmpl, strlen(tmpl) + 1, b->env);
 	key = val_hash(ctx, hash_words(rel, strlen(rel) + 1, key));
-	key = key ? key : 1;
 	buf_init(&out);
-	if (!man_prev_same(b->prev, &b->site, rel, key) ||
-	    (rc = out_keep(b->out, rel)) == 1) {
+	if ((rc = build_keep(b, rel, key)) == 0) {
 		rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
 		if (rc == 0)
 			rc = out_put(b->out, rel, out.p, out.len);
-	} else if (rc == 0)
+	} else if (rc == 1) {
 		atomic_fetch_add(&nkept, 1);
-	if (rc == 0)
-		key_record(b, rel, key);
+		rc = 0;
+	}
 	buf_free(&out);
 	val_free(ctx);
 	if (rc == 0)
