@@ -297,6 +297,12 @@
 		return loaded[key];
 	}
 
+	/* Phases of a query, for bench/latency.mjs (User Timing marks). */
+	function mark(name) {
+		if (window.performance && performance.mark)
+			performance.mark('folio:' + name);
+	}
+
 	function pad(n, w) {
 		var s = String(n);
 		while (s.length < w)
@@ -419,6 +425,7 @@
 			chunks[c] = load('d' + c, 'd-' + pad(c, 4) + '.js').then(function (ls) {
 				return inflate(ls[0], ls[1]);
 			}).then(function (text) {
+				mark('inflated ' + c);
 				return text.split(C_DOC).map(makeDoc);
 			}, function (e) {
 				delete chunks[c];
@@ -661,6 +668,7 @@
 			});
 			return Promise.all(Array.from(need).map(loadTerm));
 		}).then(function () {
+			mark('terms');
 			var all = null, d, alldocs = [];
 			for (d = 0; d < meta.n; d++)
 				alldocs.push(d);
@@ -722,6 +730,7 @@
 				return out.sort(function (a, b) { return a - b; });
 			});
 		}).then(function (matches) {
+			mark('matched');
 			/* BM25 over the plain words, with field-weighted tf. */
 			var pos = words.filter(function (w) { return !w.neg; });
 			var N = meta.n, set = new Set(matches);
@@ -746,6 +755,7 @@
 				}
 				score[j] = sc;
 			}
+			mark('scored');
 			return { docs: matches, score: score };
 		});
 	}
@@ -932,6 +942,7 @@
 
 	/* The results on screen are complete (tests wait for data-state). */
 	function finished() {
+		mark('done');
 		shown = location.pathname + location.search;
 		list.setAttribute('data-state', 'done');
 	}
@@ -1070,6 +1081,7 @@
 	/* Show results from `from` on, PAGE at a time; loading starts at once. */
 	function renderPage(res, from, myGen) {
 		var page = topOf(res, res.view, from + PAGE).slice(from);
+		mark('page');
 		var docs = Promise.all(page.map(function (x) {
 			return loadDoc(res.docs[x]);
 		}));
@@ -1077,6 +1089,7 @@
 			return docs.then(function (docs) {
 				if (myGen !== gen)
 					return;
+				mark('docs');
 				docs.forEach(function (doc) {
 					list.appendChild(renderItem(doc, current.plain));
 				});
@@ -1173,6 +1186,7 @@
 		var myGen = ++gen;
 		setURL(q, filters, push);
 		var words = parseQuery(q);
+		mark('start');
 		list.setAttribute('data-state', 'busy');
 		if (!words.length) {
 			current = null;
