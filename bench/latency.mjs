@@ -7,10 +7,13 @@
 // timeStamp (a capture listener added before the page's own scripts) to
 // the first frame after #results got data-state="done" for that query
 // (a MutationObserver, then requestAnimationFrame and a task after it).
-//   cold   a fresh page (new browser context), opened and loaded as a
-//          reader opens it (search.js loads meta.js with the page), then
-//          the query typed: its term and document files are not loaded;
-//   next   the same, but typed after another query (党) was done;
+//   cold   a fresh page (new browser context), opened as a reader opens
+//          it (search.js loads meta.js with the page and, when idle,
+//          runs a made-up search to warm the engine up), the query typed
+//          500 ms after the load event: its term and document files are
+//          not loaded;
+//   load   the same, but the query typed as soon as the load event came;
+//   next   as cold, but typed after another query (党) was done;
 //   again  the query typed again after that other query: all loaded.
 //   KB     the bytes of search/ files the page loaded for the cold query
 //          (meta.js included), median over the runs.
@@ -129,11 +132,14 @@ async function run(page, q) {
 	return r;
 }
 
-async function freshPage(browser, urls) {
+/* A new page (and browser context); pause ms after its load event. */
+async function freshPage(browser, urls, pause) {
 	const page = await browser.newPage();
 	await page.addInitScript(instrument);
 	page.on('request', (r) => urls.push(r.url()));
 	await page.goto(url);
+	if (pause)
+		await page.waitForTimeout(pause);
 	return page;
 }
 
@@ -145,13 +151,13 @@ function median(v) {
 const f0 = (x) => String(Math.round(x));
 const browser = await launch();
 console.log(`median of ${runs} runs, ms from the keystroke to results painted (in the page); wall: cold timed by the harness`);
-console.log('query              results    cold    next   again   KB cold   wall cold');
+console.log('query              results    cold    load    next   again   KB cold   wall cold');
 for (const q of queries) {
-	const cold = [], next = [], again = [], kb = [], wall = [];
+	const cold = [], load = [], next = [], again = [], kb = [], wall = [];
 	let count = null, shown = null;
 	for (let i = 0; i < runs; i++) {
 		let urls = [];
-		let page = await freshPage(browser, urls);
+		let page = await freshPage(browser, urls, 500);
 		const c = await run(page, q);
 		cold.push(c.ms);
 		wall.push(c.wall);
@@ -162,13 +168,16 @@ for (const q of queries) {
 		await run(page, OTHER);
 		again.push((await run(page, q)).ms);
 		await page.close();
-		urls = [];
-		page = await freshPage(browser, urls);
+		page = await freshPage(browser, [], 0);
+		load.push((await run(page, q)).ms);
+		await page.close();
+		page = await freshPage(browser, [], 500);
 		await run(page, OTHER);
 		next.push((await run(page, q)).ms);
 		await page.close();
 	}
 	console.log(`${q.padEnd(16)} ${String(count).padStart(9)} ${f0(median(cold)).padStart(7)} ` +
+	    `${f0(median(load)).padStart(7)} ` +
 	    `${f0(median(next)).padStart(7)} ${f0(median(again)).padStart(7)} ` +
 	    `${f0(median(kb)).padStart(9)} ${f0(median(wall)).padStart(11)}`);
 	if (shown) {
