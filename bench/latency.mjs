@@ -20,8 +20,11 @@
 //   wall   cold again, but timed from outside (Date.now() around
 //          page.fill() and a polling wait): harness overhead included.
 // --phases also prints, for the first cold run of each query, when each
-// search/ file was asked for (<script> added) and arrived (its loader
-// call), in ms after the keystroke.  Prints, never asserts.
+// search/ file was asked for (<script> added; seen when the script's
+// microtasks are done) and arrived (its loader call), and search.js's
+// marks of its phases (it sets them when window.folioTrace is true, as
+// here with --phases: the times then include the marks' small cost), in
+// ms after the keystroke.  Prints, never asserts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,8 +65,9 @@ function loadedBytes(urls) {
  * In the page before its scripts: the keystroke's time, and for
  * --phases when each search/ script was added and when its data came.
  */
-function instrument() {
+function instrument(trace) {
 	const L = window.__lat = { t0: null, log: [] };
+	window.folioTrace = trace;
 	window.addEventListener('input', (e) => {
 		if (L.t0 === null)
 			L.t0 = e.timeStamp;
@@ -135,7 +139,7 @@ async function run(page, q) {
 /* A new page (and browser context); pause ms after its load event. */
 async function freshPage(browser, urls, pause) {
 	const page = await browser.newPage();
-	await page.addInitScript(instrument);
+	await page.addInitScript(instrument, phases);
 	page.on('request', (r) => urls.push(r.url()));
 	await page.goto(url);
 	if (pause)

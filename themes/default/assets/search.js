@@ -297,9 +297,13 @@
 		return loaded[key];
 	}
 
-	/* Phases of a query, for bench/latency.mjs (User Timing marks). */
+	/*
+	 * Phases of a query as User Timing marks, for bench/latency.mjs
+	 * --phases, which sets window.folioTrace (a mark is not free:
+	 * Chromium reports each one to the browser process).
+	 */
 	function mark(name) {
-		if (window.performance && performance.mark)
+		if (window.folioTrace && window.performance && performance.mark)
 			performance.mark('folio:' + name);
 	}
 
