@@ -1333,7 +1333,10 @@
 				});
 			});
 		}
+		/* Once a query has started, it has warmed up the engine itself. */
 		function again() {
+			if (gen !== 0)
+				return Promise.resolve();
 			return Promise.all([search(), chunk()]).then(function () {
 				if (++round < 2)
 					return again();
