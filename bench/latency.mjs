@@ -1,22 +1,54 @@
 // latency.mjs: the search page's speed as a reader sees it, for make bench.
-// usage: node bench/latency.mjs SITE_DIR QUERY...
-// For each query, over file:// in headless Chromium: time from filling the
-// box to the results list being done (cold: a fresh page, nothing loaded;
-// warm: the same query typed again after another one), and the bytes of
-// search/*.js the page had loaded by then.  Prints, never asserts.
+// usage: node bench/latency.mjs [--runs N] [--phases] SITE_DIR QUERY...
+//
+// Over file:// in headless Chromium, for each query, the median of N runs
+// (default 5) of the time from the keystroke to the results being done
+// and painted, measured inside the page: from the 'input' event's
+// timeStamp (a capture listener added before the page's own scripts) to
+// the first frame after #results got data-state="done" for that query
+// (a MutationObserver, then requestAnimationFrame and a task after it).
+//   cold   a fresh page (new browser context), opened as a reader opens
+//          it (search.js loads meta.js with the page and, when idle,
+//          runs a made-up search to warm the engine up), the query typed
+//          500 ms after the load event: its term and document files are
+//          not loaded;
+//   load   the same, but the query typed as soon as the load event came;
+//   next   as cold, but typed after another query (党) was done;
+//   again  the query typed again after that other query: all loaded.
+//   KB     the bytes of search/ files the page loaded for the cold query
+//          (meta.js included), median over the runs.
+//   wall   cold again, but timed from outside (Date.now() around
+//          page.fill() and a polling wait): harness overhead included.
+// --phases also prints, for the first cold run of each query, when each
+// search/ file was asked for (<script> added; seen when the script's
+// microtasks are done) and arrived (its loader call), and search.js's
+// marks of its phases (it sets them when window.folioTrace is true, as
+// here with --phases: the times then include the marks' small cost), in
+// ms after the keystroke.  Prints, never asserts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '../tests/browser/package.json'));
 const { launch } = await import(pathToFileURL(path.join(here, '../tests/browser/lib.mjs')).href);
-void require;
 
-const site = path.resolve(process.argv[2]);
-const queries = process.argv.slice(3);
+const args = process.argv.slice(2);
+let runs = 5, phases = false;
+while (args.length && args[0].startsWith('--')) {
+	const a = args.shift();
+	if (a === '--runs')
+		runs = Math.max(1, parseInt(args.shift(), 10) || 1);
+	else if (a === '--phases')
+		phases = true;
+	else {
+		console.error(`latency.mjs: unknown option ${a}`);
+		process.exit(2);
+	}
+}
+const site = path.resolve(args[0]);
+const queries = args.slice(1);
 const url = pathToFileURL(path.join(site, 'search/index.html')).href;
+const OTHER = '党';
 
 /* Bytes of search/ files the page asked for (requests seen). */
 function loadedBytes(urls) {
@@ -29,30 +61,133 @@ function loadedBytes(urls) {
 	return n;
 }
 
-async function run(page, q) {
-	const t0 = Date.now();
-	await page.fill('#q', q);
-	await page.waitForFunction((q) => {
-		const l = document.getElementById('results');
-		return l && l.getAttribute('data-q') === q.trim() && l.getAttribute('data-state') === 'done';
-	}, q, { timeout: 120000 });
-	const ms = Date.now() - t0;
-	const count = await page.getAttribute('#results', 'data-count');
-	return { ms, count };
+/*
+ * In the page before its scripts: the keystroke's time, and for
+ * --phases when each search/ script was added and when its data came.
+ */
+function instrument(trace) {
+	const L = window.__lat = { t0: null, log: [] };
+	window.folioTrace = trace;
+	window.addEventListener('input', (e) => {
+		if (L.t0 === null)
+			L.t0 = e.timeStamp;
+	}, true);
+	new MutationObserver((ms) => {
+		for (const m of ms)
+			for (const n of m.addedNodes)
+				if (n.tagName === 'SCRIPT' && n.src.includes('/search/'))
+					L.log.push(['ask', n.src.replace(/.*\//, ''), performance.now()]);
+	}).observe(document, { childList: true, subtree: true });
+	let fs = null;
+	Object.defineProperty(window, 'folioSearch', {
+		configurable: true,
+		get() { return fs; },
+		set(v) {
+			fs = v;
+			for (const k of ['meta', 'terms', 'docs']) {
+				const f = v[k];
+				if (typeof f === 'function')
+					v[k] = function (id) {
+						L.log.push(['got', k + (k === 'meta' ? '' : ' ' + id), performance.now()]);
+						return f.apply(this, arguments);
+					};
+			}
+		},
+	});
 }
 
-const browser = await launch();
-console.log('query              results   cold ms   warm ms   loaded KB (cold)');
-for (const q of queries) {
+/* Arm the page for query q: forget the last keystroke, watch #results. */
+function arm(q) {
+	const L = window.__lat, list = document.getElementById('results');
+	L.t0 = null;
+	L.done = L.paint = null;
+	L.log = [];
+	L.q = q;
+	const check = () => {
+		if (L.done !== null || list.getAttribute('data-state') !== 'done' ||
+		    list.getAttribute('data-q') !== q)
+			return;
+		L.done = performance.now();
+		requestAnimationFrame(() => setTimeout(() => { L.paint = performance.now(); }, 0));
+	};
+	if (L.obs)
+		L.obs.disconnect();
+	L.obs = new MutationObserver(check);
+	L.obs.observe(list, { attributes: true, attributeFilter: ['data-state', 'data-q'] });
+}
+
+async function run(page, q) {
+	await page.evaluate(arm, q.trim());
+	const w0 = Date.now();
+	await page.fill('#q', q);
+	await page.waitForFunction(() => window.__lat.paint !== null, null, { timeout: 120000 });
+	const wall = Date.now() - w0;
+	const r = await page.evaluate(() => {
+		const L = window.__lat;
+		const marks = performance.getEntriesByType('mark').filter((m) =>
+		    m.name.startsWith('folio:') && m.startTime >= L.t0).map((m) =>
+		    ['mark', m.name.slice(6), m.startTime]);
+		performance.clearMarks();
+		const log = L.log.concat(marks).sort((a, b) => a[2] - b[2]);
+		return { ms: L.paint - L.t0, done: L.done - L.t0, log: log.map((e) => [e[0], e[1], e[2] - L.t0]),
+		    count: document.getElementById('results').getAttribute('data-count') };
+	});
+	r.wall = wall;
+	return r;
+}
+
+/* A new page (and browser context); pause ms after its load event. */
+async function freshPage(browser, urls, pause) {
 	const page = await browser.newPage();
-	const urls = [];
+	await page.addInitScript(instrument, phases);
 	page.on('request', (r) => urls.push(r.url()));
 	await page.goto(url);
-	const cold = await run(page, q);
-	const kb = Math.round(loadedBytes(urls) / 1024);
-	await run(page, '党');	/* another query in between */
-	const warm = await run(page, q);
-	console.log(`${q.padEnd(16)} ${String(cold.count).padStart(9)} ${String(cold.ms).padStart(9)} ${String(warm.ms).padStart(9)} ${String(kb).padStart(12)}`);
-	await page.close();
+	if (pause)
+		await page.waitForTimeout(pause);
+	return page;
+}
+
+function median(v) {
+	const s = v.slice().sort((a, b) => a - b), m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const f0 = (x) => String(Math.round(x));
+const browser = await launch();
+console.log(`median of ${runs} runs, ms from the keystroke to results painted (in the page); wall: cold timed by the harness`);
+console.log('query              results    cold    load    next   again   KB cold   wall cold');
+for (const q of queries) {
+	const cold = [], load = [], next = [], again = [], kb = [], wall = [];
+	let count = null, shown = null;
+	for (let i = 0; i < runs; i++) {
+		let urls = [];
+		let page = await freshPage(browser, urls, 500);
+		const c = await run(page, q);
+		cold.push(c.ms);
+		wall.push(c.wall);
+		kb.push(loadedBytes(urls) / 1024);
+		count = c.count;
+		if (phases && shown === null)
+			shown = c;
+		await run(page, OTHER);
+		again.push((await run(page, q)).ms);
+		await page.close();
+		page = await freshPage(browser, [], 0);
+		load.push((await run(page, q)).ms);
+		await page.close();
+		page = await freshPage(browser, [], 500);
+		await run(page, OTHER);
+		next.push((await run(page, q)).ms);
+		await page.close();
+	}
+	console.log(`${q.padEnd(16)} ${String(count).padStart(9)} ${f0(median(cold)).padStart(7)} ` +
+	    `${f0(median(load)).padStart(7)} ` +
+	    `${f0(median(next)).padStart(7)} ${f0(median(again)).padStart(7)} ` +
+	    `${f0(median(kb)).padStart(9)} ${f0(median(wall)).padStart(11)}`);
+	if (shown) {
+		console.log(`    cold run 1: done ${f0(shown.done)} ms, painted ${f0(shown.ms)} ms; files (ms after the keystroke):`);
+		for (const e of shown.log)
+			console.log(`      ${f0(e[2]).padStart(6)}  ${e[0]} ${e[1]}`);
+	}
 }
 await browser.close();

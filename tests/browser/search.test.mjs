@@ -183,6 +183,19 @@ for (const site of ['small', 'big']) {
 	}
 }
 
+// search.js warms the engine up on made-up terms of private-use
+// characters once the page is idle; afterwards they must be gone.
+test('the warm-up leaves no made-up term behind (big site, file)', async () => {
+	const page = await browser.newPage();
+	await page.goto(`${pathToFileURL(big.out).href}/search/index.html`);
+	await page.waitForSelector('#search[data-warm="done"]', { state: 'attached', timeout: 15000 });
+	for (const q of ['\ue000\ue001\ue002', '\ue001', '业委会', '"\ue000\ue001"']) {
+		await page.fill('#q', q);
+		assert.equal(await settled(page, q), oracle(big.dir, q).length, `"${q}"`);
+	}
+	await page.close();
+});
+
 test('highlights are the query words, title and snippet', async () => {
 	const page = await browser.newPage();
 	for (const q of ['红色物业', '业委会 光泽县', 'ＣＯＶＩＤ']) {

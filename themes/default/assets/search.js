@@ -35,9 +35,14 @@
 	 * NFKC + full case folding, the same as seg_norm() in C.  Folding
 	 * is upper- then lower-casing except: dotless i stays, Cherokee
 	 * folds to upper case, final sigma and sharp s fold like the rest.
-	 * (tests/browser checks every BMP character against C.)
+	 * (tests/browser checks every BMP character against C.)  STABLE:
+	 * characters that NFKC and folding leave as they are.
 	 */
+	var STABLE = /^[\x20-\x40\x5b-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u3001-\u3011\u3014-\u301f\u4e00-\u9fff]*$/;
 	function norm(s) {
+		/* Most lines: Han, CJK punctuation and ASCII without capitals, which both leave alone. */
+		if (STABLE.test(s))
+			return s;
 		s = s.normalize('NFKC')
 		    .replace(/[^\u0131\u13a0-\u13fd\uab70-\uabbf]+/g, function (t) {
 			return t.toUpperCase().toLowerCase();
@@ -188,14 +193,12 @@
 	}
 
 	/*
-	 * Engines run a function's first calls in their interpreter, and
-	 * the first phrase query of a page decodes some 100,000 positions.
-	 * So once meta.js is in and the page idle, decode a made-up entry
-	 * (n documents of c positions each, every gap 3) a few times: the
-	 * engine compiles decodeTerm before the reader types.
+	 * A made-up term entry (put_term's format) for warmUp(): n
+	 * documents (0 to n - 1), c positions each, all in the body, the
+	 * first first + 1 past its start, then every fourth.
 	 */
-	function warmUp() {
-		var n = Math.min(meta.n, 400), c = 12, out = [], acc = 0, nb = 0, j, i;
+	function madeUpEntry(n, c, first) {
+		var out = [], acc = 0, nb = 0, j, i;
 		function put(v, len) {	/* len bits of v, high first */
 			while (len-- > 0) {
 				acc = acc * 2 + (Math.floor(v / Math.pow(2, len)) & 1);
@@ -215,8 +218,6 @@
 			put(Math.pow(2, q + 1) - 2, q + 1);
 			put(v % Math.pow(2, k), k);
 		}
-		if (n === 0)
-			return;
 		put(0, 5);	/* k = 0: every document gap is 0 */
 		gamma(n);
 		for (j = 0; j < n; j++) {
@@ -226,11 +227,10 @@
 		}
 		for (j = 0; j < n; j++)
 			for (i = 0; i < c; i++)
-				rice(3, riceK(meta.dl[j], c));
+				rice(i ? 3 : first, riceK(meta.dl[j], c));
 		if (nb > 0)
 			put(0, 15 - nb);
-		for (j = 0; j < 3; j++)
-			decodeTerm(out.join(''), 0, true, true);
+		return out.join('');
 	}
 
 	function shardOf(term, n) {
@@ -297,6 +297,16 @@
 		return loaded[key];
 	}
 
+	/*
+	 * Phases of a query as User Timing marks, for bench/latency.mjs
+	 * --phases, which sets window.folioTrace (a mark is not free:
+	 * Chromium reports each one to the browser process).
+	 */
+	function mark(name) {
+		if (window.folioTrace && window.performance && performance.mark)
+			performance.mark('folio:' + name);
+	}
+
 	function pad(n, w) {
 		var s = String(n);
 		while (s.length < w)
@@ -345,6 +355,8 @@
 	/* Load the file holding term t; its entries go to `entries`. */
 	function loadTerm(t) {
 		var key, file;
+		if (entries.has(t))
+			return Promise.resolve();
 		if (meta.big.has(t)) {
 			key = 'b' + bigName(t);
 			file = 'b-' + bigName(t) + '.js';
@@ -387,8 +399,11 @@
 			n -= 8;
 			bytes[j] = (acc >>> n) & 0xff;
 		}
-		var ds = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-		return new Response(ds).arrayBuffer().then(function (buf) {
+		/* Straight into the stream: a Blob of the bytes costs more. */
+		var ds = new DecompressionStream('deflate-raw'), w = ds.writable.getWriter();
+		w.write(bytes).catch(function () {});
+		w.close().catch(function () {});
+		return new Response(ds.readable).arrayBuffer().then(function (buf) {
 			return new TextDecoder('utf-16le').decode(buf);
 		});
 	}
@@ -419,6 +434,7 @@
 			chunks[c] = load('d' + c, 'd-' + pad(c, 4) + '.js').then(function (ls) {
 				return inflate(ls[0], ls[1]);
 			}).then(function (text) {
+				mark('inflated ' + c);
 				return text.split(C_DOC).map(makeDoc);
 			}, function (e) {
 				delete chunks[c];
@@ -661,6 +677,7 @@
 			});
 			return Promise.all(Array.from(need).map(loadTerm));
 		}).then(function () {
+			mark('terms');
 			var all = null, d, alldocs = [];
 			for (d = 0; d < meta.n; d++)
 				alldocs.push(d);
@@ -722,6 +739,7 @@
 				return out.sort(function (a, b) { return a - b; });
 			});
 		}).then(function (matches) {
+			mark('matched');
 			/* BM25 over the plain words, with field-weighted tf. */
 			var pos = words.filter(function (w) { return !w.neg; });
 			var N = meta.n, set = new Set(matches);
@@ -746,6 +764,7 @@
 				}
 				score[j] = sc;
 			}
+			mark('scored');
 			return { docs: matches, score: score };
 		});
 	}
@@ -932,6 +951,7 @@
 
 	/* The results on screen are complete (tests wait for data-state). */
 	function finished() {
+		mark('done');
 		shown = location.pathname + location.search;
 		list.setAttribute('data-state', 'done');
 	}
@@ -1067,16 +1087,25 @@
 		return top;
 	}
 
-	/* Show results from `from` on, PAGE at a time; loading starts at once. */
+	/*
+	 * Show results from `from` on, PAGE at a time; loading starts at
+	 * once.  Returns a function that waits for the documents and then
+	 * calls before() (if given) and appends them: the page changes in
+	 * one go, so the main thread is free while the files load.
+	 */
 	function renderPage(res, from, myGen) {
 		var page = topOf(res, res.view, from + PAGE).slice(from);
+		mark('page');
 		var docs = Promise.all(page.map(function (x) {
 			return loadDoc(res.docs[x]);
 		}));
-		return function () {
+		return function (before) {
 			return docs.then(function (docs) {
 				if (myGen !== gen)
 					return;
+				mark('docs');
+				if (before)
+					before();
 				docs.forEach(function (doc) {
 					list.appendChild(renderItem(doc, current.plain));
 				});
@@ -1096,22 +1125,25 @@
 			if (!any || facetMatches(res.docs[j]))
 				view.push(j);
 		res.view = view;
-		page = view.length ? renderPage(res, 0, myGen) : null;
-		clear(list);
-		list.setAttribute('data-count', String(view.length));
-		renderFacets(res.docs);
-		empty.hidden = true;
-		clear(empty);
-		more.hidden = true;
-		if (view.length === 0) {
-			setCount('没有找到与“' + res.q + '”相符的文章');
-			showEmpty(res);
-			finished();
+		page = view.length ? renderPage(res, 0, myGen) : function (before) {
+			before();
 			return Promise.resolve();
-		}
-		setCount('找到 ' + view.length + ' 篇文章' +
-		    (view.length < res.docs.length ? '（已筛选，共 ' + res.docs.length + ' 篇）' : ''));
-		return page().then(function () {
+		};
+		return page(function () {
+			clear(list);
+			list.setAttribute('data-count', String(view.length));
+			renderFacets(res.docs);
+			empty.hidden = true;
+			clear(empty);
+			more.hidden = true;
+			if (view.length === 0) {
+				setCount('没有找到与“' + res.q + '”相符的文章');
+				showEmpty(res);
+			} else
+				setCount('找到 ' + view.length + ' 篇文章' +
+				    (view.length < res.docs.length ?
+				    '（已筛选，共 ' + res.docs.length + ' 篇）' : ''));
+		}).then(function () {
 			if (myGen === gen)
 				finished();
 		});
@@ -1173,6 +1205,7 @@
 		var myGen = ++gen;
 		setURL(q, filters, push);
 		var words = parseQuery(q);
+		mark('start');
 		list.setAttribute('data-state', 'busy');
 		if (!words.length) {
 			current = null;
@@ -1211,6 +1244,105 @@
 			setCount('搜索索引无法加载（' + e.message + '）');
 			list.setAttribute('data-state', 'error');
 		});
+	}
+
+	/*
+	 * A cold query runs much code once: it decodes some 100,000
+	 * positions, lines them up, scores thousands of documents, inflates
+	 * ten document chunks and renders their results, and engines run a
+	 * function's first calls in their interpreter.  So once meta.js is
+	 * in and the page idle, run a made-up search through the same code,
+	 * twice: made-up terms of private-use characters in 400 documents
+	 * (put in the term maps and dropped again before any real query
+	 * starts), and a made-up document chunk deflated here
+	 * (CompressionStream), rendered off the page.
+	 * It loads no file; the engine has compiled that code before the
+	 * reader types.  Then #search gets data-warm="done" (for tests).
+	 */
+	function warmUp() {
+		var W = '\ue000\ue001\ue002', keys = Array.from(W);
+		var words = [W], n = Math.min(meta.n, 400), round = 0;
+		function done() {
+			root.setAttribute('data-warm', 'done');
+		}
+		if (n === 0)
+			return done();
+		function forget() {
+			keys.forEach(function (t) {
+				entries.delete(t);
+				decoded.delete(t);
+			});
+			wordCache.delete(W);
+		}
+		/*
+		 * Only before the first query: the made-up terms are in the
+		 * maps from here until forget(), within one microtask run.
+		 */
+		function search() {
+			if (!meta.shards || gen !== 0)
+				return Promise.resolve();
+			keys.forEach(function (t, k) {
+				entries.set(t, [madeUpEntry(n, 12, 3 + k), 0]);
+			});
+			return execute([{ text: W, neg: false }], function () {},
+			    function () { return false; }).then(function (res) {
+				var view = [];
+				for (var j = 0; j < res.docs.length; j++)
+					view.push(j);
+				topOf(res, view, PAGE);
+			}).finally(forget);
+		}
+		function chunk() {
+			var docs = [], text, bytes, i, j;
+			if (!window.CompressionStream)
+				return Promise.resolve();
+			for (i = 0; i < meta.chunk; i++) {
+				text = [];
+				for (j = 0; j < 40; j++)
+					text.push('第' + j + '段，' + W + '与' + i + '号文章的正文。');
+				docs.push(['a' + i, '标题' + W, '某地', '2020-01-01',
+				    '省' + C_ITEM + '市', '记者', '机构', '作者', '标签',
+				    '小标题', text.join('\n')].join(C_FLD));
+			}
+			text = docs.join(C_DOC);
+			bytes = new Uint8Array(text.length * 2);
+			for (i = 0; i < text.length; i++) {
+				bytes[2 * i] = text.charCodeAt(i) & 0xff;
+				bytes[2 * i + 1] = text.charCodeAt(i) >> 8;
+			}
+			var cs = new CompressionStream('deflate-raw'), w = cs.writable.getWriter();
+			w.write(bytes);
+			w.close();
+			return new Response(cs.readable).arrayBuffer().then(function (buf) {
+				var z = new Uint8Array(buf), out = [], acc = 0, nb = 0;
+				for (i = 0; i < z.length; i++) {	/* 15 bits a unit */
+					acc = acc << 8 | z[i];
+					nb += 8;
+					if (nb >= 15) {
+						nb -= 15;
+						out.push(String.fromCharCode(U0 + (acc >>> nb & 0x7fff)));
+						acc &= (1 << nb) - 1;
+					}
+				}
+				if (nb > 0)
+					out.push(String.fromCharCode(U0 + (acc << (15 - nb) & 0x7fff)));
+				return inflate(z.length, out.join(''));
+			}).then(function (text) {
+				text.split(C_DOC).map(makeDoc).forEach(function (doc) {
+					renderItem(doc, words);
+				});
+			});
+		}
+		/* Once a query has started, it has warmed up the engine itself. */
+		function again() {
+			if (gen !== 0)
+				return Promise.resolve();
+			return Promise.all([search(), chunk()]).then(function () {
+				if (++round < 2)
+					return again();
+			});
+		}
+		again().catch(function () {}).then(done);
 	}
 
 	/*
