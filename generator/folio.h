@@ -57,6 +57,8 @@ char	*xasprintf(const char *, ...) PRINTFLIKE(1, 2);	/* caller frees */
 int	 file_read(const char *, struct buf *);	/* 0, or -1 with message */
 int	 file_load(const char *, struct buf *, char **); /* 0, or -1 and *why */
 int	 file_write_atomic(const char *, const void *, size_t); /* 0 / -1 */
+int	 write_close(int, const void *, size_t,
+	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
 int	 mkdir_p(const char *);			/* 0 / -1 with message */
 int	 rm_rf(const char *);			/* 0 / -1 with message */

@@ -346,8 +346,6 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 	char		 old[PATH_MAX], dst[PATH_MAX];
 	struct stat	 st, ost;
 	int		 fd, changed = 1;
-	ssize_t		 w;
-	const char	*c = p;
 
 	if (claim(o, rel, old, dst) == -1)
 		return -1;
@@ -365,24 +363,8 @@ out_put(struct output *o, const char *rel, const void *p, size_t n)
 			    strerror(errno));
 			return -1;
 		}
-		while (n > 0) {
-			w = write_or_fault(fd, c, n);
-			if (w == -1 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				diag_err(dst, 0, 0, "cannot write: %s",
-				    w == 0 ? "short write" : strerror(errno));
-				close(fd);
-				return -1;
-			}
-			c += w;
-			n -= (size_t)w;
-		}
-		if (close(fd) == -1) {
-			diag_err(dst, 0, 0, "cannot write: %s",
-			    strerror(errno));
+		if (write_close(fd, p, n, write_or_fault, dst) == -1)
 			return -1;
-		}
 	}
 	if (changed) {
 		pthread_mutex_lock(&o->lock);

@@ -171,6 +171,38 @@ file_read(const char *path, struct buf *out)
 }
 
 /*
+ * Write p[0..n) to fd through wr (write(2), or a test's fault hook) and
+ * close it.  Returns 0, or -1 after "path: error: cannot write: ..."
+ * (fd is closed either way).
+ */
+int
+write_close(int fd, const void *p, size_t n,
+    ssize_t (*wr)(int, const void *, size_t), const char *path)
+{
+	const char	*c = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		w = wr(fd, c, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			diag_err(path, 0, 0, "cannot write: %s",
+			    w == 0 ? "short write" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	if (close(fd) == -1) {
+		diag_err(path, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Write bytes to path through a temporary file in the same folder and
  * rename(2): readers see the old file or the new one, never a part.
  * Returns 0, or -1 after printing the reason (a full disk among them).
@@ -179,8 +211,6 @@ int
 file_write_atomic(const char *path, const void *p, size_t n)
 {
 	char		 tmp[4096];
-	const char	*c = p;
-	ssize_t		 w;
 	int		 fd;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp~%ld", path,
@@ -192,22 +222,7 @@ file_write_atomic(const char *path, const void *p, size_t n)
 		diag_err(path, 0, 0, "cannot create: %s", strerror(errno));
 		return -1;
 	}
-	while (n > 0) {
-		w = write(fd, c, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			diag_err(path, 0, 0, "cannot write: %s",
-			    w == 0 ? "short write" : strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	if (close(fd) == -1) {
-		diag_err(path, 0, 0, "cannot write: %s", strerror(errno));
+	if (write_close(fd, p, n, write, path) == -1) {
 		unlink(tmp);
 		return -1;
 	}
