@@ -182,10 +182,14 @@ build_load(struct build *b, const struct build_opts *o)
 	int		 rc;
 
 	memset(b, 0, sizeof(*b));
+	b->lockfd = -1;
 	if (config_load(&b->site, o->dir, o->outdir) == -1)
 		return -1;
 	b->site.drafts = o->drafts;
 	if (o->incremental) {
+		/* Before reading what the last build left beside it. */
+		if ((b->lockfd = man_lock(&b->site)) == -1)
+			return -1;
 		b->inputs = man_inputs(&b->site, o->drafts, &b->env);
 		if (!o->clean && man_uptodate(&b->site, b->inputs)) {
 			b->uptodate = 1;
@@ -264,6 +268,8 @@ build_free(struct build *b)
 	htab_free(b->keys);
 	free(b->kval);
 	free(b->memo);
+	if (b->lockfd != -1)
+		close(b->lockfd);
 	if (b->out)
 		out_abort(b->out);
 	config_free(&b->site);

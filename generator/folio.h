@@ -375,6 +375,7 @@ struct build {
 	struct htab	 *keys;		/* page path -> index in kval; owned */
 	uint64_t	 *kval;		/* render key of each page rendered */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
+	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
 };
 
@@ -385,6 +386,7 @@ void	 build_free(struct build *);
 /* ---- manifest.c: input fingerprint and output manifest ---- */
 
 char	*man_file(const struct site *, const char *); /* ".NAME.folio-WHAT"; caller frees */
+int	 man_lock(const struct site *);	/* fd holding the build lock, or -1 */
 
 /* What the last build recorded of one output file. */
 struct man_page {

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -154,6 +155,38 @@ static char *
 man_path(const struct site *s)
 {
 	return man_file(s, "manifest");
+}
+
+/*
+ * One build at a time per output folder: an exclusive lock on
+ * ".NAME.folio-lock", held until the process ends (a killed build's goes
+ * with it).  Waits, saying so, while another build holds it.  Returns
+ * the descriptor holding the lock, or -1 after a message.
+ */
+int
+man_lock(const struct site *s)
+{
+	char	*path = man_file(s, "lock");
+	int	 fd, rc;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		diag_err(path, 0, 0, "cannot create: %s", strerror(errno));
+		free(path);
+		return -1;
+	}
+	if ((rc = flock(fd, LOCK_EX | LOCK_NB)) == -1 && errno == EWOULDBLOCK) {
+		diag_info("folio: waiting for another build of %s to finish",
+		    s->output_dir);
+		while ((rc = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
+			continue;
+	}
+	if (rc == -1) {
+		diag_err(path, 0, 0, "cannot lock: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	free(path);
+	return fd;
 }
 
 /* A number at *p ("-" first if neg may be), then sep; -1 when not one. */

@@ -140,6 +140,32 @@ echo "t-kill: 20 kills ($N files, T $T ms): $nold old, $nnew new, $nmix mixed, $
 check "kill: the 16 placed kills each hit their stop point ($nmiss missed)" test $nmiss -eq 0
 check "kill: 16 or more kills hit a running build ($nold old, $nnew new, $nfin done)" test $((20 - nfin)) -ge 16
 
+# ---- one build at a time ----
+# A second build of the same output waits (saying so) while the first
+# holds the lock, here stopped right after its swap; the first is then
+# killed, its lock goes with it, and the second finishes: the result is
+# a clean build's.
+reset
+printf '\n加锁测试追加的一段。\n' >> "$site/content/articles/a0000060.md"
+FOLIO_TEST_STOP=swap "$FOLIO" build -C "$site" -q > /dev/null 2>&1 &
+p1=$!
+n=0
+while [ $n -lt 3000 ] && kill -0 $p1 2> /dev/null && ! stopped $p1; do sleep 0.005; n=$((n + 1)); done
+"$FOLIO" build -C "$site" > /dev/null 2> "$TMPD/lock.err" &
+p2=$!
+n=0
+while [ $n -lt 3000 ] && kill -0 $p2 2> /dev/null && ! grep -q 'waiting for another build' "$TMPD/lock.err"; do
+	sleep 0.005; n=$((n + 1)); done
+check "kill: a second build waits for the first (stopped holding the lock)" grep -q "folio: waiting for another build of $P to finish" "$TMPD/lock.err"
+check "kill: ... and is still waiting" kill -0 $p2
+kill -KILL $p1 2> /dev/null
+{ wait $p1; } 2> /dev/null
+wait $p2
+check "kill: ... then finishes once the first is killed" test $? -eq 0
+rm -rf "$TMPD/lock-clean"
+"$FOLIO" build -C "$site" -o "$TMPD/lock-clean" -q --clean 2> /dev/null
+check "kill: ... and publishes what a clean build does" diff -r -q "$P" "$TMPD/lock-clean"
+
 # ---- a full disk ----
 proj=$TMPD/proj
 cp -r "$ROOT/tests/fixture" "$proj"
