@@ -421,6 +421,7 @@ build_run(const struct build_opts *o)
 {
 	struct build	 b;
 	struct keeper	 keep;
+	char		*memodir = NULL;
 	struct build_opts io;
 	struct timespec	 t0, t1, tl;
 	double		 secs;
@@ -459,6 +460,11 @@ build_run(const struct build_opts *o)
 	keep.keep = build_keep;
 	keep.arg = &b;
 	keep.env = b.env;
+	/* The index's memo serves rebuilds: a build into a new folder
+	 * (as in CI) neither reads nor writes it. */
+	memodir = man_file(&b.site, "index");
+	keep.memo = b.prev != NULL ? memodir : NULL;
+	keep.reuse = b.memo_reuse;
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, &keep, b.out) == -1)
 		goto out;
@@ -494,6 +500,7 @@ done:
 		    changed, secs);
 	rc = 0;
 out:
+	free(memodir);
 	build_free(&b);
 	return rc;
 }

@@ -68,6 +68,8 @@ void	 text_pos(const char *, size_t, int *, int *);	/* offset -> line, col */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 uint64_t hash_mix64(uint64_t);			/* for hash tables */
 uint64_t hash_words(const void *, size_t, uint64_t); /* fast, this machine */
+uint64_t le_get(const void *, int);		/* n-byte little-endian */
+void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
@@ -296,6 +298,8 @@ struct keeper {
 	int		(*keep)(void *, const char *, uint64_t);
 	void		 *arg;
 	uint64_t	  env;		/* program, config, theme: in every key */
+	const char	 *memo;		/* the index's memo folder, or NULL */
+	int		  reuse;	/* read it (not with --clean) */
 };
 
 /* ---- searchidx.c: search/ shards for search.js, queries, brute force ---- */
@@ -321,6 +325,7 @@ int	 idx_match_text(const struct idx_query *, const char *); /* idx_text's */
 char	*idx_text(const struct article *);	/* normalized; caller frees */
 void	 idx_dump(const struct article *, struct buf *);	/* folio dump idx */
 struct idx *idx_build(struct article *const *, size_t, int); /* jobs; idx_free */
+int	 idx_memo_parse(const void *, size_t);	/* fuzz: 1 parsed */
 size_t	 idx_candidates(const struct idx *, const struct idx_query *,
 	    unsigned char *);	/* per doc 0 no, 1 maybe, 2 sure */
 void	 idx_free(struct idx *);

@@ -5,8 +5,12 @@
  * pairs of letters/digits/Han and for other characters the positions
  * too, so phrases are decided without the text; none for a small
  * archive) and d-NNNN.js document chunks (display data and raw text for
- * snippets, deflated).  Both are UTF-16 with a BOM.  Also the query
- * parser and the brute-force matcher that tests take as oracle.
+ * snippets, deflated).  Both are UTF-16 with a BOM.  For rebuilds, each
+ * batch of documents' postings is kept in a memo folder beside the
+ * output (".NAME.folio-index", one checksummed file a batch, keyed by
+ * its documents), and a rebuild counts only the batches that changed.
+ * Also the query parser and the brute-force matcher that tests take as
+ * oracle.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -862,7 +866,7 @@ struct dterms {
 struct batch {
 	struct article *const *arts;	/* borrowed */
 	size_t		 base;		/* first document of the batch */
-	struct dterms	*out;		/* borrowed, IDX_BATCH entries */
+	struct dterms	*out;		/* borrowed, a batch's entries */
 	pthread_mutex_t	 lock;		/* guards pool */
 	struct dcount	*pool[64];	/* idle scratch tables; owned */
 	size_t		 npool;		/* entries in pool */
@@ -941,107 +945,539 @@ count_one(void *arg, size_t i)
 	return 0;
 }
 
-/* What post_part needs: the batch just counted, the index. */
-struct pjob {
-	struct idx	*x;	/* borrowed */
-	struct batch	*j;	/* borrowed */
-	size_t		 m;	/* documents in the batch */
+/*
+ * Postings are made a batch of documents at a time as segments: a
+ * term's entries for the batch's documents, the first one's gap counted
+ * from the batch's start.  Appending a segment to a term fixes that gap
+ * against the term's last document.  A batch's segments depend only on
+ * its documents, so with a memo folder they are kept there, one file a
+ * batch keyed by its documents' fields, and a later build counts only
+ * the batches whose documents changed (one, for an edit).
+ */
+struct seg {
+	uint64_t	 key;	/* the term */
+	uint32_t	 first;	/* its first document, from the batch's start */
+	uint32_t	 last;	/* ... and its last */
+	uint32_t	 df;	/* entries */
+	struct buf	 post;	/* the entries (post_entry); owned */
 };
 
-/*
- * par_for worker: append the batch's postings of the terms of part p,
- * in document order.  A term's postings hold, per document,
- * uput(gap * 2 + (wtf > 1)), or for a positional term uput(gap),
- * uput(count), uput(wtf - count), if that is not 0 uput(positions
- * before the body), uput(bits) and the positions as put_term writes
- * them, in that many bits (whole bytes); gaps are the difference to
- * the previous value less one (the first from -1).
- */
-static int
-post_part(void *arg, size_t p)
-{
-	struct pjob	*pj = arg;
-	struct tpart	*tp = &pj->x->parts[p];
-	struct dterms	*d;
-	struct iterm	*t;
-	uint64_t	 h;
-	size_t		 i, k, at;
-	long		 doc;
+/* A batch's segments, by part of the index they go to. */
+struct bseg {
+	uint32_t	 m;		/* documents */
+	uint32_t	*dl, *te, *bs;	/* per document, as struct dterms; owned */
+	size_t		 nparts;	/* entries in s, n */
+	struct seg	**s;		/* per part: segments; owned */
+	size_t		*n;		/* per part: entries in s[p] */
+	size_t		*cap;		/* per part: slots in s[p] */
+};
 
-	for (i = 0; i < pj->m; i++) {
-		d = &pj->j->out[i];
-		doc = (long)(pj->j->base + i);
+static void
+bseg_free(struct bseg *b)
+{
+	size_t	 p, i;
+
+	if (b == NULL)
+		return;
+	for (p = 0; p < b->nparts; p++) {
+		for (i = 0; i < b->n[p]; i++)
+			buf_free(&b->s[p][i].post);
+		free(b->s[p]);
+	}
+	free(b->s);
+	free(b->n);
+	free(b->cap);
+	free(b->dl);
+	free(b->te);
+	free(b->bs);
+	free(b);
+}
+
+static struct bseg *
+bseg_new(uint32_t m, size_t nparts)
+{
+	struct bseg	*b = xcalloc(1, sizeof(*b));
+
+	b->m = m;
+	b->dl = xcalloc(m ? m : 1, sizeof(*b->dl));
+	b->te = xcalloc(m ? m : 1, sizeof(*b->te));
+	b->bs = xcalloc(m ? m : 1, sizeof(*b->bs));
+	b->nparts = nparts;
+	b->s = xcalloc(nparts, sizeof(*b->s));
+	b->n = xcalloc(nparts, sizeof(*b->n));
+	b->cap = xcalloc(nparts, sizeof(*b->cap));
+	return b;
+}
+
+/* A new segment for key in part p of b. */
+static struct seg *
+bseg_add(struct bseg *b, size_t p, uint64_t key)
+{
+	struct seg	*g;
+
+	if (b->n[p] == b->cap[p]) {
+		b->cap[p] = b->cap[p] ? b->cap[p] * 2 : 1024;
+		b->s[p] = xreallocarray(b->s[p], b->cap[p], sizeof(**b->s));
+	}
+	g = &b->s[p][b->n[p]++];
+	memset(g, 0, sizeof(*g));
+	g->key = key;
+	buf_init(&g->post);
+	return g;
+}
+
+/*
+ * One document's entry for its term k (positions at d->pos + at) with
+ * gap gap: uput(gap * 2 + (wtf > 1)), or for a positional term
+ * uput(gap), uput(count), uput(wtf - count), if that is not 0
+ * uput(positions before the body), uput(bits) and the positions as
+ * put_term writes them, in that many bits (whole bytes).
+ */
+static void
+post_entry(struct buf *b, uint64_t gap, const struct dterms *d, size_t k,
+    size_t at, int haspos)
+{
+	if (!haspos) {
+		uput(b, gap * 2 + (d->wtf[k] > 1));
+		return;
+	}
+	uput(b, gap);
+	uput(b, d->npos[k]);
+	uput(b, d->wtf[k] - d->npos[k]);
+	if (d->wtf[k] > d->npos[k])
+		uput(b, d->nhead[k]);
+	uput(b, d->pbits[k]);
+	buf_put(b, d->pos.p + at, (d->pbits[k] + 7) / 8);
+}
+
+/* What the segment makers and appenders share. */
+struct sjob {
+	struct idx	*x;	/* borrowed */
+	struct batch	*j;	/* the batch counted; borrowed */
+	struct bseg	*b;	/* the batch's segments; borrowed */
+	size_t		 base;	/* its first document */
+};
+
+/* par_for worker: the segments of part p from the batch just counted. */
+static int
+seg_make(void *arg, size_t p)
+{
+	struct sjob	*sj = arg;
+	struct dterms	*d;
+	struct seg	*g;
+	uint32_t	*slots = NULL, *sl;
+	size_t		 nslots = 0, i, k, at, q, mask;
+	uint64_t	 h;
+
+	for (i = 0; i < sj->b->m; i++) {
+		d = &sj->j->out[i];
 		for (k = at = 0; k < d->n; at += (d->pbits[k++] + 7) / 8) {
 			h = hash_mix64(d->keys[k]);
-			if (part_of(h, pj->x->nparts) != p)
+			if (part_of(h, sj->b->nparts) != p)
 				continue;
-			t = iterm_get(tp, d->keys[k], h);
-			if (!t->haspos)
-				uput(&t->post, (uint64_t)(doc - t->last - 1) * 2 +
-				    (d->wtf[k] > 1));
-			else {
-				uput(&t->post, (uint64_t)(doc - t->last - 1));
-				uput(&t->post, d->npos[k]);
-				uput(&t->post, d->wtf[k] - d->npos[k]);
-				if (d->wtf[k] > d->npos[k])
-					uput(&t->post, d->nhead[k]);
-				uput(&t->post, d->pbits[k]);
-				buf_put(&t->post, d->pos.p + at,
-				    (d->pbits[k] + 7) / 8);
+			if (sj->b->n[p] * 2 >= nslots) {	/* regrow */
+				free(slots);
+				nslots = nslots ? nslots * 2 : 4096;
+				slots = xcalloc(nslots, sizeof(*slots));
+				mask = nslots - 1;
+				for (q = 0; q < sj->b->n[p]; q++) {
+					sl = &slots[hash_mix64(sj->b->s[p][q].key) &
+					    mask];
+					while (*sl != 0)
+						sl = &slots[(size_t)(sl - slots + 1) &
+						    mask];
+					*sl = (uint32_t)q + 1;
+				}
 			}
-			t->last = doc;
-			t->df++;
+			mask = nslots - 1;
+			for (sl = &slots[h & mask]; *sl != 0 &&
+			    sj->b->s[p][*sl - 1].key != d->keys[k];
+			    sl = &slots[(size_t)(sl - slots + 1) & mask])
+				continue;
+			if (*sl == 0) {
+				g = bseg_add(sj->b, p, d->keys[k]);
+				*sl = (uint32_t)sj->b->n[p];
+				g->first = (uint32_t)i;
+				post_entry(&g->post, i, d, k, at,
+				    has_pos(d->keys[k]));
+			} else {
+				g = &sj->b->s[p][*sl - 1];
+				post_entry(&g->post, i - g->last - 1, d, k, at,
+				    has_pos(d->keys[k]));
+			}
+			g->last = (uint32_t)i;
+			g->df++;
 		}
 	}
+	free(slots);
 	return 0;
 }
 
 /*
- * Build the index of arts[0..n) (document i is arts[i]) with up to
- * jobs threads: documents are counted in parallel a batch at a time,
- * then each thread posts its part of the terms.  The result does not
- * depend on jobs.  Returns the index; free with idx_free.
+ * par_for worker: append the batch's segments of part p to their terms,
+ * the first entry's gap now counted from the term's last document.
  */
-struct idx *
-idx_build(struct article *const *arts, size_t n, int jobs)
+static int
+seg_append(void *arg, size_t p)
+{
+	struct sjob	*sj = arg;
+	struct tpart	*tp = &sj->x->parts[p];
+	const struct seg *g;
+	const unsigned char *s;
+	struct iterm	*t;
+	uint64_t	 v, gap;
+	size_t		 i;
+
+	for (i = 0; i < sj->b->n[p]; i++) {
+		g = &sj->b->s[p][i];
+		t = iterm_get(tp, g->key, hash_mix64(g->key));
+		s = (const unsigned char *)g->post.p;
+		v = uget(&s);
+		gap = (uint64_t)((long)(sj->base + g->first) - t->last - 1);
+		uput(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
+		buf_put(&t->post, s, g->post.len - (size_t)((const char *)s -
+		    g->post.p));
+		t->last = (long)(sj->base + g->last);
+		t->df += g->df;
+	}
+	return 0;
+}
+
+/* ---- the batch memo ---- */
+
+#define IDX_MEMO_MAGIC	"folio-index 1\n"
+#define IDX_MEMO_SEED	0x696e646578ULL		/* checksum seed: "index" */
+
+/* The key of document a: every field doc_text reads. */
+static uint64_t
+doc_key(const struct article *a, uint64_t h)
+{
+	const char	*f[] = { a->title, a->place, a->byline,
+			    a->organization, a->text };
+	const struct val *l[] = { a->region, a->authors, a->tags };
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = f[i] ? hash_words(f[i], strlen(f[i]) + 1, h) :
+		    hash_mix64(h ^ i);
+	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		h = hash_mix64(h ^ (l[i] && l[i]->type == V_LIST ? l[i]->n : 0));
+		for (k = 0; l[i] && l[i]->type == V_LIST && k < l[i]->n; k++)
+			if (l[i]->kids[k]->type == V_STR)
+				h = hash_words(l[i]->kids[k]->s,
+				    l[i]->kids[k]->slen + 1, h);
+	}
+	h = hash_mix64(h ^ a->nheads);
+	for (i = 0; i < a->nheads; i++)
+		h = hash_words(a->heads[i].text, strlen(a->heads[i].text) + 1, h);
+	return h;
+}
+
+/* Read a varint of postings at *p (< end): 0, or -1 when cut or too long. */
+static int
+uget_safe(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	int	 sh;
+
+	*v = 0;
+	for (sh = 0; sh < 63 && *p < end; sh += 7) {
+		*v |= (uint64_t)(**p & 0x7f) << sh;
+		if (!(*(*p)++ & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Is g a well-made segment of a batch of m documents: entries as
+ * post_entry writes them, documents rising below m, first, last and df
+ * as they say?  put_term trusts what it encodes.  0 if so, else -1.
+ */
+static int
+seg_check(const struct seg *g, uint32_t m)
+{
+	const unsigned char *p = (const unsigned char *)g->post.p;
+	const unsigned char *end = p + g->post.len;
+	uint64_t	 v, npos, extra, nhead, bits;
+	long		 doc = -1;
+	uint32_t	 n = 0;
+	int		 pos = has_pos(g->key);
+
+	while (p < end) {
+		if (uget_safe(&p, end, &v) == -1 ||
+		    (pos ? v : v >> 1) >= (uint64_t)m - (uint64_t)(doc + 1))
+			return -1;
+		doc += 1 + (long)(pos ? v : v >> 1);
+		if (n++ == 0 && (uint32_t)doc != g->first)
+			return -1;
+		if (!pos)
+			continue;
+		if (uget_safe(&p, end, &npos) == -1 || npos == 0 ||
+		    npos > UINT32_MAX || uget_safe(&p, end, &extra) == -1 ||
+		    extra > UINT32_MAX || (extra > 0 &&
+		    (uget_safe(&p, end, &nhead) == -1 || nhead == 0 ||
+		    nhead > npos)) || uget_safe(&p, end, &bits) == -1 ||
+		    bits > UINT32_MAX || (bits + 7) / 8 > (uint64_t)(end - p))
+			return -1;
+		p += (bits + 7) / 8;
+	}
+	return n > 0 && n == g->df && (uint32_t)doc == g->last ? 0 : -1;
+}
+
+/*
+ * The batch in bytes p[0..len) (a memo file without its key check and
+ * checksum: header, key, documents, segments in rising key order), its
+ * segments put in the parts of an index of nparts; NULL when anything
+ * is out of place.  *key gets the batch's key.  The fuzz target's entry.
+ */
+static struct bseg *
+bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
+{
+	const unsigned char *p = (const unsigned char *)p0, *end = p + len;
+	struct bseg	*b;
+	struct seg	*g;
+	uint64_t	 k, prev = 0;
+	uint32_t	 m, i, nseg, slen;
+
+	if (len < sizeof(IDX_MEMO_MAGIC) - 1 + 12 ||
+	    memcmp(p, IDX_MEMO_MAGIC, sizeof(IDX_MEMO_MAGIC) - 1) != 0)
+		return NULL;
+	p += sizeof(IDX_MEMO_MAGIC) - 1;
+	*key = le_get(p, 8);
+	m = (uint32_t)le_get(p + 8, 4);
+	p += 12;
+	if (m > (uint64_t)(end - p) / 12)
+		return NULL;
+	b = bseg_new(m, nparts);
+	for (i = 0; i < m; i++, p += 12) {
+		b->dl[i] = (uint32_t)le_get(p, 4);
+		b->te[i] = (uint32_t)le_get(p + 4, 4);
+		b->bs[i] = (uint32_t)le_get(p + 8, 4);
+	}
+	if (end - p < 4)
+		goto bad;
+	nseg = (uint32_t)le_get(p, 4);
+	p += 4;
+	for (i = 0; i < nseg; i++) {
+		if (end - p < 24)
+			goto bad;
+		k = le_get(p, 8);
+		if (i > 0 && k <= prev)
+			goto bad;	/* one segment a term, in order */
+		prev = k;
+		slen = (uint32_t)le_get(p + 20, 4);
+		if (slen > (uint64_t)(end - p - 24))
+			goto bad;
+		g = bseg_add(b, part_of(hash_mix64(k), nparts), k);
+		g->first = (uint32_t)le_get(p + 8, 4);
+		g->last = (uint32_t)le_get(p + 12, 4);
+		g->df = (uint32_t)le_get(p + 16, 4);
+		buf_put(&g->post, p + 24, slen);
+		p += 24 + (size_t)slen;
+		if (seg_check(g, m) == -1)
+			goto bad;
+	}
+	if (p == end)
+		return b;
+bad:
+	bseg_free(b);
+	return NULL;
+}
+
+static int
+seg_cmp(const void *x, const void *y)
+{
+	const struct seg *a = *(const struct seg *const *)x;
+	const struct seg *b = *(const struct seg *const *)y;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* The memo file of batch i in folder dir; caller frees. */
+static char *
+bseg_path(const char *dir, size_t i)
+{
+	return xasprintf("%s/%06zu", dir, i);
+}
+
+/* Keep batch i (key key) in the memo folder dir. */
+static void
+bseg_write(const char *dir, size_t i, uint64_t key, const struct bseg *b)
+{
+	struct buf	 out;
+	const struct seg **v;
+	size_t		 n = 0, p, k;
+	char		*path;
+
+	for (p = 0; p < b->nparts; p++)
+		n += b->n[p];
+	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	for (p = n = 0; p < b->nparts; p++)
+		for (k = 0; k < b->n[p]; k++)
+			v[n++] = &b->s[p][k];
+	qsort(v, n, sizeof(*v), seg_cmp);
+	buf_init(&out);
+	buf_puts(&out, IDX_MEMO_MAGIC);
+	le_put(&out, key, 8);
+	le_put(&out, b->m, 4);
+	for (k = 0; k < b->m; k++) {
+		le_put(&out, b->dl[k], 4);
+		le_put(&out, b->te[k], 4);
+		le_put(&out, b->bs[k], 4);
+	}
+	le_put(&out, n, 4);
+	for (k = 0; k < n; k++) {
+		le_put(&out, v[k]->key, 8);
+		le_put(&out, v[k]->first, 4);
+		le_put(&out, v[k]->last, 4);
+		le_put(&out, v[k]->df, 4);
+		le_put(&out, v[k]->post.len, 4);
+		buf_put(&out, v[k]->post.p, v[k]->post.len);
+	}
+	le_put(&out, hash_words(out.p, out.len, IDX_MEMO_SEED), 8);
+	path = bseg_path(dir, i);
+	(void)file_write_atomic(path, out.p, out.len);
+	free(path);
+	buf_free(&out);
+	free(v);
+}
+
+/* Batch i from the memo folder dir when it was made from key, else NULL. */
+static struct bseg *
+bseg_read(const char *dir, size_t i, uint64_t key, size_t nparts)
+{
+	struct bseg	*b = NULL;
+	struct buf	 in;
+	uint64_t	 k;
+	char		*path = bseg_path(dir, i), *why = NULL;
+
+	buf_init(&in);
+	if (file_load(path, &in, &why) == 0 && in.len >= 8 &&
+	    le_get(in.p + in.len - 8, 8) == hash_words(in.p, in.len - 8,
+	    IDX_MEMO_SEED) &&
+	    (b = bseg_parse(in.p, in.len - 8, nparts, &k)) != NULL &&
+	    k != key) {
+		bseg_free(b);
+		b = NULL;
+	}
+	free(why);
+	free(path);
+	buf_free(&in);
+	return b;
+}
+
+/*
+ * For the fuzz target: does p[0..n) parse as a batch of the memo (then
+ * its segments go through seg_append into an index of three parts)?
+ * Returns 1 if so.
+ */
+int
+idx_memo_parse(const void *p, size_t n)
+{
+	struct bseg	*b;
+	struct idx	*x;
+	struct sjob	 sj;
+	uint64_t	 key;
+	size_t		 i;
+
+	if ((b = bseg_parse(p, n, 3, &key)) == NULL)
+		return 0;
+	x = xcalloc(1, sizeof(*x));
+	x->nparts = 3;
+	x->parts = xcalloc(3, sizeof(*x->parts));
+	sj.x = x;
+	sj.b = b;
+	sj.j = NULL;
+	sj.base = 7;
+	for (i = 0; i < 3; i++)
+		seg_append(&sj, i);
+	bseg_free(b);
+	idx_free(x);
+	return 1;
+}
+
+/*
+ * Build the index of arts[0..n) (document i is arts[i]) with up to
+ * jobs threads, a batch of documents at a time: counted in parallel,
+ * made into segments and appended by part of the terms, each thread
+ * one part.  With a memo folder (NULL: none), a batch whose documents
+ * are as they were is read from it (when reuse is 1), and a batch
+ * counted is kept there; env goes into the batches' keys.  The result
+ * does not depend on jobs nor on the memo.  Returns the index; free
+ * with idx_free.
+ */
+static struct idx *
+idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
+    int reuse, uint64_t env)
 {
 	struct idx	*x = xcalloc(1, sizeof(*x));
 	struct batch	 j;
-	struct pjob	 pj;
+	struct sjob	 sj;
+	struct dterms	*d;
+	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
+	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
+	size_t		 i, m, bi;
+	uint64_t	 key;
 	double		 sum = 0;
-	size_t		 i, m;
+	char		*path;
 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.lock, NULL);
 	j.arts = arts;
-	j.out = xcalloc(IDX_BATCH, sizeof(*j.out));
+	j.out = xcalloc(per, sizeof(*j.out));
 	x->nparts = jobs > 1 ? (size_t)jobs : 1;
 	x->parts = xcalloc(x->nparts, sizeof(*x->parts));
 	x->ndocs = n;
 	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
 	x->te = xcalloc(n ? n : 1, sizeof(*x->te));
 	x->bs = xcalloc(n ? n : 1, sizeof(*x->bs));
-	pj.x = x;
-	pj.j = &j;
-	for (j.base = 0; j.base < n; j.base += IDX_BATCH) {
-		m = n - j.base < IDX_BATCH ? n - j.base : IDX_BATCH;
-		par_for(m, jobs, count_one, &j);
-		pj.m = m;
-		par_for(x->nparts, jobs, post_part, &pj);
-		for (i = 0; i < m; i++) {
-			struct dterms	*d = &j.out[i];
-
-			x->dl[j.base + i] = d->dl;
-			x->te[j.base + i] = d->te;
-			x->bs[j.base + i] = d->bs;
-			sum += d->dl;
-			free(d->keys);
-			free(d->wtf);
-			free(d->npos);
-			free(d->pbits);
-			free(d->nhead);
-			buf_free(&d->pos);
+	if (memo != NULL)
+		(void)mkdir_p(memo);
+	sj.x = x;
+	sj.j = &j;
+	for (bi = 0, j.base = 0; j.base < n; j.base += per, bi++) {
+		m = n - j.base < per ? n - j.base : per;
+		key = hash_mix64(env ^ m ^ (uint64_t)per << 32);
+		for (i = 0; memo != NULL && i < m; i++)
+			key = doc_key(arts[j.base + i], key);
+		sj.b = memo != NULL && reuse ?
+		    bseg_read(memo, bi, key, x->nparts) : NULL;
+		if (sj.b == NULL) {
+			par_for(m, jobs, count_one, &j);
+			sj.b = bseg_new((uint32_t)m, x->nparts);
+			par_for(x->nparts, jobs, seg_make, &sj);
+			for (i = 0; i < m; i++) {
+				d = &j.out[i];
+				sj.b->dl[i] = d->dl;
+				sj.b->te[i] = d->te;
+				sj.b->bs[i] = d->bs;
+				free(d->keys);
+				free(d->wtf);
+				free(d->npos);
+				free(d->pbits);
+				free(d->nhead);
+				buf_free(&d->pos);
+			}
+			if (memo != NULL)
+				bseg_write(memo, bi, key, sj.b);
 		}
+		sj.base = j.base;
+		par_for(x->nparts, jobs, seg_append, &sj);
+		for (i = 0; i < m; i++) {
+			x->dl[j.base + i] = sj.b->dl[i];
+			x->te[j.base + i] = sj.b->te[i];
+			x->bs[j.base + i] = sj.b->bs[i];
+			sum += sj.b->dl[i];
+		}
+		bseg_free(sj.b);
+	}
+	/* Batches past the last are of a bigger archive: gone. */
+	for (; memo != NULL; bi++) {
+		path = bseg_path(memo, bi);
+		i = unlink(path) == 0;
+		free(path);
+		if (!i)
+			break;
 	}
 	for (i = 0; i < x->nparts; i++)
 		x->nterms += x->parts[i].nterms;
@@ -1053,6 +1489,12 @@ idx_build(struct article *const *arts, size_t n, int jobs)
 	free(j.out);
 	pthread_mutex_destroy(&j.lock);
 	return x;
+}
+
+struct idx *
+idx_build(struct article *const *arts, size_t n, int jobs)
+{
+	return idx_make(arts, n, jobs, NULL, 0, 0);
 }
 
 void
@@ -2095,7 +2537,8 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
 	memcpy(v, arts, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), art_cmp);
-	x = idx_build(v, n, jobs);
+	x = idx_make(v, n, jobs, keep != NULL ? keep->memo : NULL,
+	    keep != NULL && keep->reuse, keep != NULL ? keep->env : 0);
 	nshards = shard_count(x);
 	memset(&w, 0, sizeof(w));
 	if (nshards > 0 && write_shards(x, nshards, out, jobs, &w) == -1)

@@ -45,27 +45,6 @@ struct term_memo {
 	size_t		 cap;		/* slots in art: a power of two */
 };
 
-static uint64_t
-get_u(const unsigned char *p, int bytes)
-{
-	uint64_t	 v = 0;
-
-	while (bytes-- > 0)
-		v = v << 8 | p[bytes];
-	return v;
-}
-
-static void
-put_u(struct buf *b, uint64_t v, int bytes)
-{
-	unsigned char	 c[8];
-	int		 i;
-
-	for (i = 0; i < bytes; i++, v >>= 8)
-		c[i] = (unsigned char)(v & 0xff);
-	buf_put(b, c, (size_t)bytes);
-}
-
 /* Append v as a LEB128 varint. */
 static void
 put_var(struct buf *b, uint64_t v)
@@ -129,8 +108,8 @@ tm_parse(struct term_memo *m)
 	    memcmp(p, TM_MAGIC, sizeof(TM_MAGIC) - 1) != 0)
 		return -1;
 	off = sizeof(TM_MAGIC) - 1;
-	m->vkey = get_u(p + off, 8);
-	n = (size_t)get_u(p + off + 8, 4);
+	m->vkey = le_get(p + off, 8);
+	n = (size_t)le_get(p + off + 8, 4);
 	off += 12;
 	if (n > len - off)	/* each term takes two bytes at least */
 		return -1;
@@ -148,7 +127,7 @@ tm_parse(struct term_memo *m)
 	}
 	if (len - off < 4)
 		return -1;
-	n = (size_t)get_u(p + off, 4);
+	n = (size_t)le_get(p + off, 4);
 	off += 4;
 	if (n > (len - off) / 12)
 		return -1;
@@ -158,8 +137,8 @@ tm_parse(struct term_memo *m)
 	for (i = 0; i < n; i++) {
 		if (len - off < 12)
 			return -1;
-		key = get_u(p + off, 8);
-		nh = (uint32_t)get_u(p + off + 8, 4);
+		key = le_get(p + off, 8);
+		nh = (uint32_t)le_get(p + off + 8, 4);
 		off += 12;
 		if (key == 0 || nh > (len - off) / 3)
 			return -1;
@@ -228,7 +207,7 @@ tmemo_read(const char *path)
 		return NULL;
 	buf_init(&b);
 	if (file_load(path, &b, &why) == -1 || b.len < 8 ||
-	    get_u((unsigned char *)b.p + b.len - 8, 8) !=
+	    le_get((unsigned char *)b.p + b.len - 8, 8) !=
 	    hash_words(b.p, b.len - 8, TM_SEED) ||
 	    (m = tmemo_parse(b.p, b.len - 8)) == NULL) {
 		diag_warn(path, 0, 0, "%s; counting every article's terms",
@@ -324,17 +303,17 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 
 	buf_init(&b);
 	buf_puts(&b, TM_MAGIC);
-	put_u(&b, vkey, 8);
-	put_u(&b, n, 4);
+	le_put(&b, vkey, 8);
+	le_put(&b, n, 4);
 	for (i = 0; i < n; i++)
 		buf_put(&b, text[i], strlen(text[i]) + 1);
-	put_u(&b, narts, 4);
+	le_put(&b, narts, 4);
 	for (i = 0; i < narts; i++) {
 		/* Ascending ids (weigh_one's order does not depend on it). */
 		if (nhits[i] > 1)
 			qsort(hits[i], nhits[i], sizeof(*hits[i]), hit_cmp_id);
-		put_u(&b, akey[i], 8);
-		put_u(&b, nhits[i], 4);
+		le_put(&b, akey[i], 8);
+		le_put(&b, nhits[i], 4);
 		for (k = 0, prev = 0; k < nhits[i]; k++) {
 			put_var(&b, hits[i][k].id - prev);
 			put_var(&b, hits[i][k].tf);
@@ -342,7 +321,7 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 			prev = hits[i][k].id;
 		}
 	}
-	put_u(&b, hash_words(b.p, b.len, TM_SEED), 8);
+	le_put(&b, hash_words(b.p, b.len, TM_SEED), 8);
 	(void)file_write_atomic(path, b.p, b.len);
 	buf_free(&b);
 }

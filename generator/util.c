@@ -170,6 +170,30 @@ file_read(const char *path, struct buf *out)
 	return 0;
 }
 
+/* The n-byte little-endian number at p (n <= 8). */
+uint64_t
+le_get(const void *p, int n)
+{
+	const unsigned char *u = p;
+	uint64_t	 v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | u[n];
+	return v;
+}
+
+/* Append v as n little-endian bytes (n <= 8). */
+void
+le_put(struct buf *b, uint64_t v, int n)
+{
+	unsigned char	 c[8];
+	int		 i;
+
+	for (i = 0; i < n; i++, v >>= 8)
+		c[i] = (unsigned char)(v & 0xff);
+	buf_put(b, c, (size_t)n);
+}
+
 /*
  * Write p[0..n) to fd through wr (write(2), or a test's fault hook) and
  * close it.  Returns 0, or -1 after "path: error: cannot write: ..."

@@ -183,16 +183,26 @@ ds=$TMPD/ds
 "$gen" -s 9 -n 300 -o "$ds" -t "$ROOT/themes" "$ROOT/tests/fixture/content/articles" 2> "$TMPD/ds.err" ||
 	fail "incr: default theme archive" "$(head -c 300 "$TMPD/ds.err")"
 "$FOLIO" build -C "$ds" -q 2> "$TMPD/ds.err" || fail "incr: default theme builds" "$(head -c 300 "$TMPD/ds.err")"
+# The incremental builds count the search index in batches of 32
+# documents (FOLIO_IDX_BATCH) and keep each batch's postings in the memo
+# folder; the clean builds (a new folder: no memo) in batches of 512.
 ds_step() {
-	"$FOLIO" build -C "$ds" -q 2> /dev/null
+	touch "$TMPD/ds.mark"
+	FOLIO_IDX_BATCH=32 "$FOLIO" build -C "$ds" -q 2> /dev/null
 	rm -rf "$TMPD/ds-clean"
 	"$FOLIO" build -C "$ds" -o "$TMPD/ds-clean" -q --clean 2> /dev/null
 	check "incr: default theme, $1, equals a clean build" diff -r -q "$TMPD/ds-clean" "$ds/public"
 }
+# batches: memo files the last ds_step rewrote.
+batches() { find "$ds/.public.folio-index" -type f -newer "$TMPD/ds.mark" | wc -l; }
 ino() { ls -i "$ds"/public/search/d-*.js | awk '{ print $1 }' | sort; }
+printf '\n先追加一段。\n' >> "$ds/content/articles/a0000101.md"
+ds_step "first body edit"
+check "incr: default theme, the first rebuild keeps the index's 10 batches ($(batches) written)" test "$(batches)" -eq 10
 ino > "$TMPD/ds.ino1"
 printf '\n追加一段：业委会。\n' >> "$ds/content/articles/a0000100.md"
 ds_step "body edit"
+check "incr: default theme, a body edit counts one batch of the index again ($(batches) written)" test "$(batches)" -eq 1
 ino > "$TMPD/ds.ino2"
 kept=$(comm -12 "$TMPD/ds.ino1" "$TMPD/ds.ino2" | wc -l)
 check "incr: default theme, a body edit keeps the other document chunks ($kept of $(wc -l < "$TMPD/ds.ino1"))" \
@@ -203,3 +213,11 @@ sed 's/^title: .*/title: 增量测试新增/' "$ds/content/articles/a0000100.md"
 ds_step "add"
 rm "$ds/content/articles/a0000200.md"
 ds_step "delete"
+# A damaged batch is counted again; one cut short too.
+f=$(ls "$ds/.public.folio-index" | sed -n 3p)
+printf 'x' | dd of="$ds/.public.folio-index/$f" bs=1 seek=40 conv=notrunc 2> /dev/null
+g=$(ls "$ds/.public.folio-index" | sed -n 5p)
+head -c 100 "$ds/.public.folio-index/$g" > "$TMPD/ds.cut"; cp "$TMPD/ds.cut" "$ds/.public.folio-index/$g"
+printf '\n再追加。\n' >> "$ds/content/articles/a0000100.md"
+ds_step "damaged index memo"
+check "incr: default theme, damaged batches are counted again ($(batches) written)" test "$(batches)" -ge 2 -a "$(batches)" -le 3

@@ -330,6 +330,15 @@ test_termcache(void)
 	    "termcache: the fuzz seed from the fixture parses");
 	tmemo_free(m);
 	buf_free(&b);
+	/* ... and so is the index memo's, whose cut-short copy is not. */
+	buf_init(&b);
+	snprintf(seed, sizeof(seed), "%s/tests/fuzz/corpus/idxmemo/"
+	    "batch-000000", getenv("ROOT") ? getenv("ROOT") : ".");
+	OK(file_load(seed, &b, &why) == 0 && idx_memo_parse(b.p, b.len) == 1,
+	    "index memo: the fuzz seed from a built batch parses");
+	OK(b.len > 10 && idx_memo_parse(b.p, b.len - 10) == 0,
+	    "index memo: a batch cut short does not");
+	buf_free(&b);
 	unlink(path);
 	rmdir(dir);
 }
