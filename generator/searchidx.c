@@ -12,6 +12,7 @@
  * Also the query parser and the brute-force matcher that tests take as
  * oracle.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1293,16 +1294,16 @@ seg_cmp(const void *x, const void *y)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* The memo file of batch i in folder dir; caller frees. */
+/* The memo file of the batch of key key in folder dir; caller frees. */
 static char *
-bseg_path(const char *dir, size_t i)
+bseg_path(const char *dir, uint64_t key)
 {
-	return xasprintf("%s/%06zu", dir, i);
+	return xasprintf("%s/%016llx", dir, (unsigned long long)key);
 }
 
-/* Keep batch i (key key) in the memo folder dir. */
+/* Keep the batch of key key in the memo folder dir. */
 static void
-bseg_write(const char *dir, size_t i, uint64_t key, const struct bseg *b)
+bseg_write(const char *dir, uint64_t key, const struct bseg *b)
 {
 	struct buf	 out;
 	const struct seg **v;
@@ -1335,21 +1336,21 @@ bseg_write(const char *dir, size_t i, uint64_t key, const struct bseg *b)
 		buf_put(&out, v[k]->post.p, v[k]->post.len);
 	}
 	le_put(&out, hash_words(out.p, out.len, IDX_MEMO_SEED), 8);
-	path = bseg_path(dir, i);
+	path = bseg_path(dir, key);
 	(void)file_write_atomic(path, out.p, out.len);
 	free(path);
 	buf_free(&out);
 	free(v);
 }
 
-/* Batch i from the memo folder dir when it was made from key, else NULL. */
+/* The batch of key key from the memo folder dir, else NULL. */
 static struct bseg *
-bseg_read(const char *dir, size_t i, uint64_t key, size_t nparts)
+bseg_read(const char *dir, uint64_t key, size_t nparts)
 {
 	struct bseg	*b = NULL;
 	struct buf	 in;
 	uint64_t	 k;
-	char		*path = bseg_path(dir, i), *why = NULL;
+	char		*path = bseg_path(dir, key), *why = NULL;
 
 	buf_init(&in);
 	if (file_load(path, &in, &why) == 0 && in.len >= 8 &&
@@ -1364,6 +1365,40 @@ bseg_read(const char *dir, size_t i, uint64_t key, size_t nparts)
 	free(path);
 	buf_free(&in);
 	return b;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Remove from the memo folder dir the batches not among keys[0..n). */
+static void
+bseg_prune(const char *dir, uint64_t *keys, size_t n)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	uint64_t	 k;
+	char		*end, *path;
+
+	qsort(keys, n, sizeof(*keys), u64_cmp);
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		k = strtoull(de->d_name, &end, 16);
+		if (*end == '\0' && strlen(de->d_name) == 16 &&
+		    bsearch(&k, keys, n, sizeof(*keys), u64_cmp) != NULL)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		(void)unlink(path);
+		free(path);
+	}
+	closedir(dp);
 }
 
 /*
@@ -1416,32 +1451,48 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	struct dterms	*d;
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
-	size_t		 i, m, bi;
-	uint64_t	 key;
+	size_t		 i, m, nb = 0;
+	uint64_t	 key, *dk = NULL, *keys = NULL;
 	double		 sum = 0;
-	char		*path;
 
 	memset(&j, 0, sizeof(j));
 	pthread_mutex_init(&j.lock, NULL);
 	j.arts = arts;
-	j.out = xcalloc(per, sizeof(*j.out));
+	j.out = xcalloc(2 * per, sizeof(*j.out));
 	x->nparts = jobs > 1 ? (size_t)jobs : 1;
 	x->parts = xcalloc(x->nparts, sizeof(*x->parts));
 	x->ndocs = n;
 	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
 	x->te = xcalloc(n ? n : 1, sizeof(*x->te));
 	x->bs = xcalloc(n ? n : 1, sizeof(*x->bs));
-	if (memo != NULL)
+	if (memo != NULL) {
 		(void)mkdir_p(memo);
+		dk = xreallocarray(NULL, n ? n : 1, sizeof(*dk));
+		for (i = 0; i < n; i++)
+			dk[i] = doc_key(arts[i], env);
+		keys = xreallocarray(NULL, n ? n : 1, sizeof(*keys));
+	}
 	sj.x = x;
 	sj.j = &j;
-	for (bi = 0, j.base = 0; j.base < n; j.base += per, bi++) {
-		m = n - j.base < per ? n - j.base : per;
+	for (j.base = 0; j.base < n; j.base += m) {
+		/*
+		 * per documents a batch; with a memo, cut where a document's
+		 * key says (about one in per, batches of per / 8 to 2 per),
+		 * so that adding or deleting one changes its batch only.
+		 */
+		if (memo == NULL)
+			m = n - j.base < per ? n - j.base : per;
+		else
+			for (m = 1; j.base + m < n && m < 2 * per &&
+			    (m < per / 8 || dk[j.base + m - 1] % per != 0); m++)
+				continue;
 		key = hash_mix64(env ^ m ^ (uint64_t)per << 32);
 		for (i = 0; memo != NULL && i < m; i++)
-			key = doc_key(arts[j.base + i], key);
+			key = hash_mix64(key ^ dk[j.base + i]);
+		if (memo != NULL)
+			keys[nb++] = key;
 		sj.b = memo != NULL && reuse ?
-		    bseg_read(memo, bi, key, x->nparts) : NULL;
+		    bseg_read(memo, key, x->nparts) : NULL;
 		if (sj.b == NULL) {
 			par_for(m, jobs, count_one, &j);
 			sj.b = bseg_new((uint32_t)m, x->nparts);
@@ -1459,7 +1510,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 				buf_free(&d->pos);
 			}
 			if (memo != NULL)
-				bseg_write(memo, bi, key, sj.b);
+				bseg_write(memo, key, sj.b);
 		}
 		sj.base = j.base;
 		par_for(x->nparts, jobs, seg_append, &sj);
@@ -1471,14 +1522,10 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		}
 		bseg_free(sj.b);
 	}
-	/* Batches past the last are of a bigger archive: gone. */
-	for (; memo != NULL; bi++) {
-		path = bseg_path(memo, bi);
-		i = unlink(path) == 0;
-		free(path);
-		if (!i)
-			break;
-	}
+	if (memo != NULL)
+		bseg_prune(memo, keys, nb);
+	free(dk);
+	free(keys);
 	for (i = 0; i < x->nparts; i++)
 		x->nterms += x->parts[i].nterms;
 	x->avgdl = n ? sum / (double)n : 0;

@@ -183,7 +183,7 @@ ds=$TMPD/ds
 "$gen" -s 9 -n 300 -o "$ds" -t "$ROOT/themes" "$ROOT/tests/fixture/content/articles" 2> "$TMPD/ds.err" ||
 	fail "incr: default theme archive" "$(head -c 300 "$TMPD/ds.err")"
 "$FOLIO" build -C "$ds" -q 2> "$TMPD/ds.err" || fail "incr: default theme builds" "$(head -c 300 "$TMPD/ds.err")"
-# The incremental builds count the search index in batches of 32
+# The incremental builds count the search index in batches of about 32
 # documents (FOLIO_IDX_BATCH) and keep each batch's postings in the memo
 # folder; the clean builds (a new folder: no memo) in batches of 512.
 ds_step() {
@@ -198,7 +198,8 @@ batches() { find "$ds/.public.folio-index" -type f -newer "$TMPD/ds.mark" | wc -
 ino() { ls -i "$ds"/public/search/d-*.js | awk '{ print $1 }' | sort; }
 printf '\n先追加一段。\n' >> "$ds/content/articles/a0000101.md"
 ds_step "first body edit"
-check "incr: default theme, the first rebuild keeps the index's 10 batches ($(batches) written)" test "$(batches)" -eq 10
+nbatch=$(ls "$ds/.public.folio-index" | wc -l)
+check "incr: default theme, the first rebuild keeps the index's batches ($(batches) written, $nbatch files)" test "$(batches)" -eq "$nbatch" -a "$nbatch" -ge 5
 ino > "$TMPD/ds.ino1"
 printf '\n追加一段：业委会。\n' >> "$ds/content/articles/a0000100.md"
 ds_step "body edit"
@@ -211,8 +212,10 @@ sed -i 's/^tags: .*/tags: ["增量测试"]/' "$ds/content/articles/a0000150.md"
 ds_step "tag edit"
 sed 's/^title: .*/title: 增量测试新增/' "$ds/content/articles/a0000100.md" > "$ds/content/articles/zz-new.md"
 ds_step "add"
+check "incr: default theme, adding an article counts at most two batches again ($(batches) written)" test "$(batches)" -ge 1 -a "$(batches)" -le 2
 rm "$ds/content/articles/a0000200.md"
 ds_step "delete"
+check "incr: default theme, deleting one too ($(batches) written)" test "$(batches)" -ge 1 -a "$(batches)" -le 2
 # A damaged batch is counted again; one cut short too.
 f=$(ls "$ds/.public.folio-index" | sed -n 3p)
 printf 'x' | dd of="$ds/.public.folio-index/$f" bs=1 seek=40 conv=notrunc 2> /dev/null
