@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1451,7 +1452,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	struct dterms	*d;
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
-	size_t		 i, m, nb = 0;
+	size_t		 i, m, nb = 0, ncounted = 0;
 	uint64_t	 key, *dk = NULL, *keys = NULL;
 	double		 sum = 0;
 
@@ -1494,6 +1495,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		sj.b = memo != NULL && reuse ?
 		    bseg_read(memo, key, x->nparts) : NULL;
 		if (sj.b == NULL) {
+			ncounted++;
 			par_for(m, jobs, count_one, &j);
 			sj.b = bseg_new((uint32_t)m, x->nparts);
 			par_for(x->nparts, jobs, seg_make, &sj);
@@ -1522,8 +1524,12 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		}
 		bseg_free(sj.b);
 	}
-	if (memo != NULL)
+	if (memo != NULL) {
 		bseg_prune(memo, keys, nb);
+		if (diag_verbosity > 1)
+			fprintf(stderr, "folio:  index memo: %zu of %zu batches "
+			    "counted\n", ncounted, nb);
+	}
 	free(dk);
 	free(keys);
 	for (i = 0; i < x->nparts; i++)
