@@ -191,12 +191,10 @@ build_load(struct build *b, const struct build_opts *o)
 		if ((b->lockfd = man_lock(&b->site)) == -1)
 			return -1;
 		b->inputs = man_inputs(&b->site, o->drafts, &b->env);
-		if (!o->clean && man_uptodate(&b->site, b->inputs)) {
+		if (!o->clean && man_uptodate(&b->site, b->inputs, &b->prev)) {
 			b->uptodate = 1;
 			return 0;
 		}
-		if (!o->clean)
-			b->prev = man_prev_load(&b->site);
 		b->memo = man_file(&b->site, "terms");
 		b->memo_reuse = !o->clean;
 	}

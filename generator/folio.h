@@ -412,8 +412,8 @@ struct man_prev {
 };
 
 uint64_t man_inputs(const struct site *, int drafts, uint64_t *env);
-int	 man_uptodate(const struct site *, uint64_t);	/* 1: no-op build */
-struct man_prev *man_prev_load(const struct site *);	/* NULL: none */
+int	 man_uptodate(const struct site *, uint64_t,
+	    struct man_prev **);	/* 1: no-op build; else the last manifest */
 int	 man_prev_same(const struct man_prev *, const struct site *,
 	    const char *, uint64_t);			/* 1: link, not render */
 int	 man_prev_untouched(const struct man_prev *, const struct site *,

@@ -310,20 +310,25 @@ man_same_file(const struct site *s, const struct man_page *e)
 /*
  * Is the published site exactly what these inputs built last time?
  * Returns 1 if so; 0 if a build is needed (with a warning when the
- * manifest is unreadable or corrupt while the output exists).
+ * manifest is unreadable or corrupt while the output exists), and then
+ * *prev (when not NULL) gets what the last build recorded, for pages it
+ * may not need to render again, or NULL when there is no usable
+ * manifest.  The manifest is read once.
  */
 int
-man_uptodate(const struct site *s, uint64_t inputs)
+man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev)
 {
-	struct man_prev	 m;
+	struct man_prev	*m = xcalloc(1, sizeof(*m));
 	struct stat	 st;
 	char		**out, *path;
 	size_t		 nout, i;
 	int		 ok = 0, rc;
 
+	if (prev != NULL)
+		*prev = NULL;
+	rc = man_read(s, m);
 	if (stat(s->output_dir, &st) == -1)
-		return 0;
-	rc = man_read(s, &m);
+		goto out;
 	if (rc < 0) {
 		path = man_path(s);
 		diag_warn(path, 0, 0, rc == -1 ? "no build manifest: full "
@@ -331,35 +336,22 @@ man_uptodate(const struct site *s, uint64_t inputs)
 		free(path);
 		goto out;
 	}
-	if (m.inputs != inputs)
+	if (m->inputs != inputs)
 		goto out;
-	for (i = 0; i < m.n; i++)
-		if (!man_same_file(s, &m.e[i]))
+	for (i = 0; i < m->n; i++)
+		if (!man_same_file(s, &m->e[i]))
 			goto out;
 	/* No file may have been added by hand either. */
 	out = list_files(s->output_dir, &nout);
 	free_list(out, nout);
-	ok = nout == m.n;
+	ok = nout == m->n;
 out:
-	buf_free(&m.text);
-	htab_free(m.rel);
-	free(m.e);
-	return ok;
-}
-
-/*
- * What the last build recorded, for pages it may not need to render
- * again; NULL when there is no usable manifest.
- */
-struct man_prev *
-man_prev_load(const struct site *s)
-{
-	struct man_prev	*m = xcalloc(1, sizeof(*m));
-
-	if (man_read(s, m) == 0)
-		return m;
+	if (!ok && rc == 0 && prev != NULL) {
+		*prev = m;
+		m = NULL;
+	}
 	man_prev_free(m);
-	return NULL;
+	return ok;
 }
 
 /*
