@@ -66,6 +66,20 @@ buf_putc(struct buf *b, int c)
 	b->p[b->len] = '\0';
 }
 
+/* v as a LEB128 varint: 7 bits a byte, low first, high bit = more. */
+void
+buf_put_var(struct buf *b, uint64_t v)
+{
+	if (b->cap - b->len < 12)
+		buf_grow(b, 11);
+	while (v >= 0x80) {
+		b->p[b->len++] = (char)(v | 0x80);
+		v >>= 7;
+	}
+	b->p[b->len++] = (char)v;
+	b->p[b->len] = '\0';
+}
+
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -39,6 +39,7 @@ void	 buf_grow(struct buf *, size_t);
 void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, int);
+void	 buf_put_var(struct buf *, uint64_t);	/* LEB128 varint */
 void	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_truncate(struct buf *, size_t);
 char	*buf_take(struct buf *);	/* caller frees; buffer left empty */
@@ -57,6 +58,8 @@ char	*xasprintf(const char *, ...) PRINTFLIKE(1, 2);	/* caller frees */
 int	 file_read(const char *, struct buf *);	/* 0, or -1 with message */
 int	 file_load(const char *, struct buf *, char **); /* 0, or -1 and *why */
 int	 file_write_atomic(const char *, const void *, size_t); /* 0 / -1 */
+int	 file_write_sealed(const char *, struct buf *, uint64_t); /* + checksum */
+int	 file_load_sealed(const char *, uint64_t, struct buf *, char **);
 int	 write_close(int, const void *, size_t,
 	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
@@ -69,6 +72,8 @@ uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 uint64_t hash_mix64(uint64_t);			/* for hash tables */
 uint64_t hash_words(const void *, size_t, uint64_t); /* fast, this machine */
 uint64_t le_get(const void *, int);		/* n-byte little-endian */
+int	 var_get(const unsigned char **, const unsigned char *, int,
+	    uint64_t *);			/* buf_put_var's; 0 / -1 */
 void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */

@@ -76,7 +76,7 @@ struct doctext {
  */
 struct iterm {
 	uint64_t	 key;	/* code points: (a << 21 | b) | 1 << 63, or a */
-	struct buf	 post;	/* uput varints per doc, see idx_build */
+	struct buf	 post;	/* buf_put_var varints per doc, see post_entry */
 	long		 last;	/* last doc id added, -1 before any */
 	uint32_t	 df;	/* documents in post */
 	int		 haspos;	/* 1: positional term */
@@ -484,20 +484,6 @@ vput(struct buf *b, uint64_t v)
 		v /= VC;
 	}
 	buf_putc(b, alpha[v]);
-}
-
-/* In-memory postings: binary varints, 7 bits a byte, low first. */
-static void
-uput(struct buf *b, uint64_t v)
-{
-	if (b->cap - b->len < 12)
-		buf_grow(b, 11);
-	while (v >= 0x80) {
-		b->p[b->len++] = (char)(v | 0x80);
-		v >>= 7;
-	}
-	b->p[b->len++] = (char)v;
-	b->p[b->len] = '\0';
 }
 
 /* The varint at *s (advanced); the caller knows one is there. */
@@ -1030,9 +1016,9 @@ bseg_add(struct bseg *b, size_t p, uint64_t key)
 
 /*
  * One document's entry for its term k (positions at d->pos + at) with
- * gap gap: uput(gap * 2 + (wtf > 1)), or for a positional term
- * uput(gap), uput(count), uput(wtf - count), if that is not 0
- * uput(positions before the body), uput(bits) and the positions as
+ * gap gap: buf_put_var(gap * 2 + (wtf > 1)), or for a positional term
+ * buf_put_var(gap), buf_put_var(count), buf_put_var(wtf - count), if that is not 0
+ * buf_put_var(positions before the body), buf_put_var(bits) and the positions as
  * put_term writes them, in that many bits (whole bytes).
  */
 static void
@@ -1040,15 +1026,15 @@ post_entry(struct buf *b, uint64_t gap, const struct dterms *d, size_t k,
     size_t at, int haspos)
 {
 	if (!haspos) {
-		uput(b, gap * 2 + (d->wtf[k] > 1));
+		buf_put_var(b, gap * 2 + (d->wtf[k] > 1));
 		return;
 	}
-	uput(b, gap);
-	uput(b, d->npos[k]);
-	uput(b, d->wtf[k] - d->npos[k]);
+	buf_put_var(b, gap);
+	buf_put_var(b, d->npos[k]);
+	buf_put_var(b, d->wtf[k] - d->npos[k]);
 	if (d->wtf[k] > d->npos[k])
-		uput(b, d->nhead[k]);
-	uput(b, d->pbits[k]);
+		buf_put_var(b, d->nhead[k]);
+	buf_put_var(b, d->pbits[k]);
 	buf_put(b, d->pos.p + at, (d->pbits[k] + 7) / 8);
 }
 
@@ -1136,7 +1122,7 @@ seg_append(void *arg, size_t p)
 		s = (const unsigned char *)g->post.p;
 		v = uget(&s);
 		gap = (uint64_t)((long)(sj->base + g->first) - t->last - 1);
-		uput(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
+		buf_put_var(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
 		buf_put(&t->post, s, g->post.len - (size_t)((const char *)s -
 		    g->post.p));
 		t->last = (long)(sj->base + g->last);
@@ -1175,20 +1161,6 @@ doc_key(const struct article *a, uint64_t h)
 	return h;
 }
 
-/* Read a varint of postings at *p (< end): 0, or -1 when cut or too long. */
-static int
-uget_safe(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-	int	 sh;
-
-	*v = 0;
-	for (sh = 0; sh < 63 && *p < end; sh += 7) {
-		*v |= (uint64_t)(**p & 0x7f) << sh;
-		if (!(*(*p)++ & 0x80))
-			return 0;
-	}
-	return -1;
-}
 
 /*
  * Is g a well-made segment of a batch of m documents: entries as
@@ -1206,7 +1178,7 @@ seg_check(const struct seg *g, uint32_t m)
 	int		 pos = has_pos(g->key);
 
 	while (p < end) {
-		if (uget_safe(&p, end, &v) == -1 ||
+		if (var_get(&p, end, 63, &v) == -1 ||
 		    (pos ? v : v >> 1) >= (uint64_t)m - (uint64_t)(doc + 1))
 			return -1;
 		doc += 1 + (long)(pos ? v : v >> 1);
@@ -1214,11 +1186,11 @@ seg_check(const struct seg *g, uint32_t m)
 			return -1;
 		if (!pos)
 			continue;
-		if (uget_safe(&p, end, &npos) == -1 || npos == 0 ||
-		    npos > UINT32_MAX || uget_safe(&p, end, &extra) == -1 ||
+		if (var_get(&p, end, 63, &npos) == -1 || npos == 0 ||
+		    npos > UINT32_MAX || var_get(&p, end, 63, &extra) == -1 ||
 		    extra > UINT32_MAX || (extra > 0 &&
-		    (uget_safe(&p, end, &nhead) == -1 || nhead == 0 ||
-		    nhead > npos)) || uget_safe(&p, end, &bits) == -1 ||
+		    (var_get(&p, end, 63, &nhead) == -1 || nhead == 0 ||
+		    nhead > npos)) || var_get(&p, end, 63, &bits) == -1 ||
 		    bits > UINT32_MAX || (bits + 7) / 8 > (uint64_t)(end - p))
 			return -1;
 		p += (bits + 7) / 8;
@@ -1336,9 +1308,8 @@ bseg_write(const char *dir, uint64_t key, const struct bseg *b)
 		le_put(&out, v[k]->post.len, 4);
 		buf_put(&out, v[k]->post.p, v[k]->post.len);
 	}
-	le_put(&out, hash_words(out.p, out.len, IDX_MEMO_SEED), 8);
 	path = bseg_path(dir, key);
-	(void)file_write_atomic(path, out.p, out.len);
+	(void)file_write_sealed(path, &out, IDX_MEMO_SEED);
 	free(path);
 	buf_free(&out);
 	free(v);
@@ -1354,10 +1325,8 @@ bseg_read(const char *dir, uint64_t key, size_t nparts)
 	char		*path = bseg_path(dir, key), *why = NULL;
 
 	buf_init(&in);
-	if (file_load(path, &in, &why) == 0 && in.len >= 8 &&
-	    le_get(in.p + in.len - 8, 8) == hash_words(in.p, in.len - 8,
-	    IDX_MEMO_SEED) &&
-	    (b = bseg_parse(in.p, in.len - 8, nparts, &k)) != NULL &&
+	if (file_load_sealed(path, IDX_MEMO_SEED, &in, &why) == 0 &&
+	    (b = bseg_parse(in.p, in.len, nparts, &k)) != NULL &&
 	    k != key) {
 		bseg_free(b);
 		b = NULL;

@@ -45,37 +45,18 @@ struct term_memo {
 	size_t		 cap;		/* slots in art: a power of two */
 };
 
-/* Append v as a LEB128 varint. */
-static void
-put_var(struct buf *b, uint64_t v)
-{
-	unsigned char	 c[10];
-	size_t		 n = 0;
-
-	do {
-		c[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v > 0);
-	buf_put(b, c, n);
-}
-
 /* Read a varint of at most 32 bits at *off (< len); -1 when bad. */
 static int
 get_var(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
 {
-	uint64_t	 x = 0;
-	int		 shift;
+	const unsigned char *q = p + *off;
+	uint64_t	 x;
 
-	for (shift = 0; shift < 35 && *off < len; shift += 7) {
-		x |= (uint64_t)(p[*off] & 0x7f) << shift;
-		if (!(p[(*off)++] & 0x80)) {
-			if (x > UINT32_MAX)
-				return -1;
-			*v = (uint32_t)x;
-			return 0;
-		}
-	}
-	return -1;
+	if (var_get(&q, p + len, 35, &x) == -1 || x > UINT32_MAX)
+		return -1;
+	*off = (size_t)(q - p);
+	*v = (uint32_t)x;
+	return 0;
 }
 
 /* The slot of key in m->art: its own, or the empty one it would take. */
@@ -206,10 +187,8 @@ tmemo_read(const char *path)
 	if (stat(path, &st) == -1 && errno == ENOENT)
 		return NULL;
 	buf_init(&b);
-	if (file_load(path, &b, &why) == -1 || b.len < 8 ||
-	    le_get((unsigned char *)b.p + b.len - 8, 8) !=
-	    hash_words(b.p, b.len - 8, TM_SEED) ||
-	    (m = tmemo_parse(b.p, b.len - 8)) == NULL) {
+	if (file_load_sealed(path, TM_SEED, &b, &why) == -1 ||
+	    (m = tmemo_parse(b.p, b.len)) == NULL) {
 		diag_warn(path, 0, 0, "%s; counting every article's terms",
 		    why ? why : "corrupt or of another version");
 		free(why);
@@ -315,13 +294,12 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 		le_put(&b, akey[i], 8);
 		le_put(&b, nhits[i], 4);
 		for (k = 0, prev = 0; k < nhits[i]; k++) {
-			put_var(&b, hits[i][k].id - prev);
-			put_var(&b, hits[i][k].tf);
-			put_var(&b, hits[i][k].ttf);
+			buf_put_var(&b, hits[i][k].id - prev);
+			buf_put_var(&b, hits[i][k].tf);
+			buf_put_var(&b, hits[i][k].ttf);
 			prev = hits[i][k].id;
 		}
 	}
-	le_put(&b, hash_words(b.p, b.len, TM_SEED), 8);
-	(void)file_write_atomic(path, b.p, b.len);
+	(void)file_write_sealed(path, &b, TM_SEED);
 	buf_free(&b);
 }

@@ -170,6 +170,56 @@ file_read(const char *path, struct buf *out)
 	return 0;
 }
 
+/*
+ * A cache file that says whether it is whole: b's bytes and, after
+ * them, hash_words of them (seed), written atomically.  b keeps the
+ * checksum.  Returns 0, or -1 after a message.
+ */
+int
+file_write_sealed(const char *path, struct buf *b, uint64_t seed)
+{
+	le_put(b, hash_words(b->p, b->len, seed), 8);
+	return file_write_atomic(path, b->p, b->len);
+}
+
+/*
+ * Read what file_write_sealed wrote into out, checksum checked and
+ * dropped.  Prints nothing: returns 0; -1 with *why set when the file
+ * cannot be read (caller frees); -1 with *why NULL when it is not whole.
+ */
+int
+file_load_sealed(const char *path, uint64_t seed, struct buf *out,
+    char **why)
+{
+	if (file_load(path, out, why) == -1)
+		return -1;
+	if (out->len < 8 || le_get(out->p + out->len - 8, 8) !=
+	    hash_words(out->p, out->len - 8, seed))
+		return -1;
+	buf_truncate(out, out->len - 8);
+	return 0;
+}
+
+/*
+ * The LEB128 varint (buf_put_var) at *p, before end and of at most bits
+ * bits (a multiple of 7, up to 63), into *v; *p moves past it.  Returns
+ * 0, or -1 when it is cut short or longer.
+ */
+int
+var_get(const unsigned char **p, const unsigned char *end, int bits,
+    uint64_t *v)
+{
+	int	 sh;
+
+	*v = 0;
+	for (sh = 0; sh < bits && *p < end; sh += 7) {
+		*v |= (uint64_t)(**p & 0x7f) << sh;
+		if (!(*(*p)++ & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
 /* The n-byte little-endian number at p (n <= 8). */
 uint64_t
 le_get(const void *p, int n)
