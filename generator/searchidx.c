@@ -936,45 +936,42 @@ count_one(void *arg, size_t i)
 /*
  * Postings are made a batch of documents at a time as segments: a
  * term's entries for the batch's documents, the first one's gap counted
- * from the batch's start.  Appending a segment to a term fixes that gap
- * against the term's last document.  A batch's segments depend only on
- * its documents, so with a memo folder they are kept there, one file a
- * batch keyed by its documents' fields, and a later build counts only
- * the batches whose documents changed (one, for an edit).
+ * from the batch's start, kept as the index keeps its terms (struct
+ * tpart of struct iterm, last counted from the batch's start too).
+ * Appending a segment to a term fixes that gap against the term's last
+ * document.  A batch's segments depend only on its documents, so with a
+ * memo folder they are kept there, one file a batch keyed by its
+ * documents' fields, and a later build counts only the batches whose
+ * documents changed (one, for an edit).
  */
-struct seg {
-	uint64_t	 key;	/* the term */
-	uint32_t	 first;	/* its first document, from the batch's start */
-	uint32_t	 last;	/* ... and its last */
-	uint32_t	 df;	/* entries */
-	struct buf	 post;	/* the entries (post_entry); owned */
-};
-
-/* A batch's segments, by part of the index they go to. */
 struct bseg {
 	uint32_t	 m;		/* documents */
 	uint32_t	*dl, *te, *bs;	/* per document, as struct dterms; owned */
-	size_t		 nparts;	/* entries in s, n */
-	struct seg	**s;		/* per part: segments; owned */
-	size_t		*n;		/* per part: entries in s[p] */
-	size_t		*cap;		/* per part: slots in s[p] */
+	size_t		 nparts;	/* entries in parts */
+	struct tpart	*parts;		/* the segments by part of the index; owned */
 };
+
+static void
+tpart_free(struct tpart *tp)
+{
+	size_t	 i;
+
+	for (i = 0; i < tp->nterms; i++)
+		buf_free(&tp->terms[i].post);
+	free(tp->terms);
+	free(tp->slots);
+}
 
 static void
 bseg_free(struct bseg *b)
 {
-	size_t	 p, i;
+	size_t	 p;
 
 	if (b == NULL)
 		return;
-	for (p = 0; p < b->nparts; p++) {
-		for (i = 0; i < b->n[p]; i++)
-			buf_free(&b->s[p][i].post);
-		free(b->s[p]);
-	}
-	free(b->s);
-	free(b->n);
-	free(b->cap);
+	for (p = 0; p < b->nparts; p++)
+		tpart_free(&b->parts[p]);
+	free(b->parts);
 	free(b->dl);
 	free(b->te);
 	free(b->bs);
@@ -991,35 +988,26 @@ bseg_new(uint32_t m, size_t nparts)
 	b->te = xcalloc(m ? m : 1, sizeof(*b->te));
 	b->bs = xcalloc(m ? m : 1, sizeof(*b->bs));
 	b->nparts = nparts;
-	b->s = xcalloc(nparts, sizeof(*b->s));
-	b->n = xcalloc(nparts, sizeof(*b->n));
-	b->cap = xcalloc(nparts, sizeof(*b->cap));
+	b->parts = xcalloc(nparts, sizeof(*b->parts));
 	return b;
 }
 
-/* A new segment for key in part p of b. */
-static struct seg *
-bseg_add(struct bseg *b, size_t p, uint64_t key)
+/* The first document of segment g, from its first entry's gap. */
+static uint64_t
+seg_first(const struct iterm *g)
 {
-	struct seg	*g;
+	const unsigned char *s = (const unsigned char *)g->post.p;
+	uint64_t	 v = uget(&s);
 
-	if (b->n[p] == b->cap[p]) {
-		b->cap[p] = b->cap[p] ? b->cap[p] * 2 : 1024;
-		b->s[p] = xreallocarray(b->s[p], b->cap[p], sizeof(**b->s));
-	}
-	g = &b->s[p][b->n[p]++];
-	memset(g, 0, sizeof(*g));
-	g->key = key;
-	buf_init(&g->post);
-	return g;
+	return g->haspos ? v : v >> 1;
 }
 
 /*
  * One document's entry for its term k (positions at d->pos + at) with
- * gap gap: buf_put_var(gap * 2 + (wtf > 1)), or for a positional term
- * buf_put_var(gap), buf_put_var(count), buf_put_var(wtf - count), if that is not 0
- * buf_put_var(positions before the body), buf_put_var(bits) and the positions as
- * put_term writes them, in that many bits (whole bytes).
+ * gap gap: gap * 2 + (wtf > 1), or for a positional term gap, count,
+ * wtf - count, if that is not 0 positions before the body, bits (all
+ * varints) and the positions as put_term writes them, in that many
+ * bits (whole bytes).
  */
 static void
 post_entry(struct buf *b, uint64_t gap, const struct dterms *d, size_t k,
@@ -1052,9 +1040,8 @@ seg_make(void *arg, size_t p)
 {
 	struct sjob	*sj = arg;
 	struct dterms	*d;
-	struct seg	*g;
-	uint32_t	*slots = NULL, *sl;
-	size_t		 nslots = 0, i, k, at, q, mask;
+	struct iterm	*g;
+	size_t		 i, k, at;
 	uint64_t	 h;
 
 	for (i = 0; i < sj->b->m; i++) {
@@ -1063,41 +1050,13 @@ seg_make(void *arg, size_t p)
 			h = hash_mix64(d->keys[k]);
 			if (part_of(h, sj->b->nparts) != p)
 				continue;
-			if (sj->b->n[p] * 2 >= nslots) {	/* regrow */
-				free(slots);
-				nslots = nslots ? nslots * 2 : 4096;
-				slots = xcalloc(nslots, sizeof(*slots));
-				mask = nslots - 1;
-				for (q = 0; q < sj->b->n[p]; q++) {
-					sl = &slots[hash_mix64(sj->b->s[p][q].key) &
-					    mask];
-					while (*sl != 0)
-						sl = &slots[(size_t)(sl - slots + 1) &
-						    mask];
-					*sl = (uint32_t)q + 1;
-				}
-			}
-			mask = nslots - 1;
-			for (sl = &slots[h & mask]; *sl != 0 &&
-			    sj->b->s[p][*sl - 1].key != d->keys[k];
-			    sl = &slots[(size_t)(sl - slots + 1) & mask])
-				continue;
-			if (*sl == 0) {
-				g = bseg_add(sj->b, p, d->keys[k]);
-				*sl = (uint32_t)sj->b->n[p];
-				g->first = (uint32_t)i;
-				post_entry(&g->post, i, d, k, at,
-				    has_pos(d->keys[k]));
-			} else {
-				g = &sj->b->s[p][*sl - 1];
-				post_entry(&g->post, i - g->last - 1, d, k, at,
-				    has_pos(d->keys[k]));
-			}
-			g->last = (uint32_t)i;
+			g = iterm_get(&sj->b->parts[p], d->keys[k], h);
+			post_entry(&g->post, (uint64_t)((long)i - g->last - 1),
+			    d, k, at, g->haspos);
+			g->last = (long)i;
 			g->df++;
 		}
 	}
-	free(slots);
 	return 0;
 }
 
@@ -1109,23 +1068,24 @@ static int
 seg_append(void *arg, size_t p)
 {
 	struct sjob	*sj = arg;
-	struct tpart	*tp = &sj->x->parts[p];
-	const struct seg *g;
+	const struct tpart *bp = &sj->b->parts[p];
+	const struct iterm *g;
 	const unsigned char *s;
 	struct iterm	*t;
 	uint64_t	 v, gap;
 	size_t		 i;
 
-	for (i = 0; i < sj->b->n[p]; i++) {
-		g = &sj->b->s[p][i];
-		t = iterm_get(tp, g->key, hash_mix64(g->key));
+	for (i = 0; i < bp->nterms; i++) {
+		g = &bp->terms[i];
+		t = iterm_get(&sj->x->parts[p], g->key, hash_mix64(g->key));
 		s = (const unsigned char *)g->post.p;
 		v = uget(&s);
-		gap = (uint64_t)((long)(sj->base + g->first) - t->last - 1);
+		gap = (uint64_t)((long)sj->base + (long)(t->haspos ? v :
+		    v >> 1) - t->last - 1);
 		buf_put_var(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
 		buf_put(&t->post, s, g->post.len - (size_t)((const char *)s -
 		    g->post.p));
-		t->last = (long)(sj->base + g->last);
+		t->last = (long)sj->base + g->last;
 		t->df += g->df;
 	}
 	return 0;
@@ -1168,7 +1128,7 @@ doc_key(const struct article *a, uint64_t h)
  * as they say?  put_term trusts what it encodes.  0 if so, else -1.
  */
 static int
-seg_check(const struct seg *g, uint32_t m)
+seg_check(const struct iterm *g, uint32_t first, uint32_t m)
 {
 	const unsigned char *p = (const unsigned char *)g->post.p;
 	const unsigned char *end = p + g->post.len;
@@ -1182,7 +1142,7 @@ seg_check(const struct seg *g, uint32_t m)
 		    (pos ? v : v >> 1) >= (uint64_t)m - (uint64_t)(doc + 1))
 			return -1;
 		doc += 1 + (long)(pos ? v : v >> 1);
-		if (n++ == 0 && (uint32_t)doc != g->first)
+		if (n++ == 0 && (uint32_t)doc != first)
 			return -1;
 		if (!pos)
 			continue;
@@ -1195,7 +1155,7 @@ seg_check(const struct seg *g, uint32_t m)
 			return -1;
 		p += (bits + 7) / 8;
 	}
-	return n > 0 && n == g->df && (uint32_t)doc == g->last ? 0 : -1;
+	return n > 0 && n == g->df && doc == g->last ? 0 : -1;
 }
 
 /*
@@ -1209,8 +1169,8 @@ bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
 {
 	const unsigned char *p = (const unsigned char *)p0, *end = p + len;
 	struct bseg	*b;
-	struct seg	*g;
-	uint64_t	 k, prev = 0;
+	struct iterm	*g;
+	uint64_t	 k, h, prev = 0;
 	uint32_t	 m, i, nseg, slen;
 
 	if (len < sizeof(IDX_MEMO_MAGIC) - 1 + 12 ||
@@ -1242,14 +1202,14 @@ bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
 		slen = (uint32_t)le_get(p + 20, 4);
 		if (slen > (uint64_t)(end - p - 24))
 			goto bad;
-		g = bseg_add(b, part_of(hash_mix64(k), nparts), k);
-		g->first = (uint32_t)le_get(p + 8, 4);
-		g->last = (uint32_t)le_get(p + 12, 4);
+		h = hash_mix64(k);
+		g = iterm_get(&b->parts[part_of(h, nparts)], k, h);
+		g->last = (long)le_get(p + 12, 4);
 		g->df = (uint32_t)le_get(p + 16, 4);
 		buf_put(&g->post, p + 24, slen);
-		p += 24 + (size_t)slen;
-		if (seg_check(g, m) == -1)
+		if (seg_check(g, (uint32_t)le_get(p + 8, 4), m) == -1)
 			goto bad;
+		p += 24 + (size_t)slen;
 	}
 	if (p == end)
 		return b;
@@ -1261,8 +1221,8 @@ bad:
 static int
 seg_cmp(const void *x, const void *y)
 {
-	const struct seg *a = *(const struct seg *const *)x;
-	const struct seg *b = *(const struct seg *const *)y;
+	const struct iterm *a = *(const struct iterm *const *)x;
+	const struct iterm *b = *(const struct iterm *const *)y;
 
 	return a->key < b->key ? -1 : a->key > b->key;
 }
@@ -1279,16 +1239,16 @@ static void
 bseg_write(const char *dir, uint64_t key, const struct bseg *b)
 {
 	struct buf	 out;
-	const struct seg **v;
+	const struct iterm **v;
 	size_t		 n = 0, p, k;
 	char		*path;
 
 	for (p = 0; p < b->nparts; p++)
-		n += b->n[p];
+		n += b->parts[p].nterms;
 	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
 	for (p = n = 0; p < b->nparts; p++)
-		for (k = 0; k < b->n[p]; k++)
-			v[n++] = &b->s[p][k];
+		for (k = 0; k < b->parts[p].nterms; k++)
+			v[n++] = &b->parts[p].terms[k];
 	qsort(v, n, sizeof(*v), seg_cmp);
 	buf_init(&out);
 	buf_puts(&out, IDX_MEMO_MAGIC);
@@ -1302,8 +1262,8 @@ bseg_write(const char *dir, uint64_t key, const struct bseg *b)
 	le_put(&out, n, 4);
 	for (k = 0; k < n; k++) {
 		le_put(&out, v[k]->key, 8);
-		le_put(&out, v[k]->first, 4);
-		le_put(&out, v[k]->last, 4);
+		le_put(&out, seg_first(v[k]), 4);
+		le_put(&out, (uint64_t)v[k]->last, 4);
 		le_put(&out, v[k]->df, 4);
 		le_put(&out, v[k]->post.len, 4);
 		buf_put(&out, v[k]->post.p, v[k]->post.len);
@@ -1522,16 +1482,12 @@ idx_build(struct article *const *arts, size_t n, int jobs)
 void
 idx_free(struct idx *x)
 {
-	size_t	 i, p;
+	size_t	 p;
 
 	if (x == NULL)
 		return;
-	for (p = 0; p < x->nparts; p++) {
-		for (i = 0; i < x->parts[p].nterms; i++)
-			buf_free(&x->parts[p].terms[i].post);
-		free(x->parts[p].terms);
-		free(x->parts[p].slots);
-	}
+	for (p = 0; p < x->nparts; p++)
+		tpart_free(&x->parts[p]);
 	free(x->parts);
 	free(x->dl);
 	free(x->te);
