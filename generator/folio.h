@@ -213,6 +213,7 @@ struct seg_tok {
 size_t	 seg_norm(struct buf *, const char *, size_t); /* appends; bytes */
 size_t	 seg_norm_icu(struct buf *, const char *, size_t); /* same, slowly */
 int	 seg_class(uint32_t);			/* enum seg_cls */
+int	 seg_edge_punct(uint32_t);		/* 1: shed at a word's ends */
 /* Each returns the count and sets *out to an array the caller frees. */
 size_t	 seg_words(const char *, size_t, struct seg_tok **);  /* ICU words */
 size_t	 seg_han_runs(const char *, size_t, struct seg_tok **);

@@ -189,6 +189,24 @@ seg_class(uint32_t cp)
 	return SEG_ALNUM;
 }
 
+/*
+ * Is cp punctuation that a query word sheds at its ends (the same in
+ * search.js): Terminal_Punctuation (，。、；：！？ and their ASCII
+ * kin) or an opening, closing, initial or final mark (brackets, 《》,
+ * quotes).  Not '%', '-', '#' or other symbols, which carry meaning.
+ */
+int
+seg_edge_punct(uint32_t cp)
+{
+	int8_t	 t;
+
+	if (u_hasBinaryProperty((UChar32)cp, UCHAR_TERMINAL_PUNCTUATION))
+		return 1;
+	t = u_charType((UChar32)cp);
+	return t == U_START_PUNCTUATION || t == U_END_PUNCTUATION ||
+	    t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION;
+}
+
 /* Append one token to *v (grown by doubling). */
 static void
 push(struct seg_tok **v, size_t *n, size_t off, size_t len, int kind)

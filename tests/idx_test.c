@@ -183,6 +183,16 @@ parser_checks(void)
 	parse_is("\"\" \"  \" a", "[a]");
 	parse_is("a\"b\"c", "[a\"b\"c]");
 	parse_is("Straße", "[strasse]");
+	/* Plain words shed their edge punctuation; phrases and -words not. */
+	parse_is("，光泽", "[光泽]");
+	parse_is("《光泽县》。 业委会、", "[光泽县] [业委会]");
+	parse_is("（2019）", "[2019]");
+	parse_is("a,b.", "[a,b]");
+	parse_is("100% #1", "[100%] [#1]");
+	parse_is("、 。，", "[、] [。,]");
+	parse_is("-，光泽", "-[,光泽]");
+	parse_is("\"，光泽\"", "[,光泽]");
+	parse_is("a-12", "[a-12]");
 	parse_is("", "");
 }
 

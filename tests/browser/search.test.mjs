@@ -39,7 +39,7 @@ const QUERIES = [
 	'ＣＯＶＩＤ', '１００％', '光泽县　业委会', 'ＲＰＭ',
 	'党', '的', '镇',
 	'beijing', 'rpm', 'a-12',
-	'，光泽', '、',
+	'，光泽', '、', '《光泽县》', '业委会。 -，光泽', '"，光泽"',
 ];
 
 let browser, server, expected = new Map(), articles = [];

@@ -30,6 +30,8 @@
 	var SPACE = /\p{White_Space}/u;
 	var WORDCH = /[\p{L}\p{N}\p{M}]/u;
 	var MARK = /\p{M}/u;
+	/* seg_edge_punct() in C: punctuation a query word sheds at its ends. */
+	var EDGE = /[\p{Terminal_Punctuation}\p{Ps}\p{Pe}\p{Pi}\p{Pf}]/u;
 
 	/*
 	 * NFKC + full case folding, the same as seg_norm() in C.  Folding
@@ -496,6 +498,18 @@
 			if (w && !/^\p{White_Space}*$/u.test(w))
 				words.push({ text: w, neg: neg });
 		}
+		/* add_shed() in C: a plain word without its edge punctuation. */
+		function shed(a, b) {
+			var s = a, e = b;
+			while (s < e && EDGE.test(cps[s]))
+				s++;
+			while (s < e && EDGE.test(cps[e - 1]))
+				e--;
+			if (s < e)
+				add(s, e, false);
+			else
+				add(a, b, false);
+		}
 		while (i < n) {
 			if (SPACE.test(cps[i])) {
 				i++;
@@ -518,7 +532,10 @@
 			start = i;
 			while (i < n && !SPACE.test(cps[i]))
 				i++;
-			add(start, i, neg);
+			if (neg)
+				add(start, i, neg);
+			else
+				shed(start, i);
 		}
 		return words;
 	}
