@@ -186,6 +186,9 @@ build_load(struct build *b, const struct build_opts *o)
 	if (config_load(&b->site, o->dir, o->outdir) == -1)
 		return -1;
 	b->site.drafts = o->drafts;
+	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (b->site.jobs < 1)
+		b->site.jobs = 1;
 	if (o->incremental) {
 		/* Before reading what the last build left beside it. */
 		if ((b->lockfd = man_lock(&b->site)) == -1)
@@ -198,9 +201,6 @@ build_load(struct build *b, const struct build_opts *o)
 		b->memo = man_file(&b->site, "terms");
 		b->memo_reuse = !o->clean;
 	}
-	b->site.jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (b->site.jobs < 1)
-		b->site.jobs = 1;
 	if (stat(b->site.articles_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		diag_err(b->site.articles_dir, 0, 0, "no articles folder "
 		    "(run folio import, or create it)");

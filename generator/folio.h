@@ -63,6 +63,7 @@ int	 file_load_sealed(const char *, uint64_t, struct buf *, char **);
 int	 write_close(int, const void *, size_t,
 	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
+size_t	 tree_count(const char *);		/* non-folders below a folder */
 int	 mkdir_p(const char *);			/* 0 / -1 with message */
 int	 rm_rf(const char *);			/* 0 / -1 with message */
 int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offset */

@@ -98,20 +98,42 @@ hash_file(const char *path, uint64_t h)
 	return h;
 }
 
-static uint64_t
-hash_tree(const char *dir, uint64_t h)
-{
-	char	**v, path[PATH_MAX];
-	size_t	 n, i;
+struct tree_job {
+	const char	 *dir;
+	char		**v;	/* files, relative to dir */
+	uint64_t	 *h;	/* out: each one's hash */
+};
 
-	v = list_files(dir, &n);
+/* par_for worker: the hash of file i of the tree. */
+static int
+hash_one(void *arg, size_t i)
+{
+	struct tree_job	*j = arg;
+	char		 path[PATH_MAX];
+
+	j->h[i] = path_join(path, sizeof(path), j->dir, j->v[i]) == 0 ?
+	    hash_file(path, 0) : 0;
+	return 0;
+}
+
+/* Hash the files below dir, names and bytes, on jobs threads. */
+static uint64_t
+hash_tree(const char *dir, int jobs, uint64_t h)
+{
+	struct tree_job	 j;
+	size_t		 n, i;
+
+	j.dir = dir;
+	j.v = list_files(dir, &n);
+	j.h = xreallocarray(NULL, n ? n : 1, sizeof(*j.h));
+	(void)par_for(n, jobs, hash_one, &j);
 	h = hash64(dir, strlen(dir) + 1, h);
 	for (i = 0; i < n; i++) {
-		h = hash64(v[i], strlen(v[i]) + 1, h);
-		if (path_join(path, sizeof(path), dir, v[i]) == 0)
-			h = hash_file(path, h);
+		h = hash64(j.v[i], strlen(j.v[i]) + 1, h);
+		h = hash_mix64(h ^ j.h[i]);
 	}
-	free_list(v, n);
+	free(j.h);
+	free_list(j.v, n);
 	return h;
 }
 
@@ -130,12 +152,12 @@ man_inputs(const struct site *s, int drafts, uint64_t *env)
 	/* The program itself: a rebuilt folio may render differently. */
 	h = hash_file("/proc/self/exe", h);
 	h = hash_file(s->config_path, h);
-	h = hash_tree(s->theme_dir, h);
+	h = hash_tree(s->theme_dir, s->jobs, h);
 	*env = h;
 	h = hash64(drafts ? "d" : "-", 1, h);
 	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
-	h = hash_tree(s->articles_dir, h);
-	h = hash_tree(s->pages_dir, h);
+	h = hash_tree(s->articles_dir, s->jobs, h);
+	h = hash_tree(s->pages_dir, s->jobs, h);
 	return h;
 }
 
@@ -307,6 +329,20 @@ man_same_file(const struct site *s, const struct man_page *e)
 	    st.st_mtim.tv_sec == e->sec && st.st_mtim.tv_nsec == e->nsec;
 }
 
+struct same_job {
+	const struct site	*s;
+	const struct man_prev	*m;
+};
+
+/* par_for worker: -1 when published file i is not as recorded. */
+static int
+same_one(void *arg, size_t i)
+{
+	struct same_job	*j = arg;
+
+	return man_same_file(j->s, &j->m->e[i]) ? 0 : -1;
+}
+
 /*
  * Is the published site exactly what these inputs built last time?
  * Returns 1 if so; 0 if a build is needed (with a warning when the
@@ -319,9 +355,9 @@ int
 man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev)
 {
 	struct man_prev	*m = xcalloc(1, sizeof(*m));
+	struct same_job	 sj;
 	struct stat	 st;
-	char		**out, *path;
-	size_t		 nout, i;
+	char		*path;
 	int		 ok = 0, rc;
 
 	if (prev != NULL)
@@ -338,13 +374,12 @@ man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev)
 	}
 	if (m->inputs != inputs)
 		goto out;
-	for (i = 0; i < m->n; i++)
-		if (!man_same_file(s, &m->e[i]))
-			goto out;
+	sj.s = s;
+	sj.m = m;
+	if (par_for(m->n, s->jobs, same_one, &sj) == -1)
+		goto out;
 	/* No file may have been added by hand either. */
-	out = list_files(s->output_dir, &nout);
-	free_list(out, nout);
-	ok = nout == m->n;
+	ok = tree_count(s->output_dir) == m->n;
 out:
 	if (!ok && rc == 0 && prev != NULL) {
 		*prev = m;

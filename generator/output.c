@@ -417,33 +417,6 @@ out_free(struct output *o)
 	free(o);
 }
 
-/* Count regular files below dir (stops at 2^31). */
-static size_t
-count_files(const char *dir, int depth)
-{
-	char		 p[PATH_MAX];
-	struct dirent	*d;
-	struct stat	 st;
-	size_t		 n = 0;
-	DIR		*dp;
-
-	if (depth > 32 || (dp = opendir(dir)) == NULL)
-		return 0;
-	while ((d = readdir(dp)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (path_join(p, sizeof(p), dir, d->d_name) == -1)
-			continue;
-		if (d->d_type == DT_DIR || (d->d_type == DT_UNKNOWN &&
-		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
-			n += count_files(p, depth + 1);
-		else
-			n++;
-	}
-	closedir(dp);
-	return n;
-}
-
 /*
  * Remove from staging folder dir (rel below the output) what this build
  * did not write or keep: files the last builds left, emptied folders.
@@ -512,7 +485,7 @@ out_commit(struct output *o, size_t *changed)
 		goto out;
 	if (stat(o->dir, &st) == 0) {
 		/* Old files neither kept nor replaced are removed. */
-		removed = count_files(o->dir, 0);
+		removed = tree_count(o->dir);
 		removed = removed > o->nfiles - o->changed + o->replaced ?
 		    removed - (o->nfiles - o->changed + o->replaced) : 0;
 		if (o->changed == 0 && removed == 0) {

@@ -95,6 +95,18 @@ check "incr: a page edited by hand is rendered again, the rest kept" test "${kep
 "$FOLIO" build -C "$p" -o "$TMPD/keep-clean2" -q --clean
 check "incr: ... and is what a clean build gives" diff -r "$k" "$TMPD/keep-clean2"
 
+# A file or link added by hand to the published site (even in a folder of
+# its own) makes the next build a real one, which removes it.
+for x in stray.html deep/er/stray.txt link; do
+	"$FOLIO" build -C "$p" -o "$k" -q
+	mkdir -p "$(dirname "$k/$x")"
+	if [ "$x" = link ]; then ln -s index.html "$k/$x"; else echo hand > "$k/$x"; fi
+	"$FOLIO" build -C "$p" -o "$k" 2> "$TMPD/hand.err"
+	check "incr: $x added by hand is not up to date" sh -c "! grep -q 'up to date' '$TMPD/hand.err'"
+	check "incr: ... and the build removes it" test ! -e "$k/$x" -a ! -L "$k/$x"
+done
+check "incr: ... leaving a clean build's files" diff -r "$k" "$TMPD/keep-clean2"
+
 # The link check reads only what changed when the last build's files are
 # untouched and nothing is gone, but a page it does not read still fails
 # the build when a page it links into loses the id it names.
