@@ -7,7 +7,6 @@
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,29 +17,14 @@
 
 /* ---- load ---- */
 
-static char	**found;	/* article paths during the walk; nftw has no arg */
-static size_t	  nfound;
-
+/* Is rel (below the articles folder) an article: *.md, not hidden? */
 static int
-walk_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+is_article(const char *rel)
 {
-	size_t		 n = strlen(p);
-	struct stat	 tst;
+	size_t	 n = strlen(rel);
 
-	(void)st;
-	(void)f;
-	/* A link to a folder is never followed (no loops); a dangling
-	 * *.md link is kept, so that reading it reports the problem. */
-	if (flag == FTW_SL && stat(p, &tst) == 0 && !S_ISREG(tst.st_mode))
-		return 0;
-	if (flag != FTW_F && flag != FTW_SL)
-		return 0;
-	if (n < 3 || strcmp(p + n - 3, ".md") != 0 ||
-	    strstr(p, "/.") != NULL)
-		return 0;
-	found = xreallocarray(found, nfound + 1, sizeof(char *));
-	found[nfound++] = xstrdup(p);
-	return 0;
+	return n >= 3 && strcmp(rel + n - 3, ".md") == 0 && rel[0] != '.' &&
+	    strstr(rel, "/.") == NULL;
 }
 
 static int
@@ -177,10 +161,13 @@ make_globals(const struct site *s)
 int
 build_load(struct build *b, const struct build_opts *o)
 {
-	size_t		 i, k;
+	size_t		 i, k, nfound;
 	struct stat	 st;
+	struct timespec	 tl;
+	char		**found;
 	int		 rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &tl);
 	memset(b, 0, sizeof(*b));
 	b->lockfd = -1;
 	if (config_load(&b->site, o->dir, o->outdir) == -1)
@@ -200,35 +187,33 @@ build_load(struct build *b, const struct build_opts *o)
 		}
 		b->memo = man_file(&b->site, "terms");
 		b->memo_reuse = !o->clean;
+		diag_lap(&tl, " inputs");
 	}
 	if (stat(b->site.articles_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		diag_err(b->site.articles_dir, 0, 0, "no articles folder "
 		    "(run folio import, or create it)");
 		return -1;
 	}
-	found = NULL;
-	nfound = 0;
-	if (nftw(b->site.articles_dir, walk_one, 16, FTW_PHYS) == -1) {
+	if ((found = tree_list(b->site.articles_dir, &nfound)) == NULL) {
 		diag_err(b->site.articles_dir, 0, 0, "cannot read the "
 		    "articles folder");
-		for (i = 0; i < nfound; i++)
-			free(found[i]);
-		free(found);
 		return -1;
 	}
-	if (nfound > 0)
-		qsort(found, nfound, sizeof(char *), str_cmp);
-	b->narts = nfound;
 	b->arts = xcalloc(nfound ? nfound : 1, sizeof(*b->arts));
-	for (i = 0; i < nfound; i++) {
-		b->arts[i] = xcalloc(1, sizeof(struct article));
-		b->arts[i]->path = found[i];
+	for (i = k = 0; i < nfound; i++) {
+		if (is_article(found[i])) {
+			b->arts[k] = xcalloc(1, sizeof(struct article));
+			b->arts[k++]->path = xasprintf("%s/%s",
+			    b->site.articles_dir, found[i]);
+		}
+		free(found[i]);
 	}
 	free(found);
-	found = NULL;
+	b->narts = k;
 	rc = par_for(b->narts, b->site.jobs, load_one, b);
 	if (rc == -1)
 		return -1;
+	diag_lap(&tl, " parse");
 	for (i = k = 0; i < b->narts; i++) {
 		if (b->arts[i]->draft && !b->site.drafts) {
 			article_free(b->arts[i]);
@@ -403,8 +388,9 @@ trusted_files(struct build *b, char *const *files, size_t n)
 	for (i = 0; i < n; i++)
 		if (out_fresh(b->out, files[i]))
 			fresh[nfresh++] = files[i];
-		else
-			t[i] = man_prev_untouched(m, &b->site, files[i]);
+		else	/* kept: checked as it was linked */
+			t[i] = out_kept(b->out, files[i]) ||
+			    man_prev_untouched(m, &b->site, files[i]);
 	if (!lc_ids_kept(b->site.output_dir, out_stage_dir(b->out), fresh,
 	    nfresh, b->site.jobs)) {
 		free(t);

@@ -13,6 +13,8 @@
 
 #define FOLIO_VERSION "0.1.0"
 
+struct stat;	/* <sys/stat.h>, for the files that pass one along */
+
 #if defined(__GNUC__)
 #define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
 #else
@@ -64,6 +66,7 @@ int	 write_close(int, const void *, size_t,
 	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
 size_t	 tree_count(const char *);		/* non-folders below a folder */
+char	**tree_list(const char *, size_t *);	/* files below it, sorted */
 int	 mkdir_p(const char *);			/* 0 / -1 with message */
 int	 rm_rf(const char *);			/* 0 / -1 with message */
 int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offset */
@@ -345,7 +348,9 @@ struct output;
 
 struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
-int		 out_keep(struct output *, const char *rel); /* 0; -1; 1: cannot */
+int		 out_keep(struct output *, const char *rel,
+		    const struct stat *);		/* 0; -1; 1: cannot */
+int		 out_kept(const struct output *, const char *rel); /* linked */
 int		 out_fresh(const struct output *, const char *rel); /* new bytes */
 int		 out_has(const struct output *, const char *rel); /* written */
 const char	*out_stage_dir(const struct output *);	/* borrowed */
@@ -386,6 +391,7 @@ struct build {
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
 	struct htab	 *keys;		/* page path -> index in kval; owned */
 	uint64_t	 *kval;		/* render key of each page rendered */
+	size_t		  kcap;		/* slots in kval */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
@@ -422,7 +428,7 @@ uint64_t man_inputs(const struct site *, int drafts, uint64_t *env);
 int	 man_uptodate(const struct site *, uint64_t,
 	    struct man_prev **);	/* 1: no-op build; else the last manifest */
 int	 man_prev_same(const struct man_prev *, const struct site *,
-	    const char *, uint64_t);			/* 1: link, not render */
+	    const char *, uint64_t, struct stat *);	/* 1: link, not render */
 int	 man_prev_untouched(const struct man_prev *, const struct site *,
 	    const char *);				/* 1: as recorded */
 void	 man_prev_free(struct man_prev *);

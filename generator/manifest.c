@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,51 +24,13 @@
 
 #define MAN_MAGIC "folio-manifest 2"
 
-static struct buf	*walk_out;	/* nftw has no argument: the list */
-static const char	*walk_root;	/* prefix to strip */
-
-static int
-list_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	size_t	 n = strlen(walk_root);
-
-	struct stat	 tst;
-
-	(void)st;
-	(void)f;
-	if (flag != FTW_F && flag != FTW_SL)
-		return 0;
-	/* A link to a folder is not followed (no loops); a dangling one
-	 * counts, as the build reports it. */
-	if (flag == FTW_SL && stat(p, &tst) == 0 && !S_ISREG(tst.st_mode))
-		return 0;
-	if (strncmp(p, walk_root, n) == 0 && p[n] == '/')
-		p += n + 1;
-	buf_puts(walk_out, p);
-	buf_putc(walk_out, '\n');
-	return 0;
-}
-
-/* Files below dir, one relative path per line, sorted.  Caller frees. */
+/* Files below dir, relative paths, sorted (none when unreadable). */
 static char **
 list_files(const char *dir, size_t *n)
 {
-	struct buf	 b;
-	char		**v = NULL, *p, *nl;
+	char	**v = tree_list(dir, n);
 
-	buf_init(&b);
-	*n = 0;
-	walk_out = &b;
-	walk_root = dir;
-	nftw(dir, list_one, 16, FTW_PHYS);
-	for (p = b.p; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		v = xreallocarray(v, *n + 1, sizeof(*v));
-		v[(*n)++] = xstrndup(p, (size_t)(nl - p));
-	}
-	buf_free(&b);
-	if (*n)
-		qsort(v, *n, sizeof(*v), str_cmp);
-	return v;
+	return v != NULL ? v : xcalloc(1, sizeof(*v));
 }
 
 static void
@@ -316,17 +277,23 @@ man_prev_free(struct man_prev *m)
 	free(m);
 }
 
-/* Does the published file still have the size and mtime recorded? */
+/*
+ * Does the published file still have the size and mtime recorded?  Its
+ * lstat goes to *st (NULL: not wanted).
+ */
 static int
-man_same_file(const struct site *s, const struct man_page *e)
+man_same_file(const struct site *s, const struct man_page *e,
+    struct stat *st)
 {
 	char		 full[PATH_MAX];
-	struct stat	 st;
+	struct stat	 mine;
 
+	if (st == NULL)
+		st = &mine;
 	return path_join(full, sizeof(full), s->output_dir, e->name) == 0 &&
-	    lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size == e->size &&
-	    st.st_mtim.tv_sec == e->sec && st.st_mtim.tv_nsec == e->nsec;
+	    lstat(full, st) == 0 && S_ISREG(st->st_mode) &&
+	    (unsigned long long)st->st_size == e->size &&
+	    st->st_mtim.tv_sec == e->sec && st->st_mtim.tv_nsec == e->nsec;
 }
 
 struct same_job {
@@ -340,7 +307,7 @@ same_one(void *arg, size_t i)
 {
 	struct same_job	*j = arg;
 
-	return man_same_file(j->s, &j->m->e[i]) ? 0 : -1;
+	return man_same_file(j->s, &j->m->e[i], NULL) ? 0 : -1;
 }
 
 /*
@@ -395,14 +362,14 @@ out:
  */
 int
 man_prev_same(const struct man_prev *m, const struct site *s,
-    const char *rel, uint64_t key)
+    const char *rel, uint64_t key, struct stat *st)
 {
 	size_t	 i;
 
 	if (m == NULL || key == 0 ||
 	    (i = htab_find(m->rel, rel, strlen(rel))) == HTAB_NONE)
 		return 0;
-	return m->e[i].key == key && man_same_file(s, &m->e[i]);
+	return m->e[i].key == key && man_same_file(s, &m->e[i], st);
 }
 
 /* Is the published rel as the last build recorded it?  1 if so. */
@@ -415,7 +382,7 @@ man_prev_untouched(const struct man_prev *m, const struct site *s,
 	if (m == NULL ||
 	    (i = htab_find(m->rel, rel, strlen(rel))) == HTAB_NONE)
 		return 0;
-	return man_same_file(s, &m->e[i]);
+	return man_same_file(s, &m->e[i], NULL);
 }
 
 /*

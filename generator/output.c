@@ -35,6 +35,7 @@ struct output {
 	char		**files;	/* paths written, relative; owned */
 	struct htab	*seen;		/* the same paths, to refuse a second write */
 	struct htab	*fresh;		/* paths written with new bytes */
+	struct htab	*kept;		/* paths kept by out_keep */
 	struct htab	*dirs;		/* folders made in staging */
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
@@ -68,6 +69,7 @@ out_open(const char *outdir)
 	pthread_mutex_init(&o->lock, NULL);
 	o->seen = htab_new();
 	o->fresh = htab_new();
+	o->kept = htab_new();
 	o->dirs = htab_new();
 	parent = xstrdup(o->dir);
 	if ((slash = strrchr(parent, '/')) != NULL) {
@@ -297,11 +299,6 @@ claim(struct output *o, const char *rel, char *old, char *dst)
 	return 0;
 }
 
-/*
- * Keep the published rel as it is (the caller knows its bytes would be
- * the same): link it into staging.  Returns 0; -1 after a message; 1
- * when it cannot be linked, with nothing claimed (render it instead).
- */
 /* Was rel written (or kept) by this build?  1 if so. */
 int
 out_has(const struct output *o, const char *rel)
@@ -316,14 +313,25 @@ out_fresh(const struct output *o, const char *rel)
 	return htab_find(o->fresh, rel, strlen(rel)) != HTAB_NONE;
 }
 
+/*
+ * Keep the published rel as it is (the caller knows its bytes would be
+ * the same): link it into staging.  known: its lstat, when the caller
+ * has just made it (else NULL).  Returns 0; -1 after a message; 1 when
+ * it cannot be linked, with nothing claimed (render it instead).
+ */
 int
-out_keep(struct output *o, const char *rel)
+out_keep(struct output *o, const char *rel, const struct stat *known)
 {
 	char		 old[PATH_MAX], dst[PATH_MAX];
 	struct stat	 st;
 
-	if (path_join(old, sizeof(old), o->dir, rel) == -1 ||
-	    lstat(old, &st) == -1 || !S_ISREG(st.st_mode))
+	if (path_join(old, sizeof(old), o->dir, rel) == -1)
+		return 1;
+	if (known != NULL)
+		st = *known;
+	else if (lstat(old, &st) == -1)
+		return 1;
+	if (!S_ISREG(st.st_mode))
 		return 1;
 	if (claim(o, rel, old, dst) == -1)
 		return -1;
@@ -331,8 +339,18 @@ out_keep(struct output *o, const char *rel)
 		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
 		return -1;
 	}
+	pthread_mutex_lock(&o->lock);
+	htab_add(o->kept, rel, strlen(rel));
+	pthread_mutex_unlock(&o->lock);
 	staged_one(o);
 	return 0;
+}
+
+/* Was rel kept by out_keep (published file linked as it was)?  1 if so. */
+int
+out_kept(const struct output *o, const char *rel)
+{
+	return htab_find(o->kept, rel, strlen(rel)) != HTAB_NONE;
 }
 
 /*
@@ -410,6 +428,7 @@ out_free(struct output *o)
 	free(o->files);
 	htab_free(o->seen);
 	htab_free(o->fresh);
+	htab_free(o->kept);
 	htab_free(o->dirs);
 	free(o->dir);
 	free(o->stage);

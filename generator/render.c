@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "folio.h"
 
@@ -261,7 +262,10 @@ key_record(struct build *b, const char *rel, uint64_t key)
 	if (b->keys == NULL)
 		b->keys = htab_new();
 	i = htab_add(b->keys, rel, strlen(rel));
-	b->kval = xreallocarray(b->kval, i + 1, sizeof(*b->kval));
+	if (i >= b->kcap) {
+		b->kcap = i + 1 > 2 * b->kcap ? i + 1 : 2 * b->kcap;
+		b->kval = xreallocarray(b->kval, b->kcap, sizeof(*b->kval));
+	}
 	b->kval[i] = key;
 	pthread_mutex_unlock(&keylock);
 }
@@ -276,11 +280,12 @@ int
 build_keep(void *arg, const char *rel, uint64_t key)
 {
 	struct build	*b = arg;
+	struct stat	 st;
 	int		 kept = 0;
 
 	key = key ? key : 1;
-	if (man_prev_same(b->prev, &b->site, rel, key))
-		switch (out_keep(b->out, rel)) {
+	if (man_prev_same(b->prev, &b->site, rel, key, &st))
+		switch (out_keep(b->out, rel, &st)) {
 		case -1:
 			return -1;
 		case 0:

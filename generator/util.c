@@ -326,6 +326,80 @@ path_join(char *dst, size_t sz, const char *a, const char *b)
 	return (n < 0 || (size_t)n >= sz) ? -1 : 0;
 }
 
+/*
+ * Append to *v the files below folder p (p[0..root) is the folder the
+ * names are relative to; p has room for PATH_MAX bytes), from the
+ * folders' entries: a stat only for a link (kept when it names a file
+ * or nothing, so that reading it reports the problem; a link to a
+ * folder is never followed) or an entry of unknown type.
+ */
+static void
+tree_list_at(char *p, size_t root, char ***v, size_t *n, size_t *cap)
+{
+	struct dirent	*d;
+	struct stat	 st;
+	size_t		 len = strlen(p), k;
+	DIR		*dp;
+	int		 type;
+
+	if ((dp = opendir(p)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		k = strlen(d->d_name);
+		if (len + 1 + k >= PATH_MAX)
+			continue;
+		p[len] = '/';
+		memcpy(p + len + 1, d->d_name, k + 1);
+		type = d->d_type;
+		if (type == DT_UNKNOWN && lstat(p, &st) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR :
+			    S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_DIR)
+			tree_list_at(p, root, v, n, cap);
+		else if (type != DT_LNK || stat(p, &st) == -1 ||
+		    S_ISREG(st.st_mode)) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*v = xreallocarray(*v, *cap, sizeof(**v));
+			}
+			(*v)[(*n)++] = xstrdup(p + root + 1);
+		}
+		p[len] = '\0';
+	}
+	closedir(dp);
+}
+
+/*
+ * The files below dir as paths relative to it, sorted (str_cmp): all
+ * that is not a folder, but links to folders.  Sets *n and returns the
+ * array (caller frees it and each entry), or NULL (errno set, *n 0)
+ * when dir cannot be read.  Reads folders' entries only (tree_list_at).
+ */
+char **
+tree_list(const char *dir, size_t *n)
+{
+	char		 p[PATH_MAX];
+	char		**v = NULL;
+	size_t		 cap = 0, len = strlen(dir);
+	DIR		*dp;
+
+	*n = 0;
+	if (len >= PATH_MAX || (dp = opendir(dir)) == NULL)
+		return NULL;
+	closedir(dp);
+	memcpy(p, dir, len + 1);
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+	tree_list_at(p, len, &v, n, &cap);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), str_cmp);
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
+	return v;
+}
+
 static size_t
 tree_count_at(const char *dir, int depth)
 {
