@@ -195,6 +195,7 @@ void	 tmpl_set_free(struct tmpl_set *);	/* NULL is fine */
 #define SLUG_MAX 80	/* bytes in a slug, before any "-2" suffix */
 
 char	*slug_make(const char *, size_t);	/* caller frees */
+void	 slug_warm(void);			/* optional: ICU's setup now */
 char	*slug_make_icu(const char *, size_t);	/* the same, slowly (tests) */
 int	 slug_valid(const char *);		/* 1 if usable as given */
 void	 slug_cleanup(void);			/* at exit */

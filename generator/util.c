@@ -545,14 +545,26 @@ bad:
 int
 utf8_check(const char *s, size_t n, size_t *bad)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t		 i = 0, k;
 	uint32_t	 cp;
 
 	while (i < n) {
-		if ((unsigned char)s[i] < 0x80) {
-			if (s[i] == '\0')
+		if (u[i] < 0x80) {
+			if (u[i] == '\0')
 				goto fail;
 			i++;
+			continue;
+		}
+		/*
+		 * The common case in Chinese text, inline: a 3-byte
+		 * sequence, not overlong (E0 needs A0..BF next) and not a
+		 * surrogate (ED needs 80..9F); the rest as utf8_decode says.
+		 */
+		if (u[i] >= 0xe1 && u[i] <= 0xef && u[i] != 0xed &&
+		    i + 2 < n && (u[i + 1] & 0xc0) == 0x80 &&
+		    (u[i + 2] & 0xc0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		k = utf8_decode(s + i, n - i, &cp);

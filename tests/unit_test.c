@@ -59,6 +59,64 @@ test_val(void)
 	val_free(c);
 }
 
+/* utf8_check as it was before its inline path: the reference. */
+static int
+utf8_check_ref(const char *s, size_t n, size_t *bad)
+{
+	size_t		 i = 0, k;
+	uint32_t	 cp;
+
+	while (i < n) {
+		if (s[i] == '\0')
+			break;
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp == 0xfffd && k == 1)
+			break;
+		i += k;
+	}
+	*bad = i;
+	return i == n;
+}
+
+/*
+ * utf8_check against the reference on 200,000 short strings of bytes
+ * drawn mostly from lead and continuation bytes (a fixed seed), and on
+ * every 3-byte sequence E0..EF xx yy.
+ */
+static void
+test_utf8_random(void)
+{
+	static const unsigned char pool[] = { 0x00, 0x41, 0x7f, 0x80, 0x9f,
+	    0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xe4, 0xec, 0xed, 0xee,
+	    0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xb8, 0xad };
+	unsigned char	 b[8];
+	uint64_t	 x = 20261206;
+	size_t		 i, j, n, bad1, bad2;
+	int		 r1, r2, agree = 1;
+
+	for (i = 0; i < 200000 && agree; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		n = (size_t)(x >> 61) + 1;
+		for (j = 0; j < n; j++)
+			b[j] = pool[(x >> (8 + 5 * j)) % sizeof(pool)];
+		bad1 = bad2 = 0;
+		r1 = utf8_check((const char *)b, n, &bad1);
+		r2 = utf8_check_ref((const char *)b, n, &bad2);
+		agree = r1 == r2 && (r1 || bad1 == bad2);
+	}
+	OK(agree, "utf8_check agrees with the reference on random bytes");
+	for (i = 0; i < 16 * 256 * 256 && agree; i++) {
+		b[0] = (unsigned char)(0xe0 + (i >> 16));
+		b[1] = (unsigned char)(i >> 8);
+		b[2] = (unsigned char)i;
+		bad1 = bad2 = 0;
+		r1 = utf8_check((const char *)b, 3, &bad1);
+		r2 = utf8_check_ref((const char *)b, 3, &bad2);
+		agree = r1 == r2 && (r1 || bad1 == bad2);
+	}
+	OK(agree, "utf8_check agrees on every E0..EF xx yy");
+}
+
 static void
 test_utf8(void)
 {
@@ -69,6 +127,7 @@ test_utf8(void)
 	OK(!utf8_check("\xe4\xb8", 2, &bad) && bad == 0, "truncated sequence");
 	OK(!utf8_check("\xed\xa0\x80", 3, &bad), "surrogates are invalid");
 	OK(!utf8_check("a\0b", 3, &bad) && bad == 1, "NUL is rejected");
+	test_utf8_random();
 }
 
 static void
