@@ -361,12 +361,33 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 	return rc;
 }
 
-/* The URL of page i (from 0) of a list: base.html, base-2.html ... */
+/*
+ * The path of page i (from 0) of a list: base.html, base-2.html ...;
+ * caller frees.  (Without printf: lists ask for it ~180,000 times.)
+ */
+static char *
+page_rel(const char *base, size_t i)
+{
+	struct buf	 b;
+	char		 num[24], *p = num + sizeof(num);
+
+	buf_init(&b);
+	buf_puts(&b, base);
+	if (i > 0) {
+		*--p = '\0';
+		for (i++; i > 0; i /= 10)
+			*--p = (char)('0' + i % 10);
+		buf_putc(&b, '-');
+		buf_puts(&b, p);
+	}
+	buf_puts(&b, ".html");
+	return buf_take(&b);
+}
+
 static struct val *
 page_url(const char *base, size_t i)
 {
-	return val_strown(i ? xasprintf("%s-%zu.html", base, i + 1) :
-	    xasprintf("%s.html", base));
+	return val_strown(page_rel(base, i));
 }
 
 /*
@@ -424,8 +445,7 @@ render_list(struct build *b, const char *tmpl, const char *base,
 			val_set(pg, "pages", pages);
 			val_set(ctx, "pagination", pg);
 		}
-		rel = p ? xasprintf("%s-%zu.html", base, p + 1) :
-		    xasprintf("%s.html", base);
+		rel = page_rel(base, p);
 		t = p ? xasprintf("%s（第%zu页）", title, p + 1) :
 		    xstrdup(title);
 		rc = render_page(b, tmpl, rel, t, ctx);

@@ -1940,7 +1940,6 @@ struct sterm {
 	unsigned	 shard;		/* shard_of(t->key) */
 	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
 	const struct iterm *t;		/* borrowed from struct idx */
-	struct buf	 ent;		/* its entry as written (put_term) */
 	int		 big;		/* 1: in a file of its own */
 };
 
@@ -2084,7 +2083,7 @@ struct wjob {
 	const struct idx	*x;	/* borrowed */
 	struct sterm		*v;	/* terms sorted by shard, text; borrowed */
 	size_t			*start;	/* per shard: first entry in v, +1 end */
-	size_t			 big;	/* bytes: a longer entry has a file */
+	size_t			 big;	/* bytes: longer postings have a file */
 	struct article *const	*arts;	/* borrowed (chunks) */
 	size_t			 narts;	/* entries in arts */
 	struct output		*out;	/* borrowed */
@@ -2127,70 +2126,111 @@ big_name(char *name, size_t sz, uint64_t key)
 		snprintf(name, sz, "%x", (unsigned)key);
 }
 
-/* par_for worker: the entries of shard s's terms (put_term, length first). */
-static int
-shard_enc(void *arg, size_t s)
+/* Term i's entry into ent: put_term's bits, its length first. */
+static void
+entry_enc(const struct wjob *w, size_t i, struct buf *ent)
 {
-	struct wjob	*w = arg;
-	struct buf	*ent;
 	struct bitw	 bw;
-	size_t		 i;
 
-	for (i = w->start[s]; i < w->start[s + 1]; i++) {
-		ent = &w->v[i].ent;
-		buf_init(ent);
-		u16_put(ent, U16BASE);	/* the entry's length, below */
-		u16_put(ent, U16BASE);
-		memset(&bw, 0, sizeof(bw));
-		bw.b = ent;
-		put_term(&bw, w->v[i].t, w->x);
-		u16_set(ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
-		u16_set(ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
-	}
-	return 0;
+	buf_truncate(ent, 0);
+	u16_put(ent, U16BASE);	/* the entry's length, below */
+	u16_put(ent, U16BASE);
+	memset(&bw, 0, sizeof(bw));
+	bw.b = ent;
+	put_term(&bw, w->v[i].t, w->x);
+	u16_set(ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
+	u16_set(ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
+}
+
+/*
+ * What term i's entry is made from (put_term): the document count (its
+ * Rice parameter), the term, its postings' bytes; and the program.
+ */
+static uint64_t
+entry_key(const struct wjob *w, size_t i)
+{
+	const struct iterm *t = w->v[i].t;
+	uint64_t	 h;
+
+	h = hash_mix64(w->keep->env ^ (uint64_t)w->x->ndocs << 1 ^
+	    (uint64_t)t->haspos);
+	h = hash_mix64(h ^ t->key ^ (uint64_t)t->df << 32);
+	return hash_words(t->post.p, t->post.len, h);
+}
+
+/*
+ * Ask the keeper whether rel, made from key, is as the last build
+ * published it (then it stays).  Returns 1 if so, 0 when it is to be
+ * written (always without a keeper), -1 after a message.
+ */
+static int
+kept(const struct wjob *w, const char *rel, uint64_t key)
+{
+	return w->keep != NULL ? w->keep->keep(w->keep->arg, rel, key) : 0;
 }
 
 /*
  * par_for worker: term shard s, and a file of its own for each of its
- * terms whose entry is longer than w->big (flagged big).
+ * big terms.  Encoding is most of the work: with a keeper, a file the
+ * last build made from the same entries (entry_key) is kept as it is.
  */
 static int
 shard_one(void *arg, size_t s)
 {
 	struct wjob	*w = arg;
-	struct buf	 keys, data, one;
+	struct buf	 keys, data, one, ent;
 	size_t		 i;
+	uint64_t	 key = 0;
 	char		 rel[64], name[32], id[40];
-	int		 rc = 0;
+	int		 rc = 0, k = 0;
 
 	buf_init(&keys);
 	buf_init(&data);
 	buf_init(&one);
-	for (i = w->start[s]; i < w->start[s + 1]; i++) {
-		if (w->v[i].ent.len > w->big) {
-			w->v[i].big = 1;
-			buf_truncate(&one, 0);
-			esc_json(&one, w->v[i].txt, strlen(w->v[i].txt));
+	buf_init(&ent);
+	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
+	if (w->keep != NULL) {
+		key = hash_mix64(w->keep->env ^ s);
+		for (i = w->start[s]; i < w->start[s + 1]; i++)
+			if (!w->v[i].big)
+				key = hash_mix64(key ^ entry_key(w, i));
+	}
+	if ((k = kept(w, rel, key)) == -1)
+		rc = -1;
+	for (i = w->start[s]; i < w->start[s + 1] && rc == 0; i++) {
+		if (w->v[i].big) {
 			big_name(name, sizeof(name), w->v[i].t->key);
 			snprintf(rel, sizeof(rel), "search/b-%s.js", name);
-			snprintf(id, sizeof(id), "\"b%s\"", name);
-			if (put_terms(w->out, rel, id, &one, &w->v[i].ent) == -1)
+			switch (kept(w, rel, w->keep != NULL ?
+			    entry_key(w, i) : 0)) {
+			case -1:
 				rc = -1;
-		} else {
+				continue;
+			case 1:
+				continue;
+			}
+			entry_enc(w, i, &ent);
+			buf_truncate(&one, 0);
+			esc_json(&one, w->v[i].txt, strlen(w->v[i].txt));
+			snprintf(id, sizeof(id), "\"b%s\"", name);
+			if (put_terms(w->out, rel, id, &one, &ent) == -1)
+				rc = -1;
+		} else if (k == 0) {
 			if (data.len > 0)
 				buf_puts(&keys, "\\n");
 			esc_json(&keys, w->v[i].txt, strlen(w->v[i].txt));
-			buf_put(&data, w->v[i].ent.p, w->v[i].ent.len);
+			entry_enc(w, i, &ent);
+			buf_put(&data, ent.p, ent.len);
 		}
-		buf_free(&w->v[i].ent);
 	}
 	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
 	snprintf(id, sizeof(id), "%zu", s);
-	if (put_terms(w->out, rel, id, &keys, &data) == -1)
+	if (rc == 0 && k == 0 && put_terms(w->out, rel, id, &keys, &data) == -1)
 		rc = -1;
 	buf_free(&keys);
 	buf_free(&data);
 	buf_free(&one);
+	buf_free(&ent);
 	return rc;
 }
 
@@ -2198,15 +2238,15 @@ shard_one(void *arg, size_t s)
  * The term shards: t-NNN.js is folioSearch.terms(N, "term\nterm...",
  * "entries"), terms in byte order, each entry two code units of its
  * length in code units (high 15 bits first) and put_term's bits; a
- * big term, one whose entry is longer than a quarter of the average
- * shard, is alone in b-HEX.js, folioSearch.terms("bHEX", "term",
+ * big term, one whose postings are longer than a quarter of a shard's
+ * on average, is alone in b-HEX.js, folioSearch.terms("bHEX", "term",
  * "entry") (meta.js lists them): a query never loads a shard that
  * another query's term fills.  Every shard is written, empty or not.
  * Fills w (the caller frees w->v and w->start).
  */
 static int
 write_shards(const struct idx *x, unsigned nshards, struct output *out,
-    int jobs, struct wjob *w)
+    const struct keeper *keep, int jobs, struct wjob *w)
 {
 	struct buf	 k;
 	const struct iterm *t;
@@ -2215,9 +2255,10 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 
 	w->x = x;
 	w->out = out;
+	w->keep = keep;
 	buf_init(&k);
 	w->v = xcalloc(x->nterms + 1, sizeof(*w->v));
-	for (j = p = 0; p < x->nparts; p++)
+	for (j = p = total = 0; p < x->nparts; p++)
 		for (i = 0; i < x->parts[p].nterms; i++, j++) {
 			t = &x->parts[p].terms[i];
 			w->v[j].shard = shard_of(t->key, nshards);
@@ -2225,6 +2266,7 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 			key_text(&k, t->key);
 			memcpy(w->v[j].txt, k.p, k.len + 1);
 			w->v[j].t = t;
+			total += t->post.len;
 		}
 	qsort(w->v, x->nterms, sizeof(*w->v), sterm_cmp);
 	w->start = xcalloc(nshards + 1, sizeof(*w->start));
@@ -2233,10 +2275,9 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 			j++;
 		w->start[i] = j;
 	}
-	par_for(nshards, jobs, shard_enc, w);
-	for (i = total = 0; i < x->nterms; i++)
-		total += w->v[i].ent.len;
 	w->big = total / nshards / 4;
+	for (i = 0; i < x->nterms; i++)
+		w->v[i].big = w->v[i].t->post.len > w->big;
 	rc = par_for(nshards, jobs, shard_one, w);
 	buf_free(&k);
 	return rc;
@@ -2340,6 +2381,37 @@ deflate_raw(struct buf *b, const char *s, size_t n)
 }
 
 /*
+ * What chunk_doc writes of article a, hashed from the fields as they
+ * are (converting them is what a kept chunk need not do).
+ */
+static uint64_t
+chunk_doc_key(const struct article *a, uint64_t h)
+{
+	const char	*f[] = { a->slug, a->title, a->place, a->date,
+			    a->byline, a->organization, a->text };
+	const struct val *l[] = { a->region, a->authors, a->tags };
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = f[i] != NULL ? hash_words(f[i], strlen(f[i]) + 1, h) :
+		    hash_mix64(h ^ (i + 1));
+	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		h = hash_mix64(h ^ (l[i] != NULL && l[i]->type == V_LIST ?
+		    l[i]->n + 1 : 0));
+		for (k = 0; l[i] != NULL && l[i]->type == V_LIST &&
+		    k < l[i]->n; k++)
+			h = l[i]->kids[k]->type == V_STR ?
+			    hash_words(l[i]->kids[k]->s,
+			    l[i]->kids[k]->slen + 1, h) : hash_mix64(h ^ k);
+	}
+	h = hash_mix64(h ^ a->nheads);
+	for (i = 0; i < a->nheads; i++)
+		h = hash_words(a->heads[i].text, strlen(a->heads[i].text) + 1,
+		    h);
+	return h;
+}
+
+/*
  * par_for worker: d-NNNN.js, folioSearch.docs(N, bytes, "packed"): the
  * chunk's documents (chunk_doc) in UTF-16LE, deflated, 15 bits a code
  * unit as the term shards are; search.js inflates them with the
@@ -2352,9 +2424,23 @@ chunk_one(void *arg, size_t c)
 	struct buf	 b, u, z;
 	struct bitw	 bw;
 	size_t		 i;
+	uint64_t	 key;
 	char		 rel[64], name[64];
 	int		 rc;
 
+	snprintf(name, sizeof(name), "search/d-%04zu.js", c);
+	/* Converting and deflating are the work: not for a chunk the last
+	 * build wrote from the same documents (its key: the program,
+	 * zlib's version, the chunk's number and its documents' fields). */
+	if (w->keep != NULL) {
+		key = hash64(zlibVersion(), strlen(zlibVersion()),
+		    w->keep->env ^ c);
+		for (i = c * IDX_CHUNK; i < w->narts &&
+		    i < (c + 1) * IDX_CHUNK; i++)
+			key = chunk_doc_key(w->arts[i], key);
+		if ((rc = w->keep->keep(w->keep->arg, name, key)) != 0)
+			return rc == 1 ? 0 : -1;
+	}
 	buf_init(&b);
 	buf_init(&u);
 	buf_init(&z);
@@ -2362,19 +2448,6 @@ chunk_one(void *arg, size_t c)
 		if (i > c * IDX_CHUNK)
 			u16_put(&u, C_DOC);
 		chunk_doc(&u, w->arts[i]);
-	}
-	snprintf(name, sizeof(name), "search/d-%04zu.js", c);
-	/* Deflating is most of the work: not for a chunk the last build
-	 * wrote from the same documents (its key: the program, zlib's
-	 * version, the chunk's number and its text). */
-	if (w->keep != NULL) {
-		rc = w->keep->keep(w->keep->arg, name, hash_words(u.p, u.len,
-		    hash64(zlibVersion(), strlen(zlibVersion()),
-		    w->keep->env ^ c)));
-		if (rc != 0) {
-			buf_free(&u);
-			return rc == 1 ? 0 : -1;
-		}
 	}
 	deflate_raw(&z, u.p, u.len);
 	u16_put(&b, 0xfeff);
@@ -2581,7 +2654,8 @@ idx_write(const struct site *site, struct article *const *arts, size_t n,
 	    keep != NULL && keep->reuse, keep != NULL ? keep->env : 0);
 	nshards = shard_count(x);
 	memset(&w, 0, sizeof(w));
-	if (nshards > 0 && write_shards(x, nshards, out, jobs, &w) == -1)
+	if (nshards > 0 &&
+	    write_shards(x, nshards, out, keep, jobs, &w) == -1)
 		goto out;
 	if (write_meta(x, v, n, nshards, &w, out) == -1)
 		goto out;

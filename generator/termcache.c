@@ -288,8 +288,12 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 		buf_put(&b, text[i], strlen(text[i]) + 1);
 	le_put(&b, narts, 4);
 	for (i = 0; i < narts; i++) {
-		/* Ascending ids (weigh_one's order does not depend on it). */
-		if (nhits[i] > 1)
+		/* Ascending ids (weigh_one's order does not depend on it);
+		 * those the last memo gave are so already. */
+		for (k = 1; k < nhits[i] && hits[i][k - 1].id < hits[i][k].id;
+		    k++)
+			continue;
+		if (k < nhits[i])
 			qsort(hits[i], nhits[i], sizeof(*hits[i]), hit_cmp_id);
 		le_put(&b, akey[i], 8);
 		le_put(&b, nhits[i], 4);
