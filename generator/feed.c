@@ -20,7 +20,9 @@ jstr(struct buf *b, const char *key, const char *v)
 		return;
 	if (b->len > 0 && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[')
 		buf_putc(b, ',');
-	buf_printf(b, "\"%s\":\"", key);
+	buf_putc(b, '"');
+	buf_puts(b, key);
+	buf_puts(b, "\":\"");
 	esc_json(b, v, strlen(v));
 	buf_putc(b, '"');
 }
