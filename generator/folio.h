@@ -350,7 +350,7 @@ struct output;
 struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
 int		 out_keep(struct output *, const char *rel,
-		    const struct stat *);		/* 0; -1; 1: cannot */
+		    const struct stat *);	/* its lstat; 0; -1; 1: cannot */
 int		 out_kept(const struct output *, const char *rel); /* linked */
 int		 out_fresh(const struct output *, const char *rel); /* new bytes */
 int		 out_has(const struct output *, const char *rel); /* written */

@@ -315,27 +315,21 @@ out_fresh(const struct output *o, const char *rel)
 
 /*
  * Keep the published rel as it is (the caller knows its bytes would be
- * the same): link it into staging.  known: its lstat, when the caller
- * has just made it (else NULL).  Returns 0; -1 after a message; 1 when
- * it cannot be linked, with nothing claimed (render it instead).
+ * the same and has just lstat'ed it into st): link it into staging.
+ * Returns 0; -1 after a message; 1 when it cannot be linked, with
+ * nothing claimed (render it instead).
  */
 int
-out_keep(struct output *o, const char *rel, const struct stat *known)
+out_keep(struct output *o, const char *rel, const struct stat *st)
 {
 	char		 old[PATH_MAX], dst[PATH_MAX];
-	struct stat	 st;
 
-	if (path_join(old, sizeof(old), o->dir, rel) == -1)
-		return 1;
-	if (known != NULL)
-		st = *known;
-	else if (lstat(old, &st) == -1)
-		return 1;
-	if (!S_ISREG(st.st_mode))
+	if (path_join(old, sizeof(old), o->dir, rel) == -1 ||
+	    !S_ISREG(st->st_mode))
 		return 1;
 	if (claim(o, rel, old, dst) == -1)
 		return -1;
-	if (place_link(old, &st, dst) == -1) {
+	if (place_link(old, st, dst) == -1) {
 		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
 		return -1;
 	}

@@ -1441,7 +1441,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	const char	*p;
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
 	size_t		 i, m, nb = 0, ncounted = 0;
-	uint64_t	 key, *dk = NULL, *keys = NULL;
+	uint64_t	 key, *dk = NULL, *nk = NULL, *keys = NULL;
 	double		 sum = 0;
 
 	memset(&j, 0, sizeof(j));
@@ -1456,12 +1456,13 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	x->bs = xcalloc(n ? n : 1, sizeof(*x->bs));
 	if (memo != NULL) {
 		(void)mkdir_p(memo);
-		dk = xreallocarray(NULL, n ? n : 1, 2 * sizeof(*dk));
+		dk = xreallocarray(NULL, n ? n : 1, sizeof(*dk));
+		nk = xreallocarray(NULL, n ? n : 1, sizeof(*nk));
 		for (i = 0; i < n; i++) {
-			dk[2 * i] = doc_key(arts[i], env);
+			dk[i] = doc_key(arts[i], env);
 			p = strrchr(arts[i]->path, '/');
 			p = p != NULL ? p + 1 : arts[i]->path;
-			dk[2 * i + 1] = hash_words(p, strlen(p), 0);
+			nk[i] = hash_words(p, strlen(p), 0);
 		}
 		keys = xreallocarray(NULL, n ? n : 1, sizeof(*keys));
 	}
@@ -1476,11 +1477,11 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			m = n - j.base < per ? n - j.base : per;
 		else
 			for (m = 1; j.base + m < n &&
-			    !batch_cut(dk[2 * (j.base + m - 1) + 1], m, per); m++)
+			    !batch_cut(nk[j.base + m - 1], m, per); m++)
 				continue;
 		key = hash_mix64(env ^ m ^ (uint64_t)per << 32);
 		for (i = 0; memo != NULL && i < m; i++)
-			key = hash_mix64(key ^ dk[2 * (j.base + i)]);
+			key = hash_mix64(key ^ dk[j.base + i]);
 		if (memo != NULL)
 			keys[nb++] = key;
 		sj.b = memo != NULL && reuse ?
@@ -1522,6 +1523,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			    "counted\n", ncounted, nb);
 	}
 	free(dk);
+	free(nk);
 	free(keys);
 	for (i = 0; i < x->nparts; i++)
 		x->nterms += x->parts[i].nterms;
@@ -2181,21 +2183,21 @@ shard_one(void *arg, size_t s)
 	struct buf	 keys, data, one, ent;
 	size_t		 i;
 	uint64_t	 key = 0;
-	char		 rel[64], name[32], id[40];
+	char		 trel[64], rel[64], name[32], id[40];
 	int		 rc = 0, k = 0;
 
 	buf_init(&keys);
 	buf_init(&data);
 	buf_init(&one);
 	buf_init(&ent);
-	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
+	snprintf(trel, sizeof(trel), "search/t-%03zu.js", s);
 	if (w->keep != NULL) {
 		key = hash_mix64(w->keep->env ^ s);
 		for (i = w->start[s]; i < w->start[s + 1]; i++)
 			if (!w->v[i].big)
 				key = hash_mix64(key ^ entry_key(w, i));
 	}
-	if ((k = kept(w, rel, key)) == -1)
+	if ((k = kept(w, trel, key)) == -1)
 		rc = -1;
 	for (i = w->start[s]; i < w->start[s + 1] && rc == 0; i++) {
 		if (w->v[i].big) {
@@ -2223,9 +2225,8 @@ shard_one(void *arg, size_t s)
 			buf_put(&data, ent.p, ent.len);
 		}
 	}
-	snprintf(rel, sizeof(rel), "search/t-%03zu.js", s);
 	snprintf(id, sizeof(id), "%zu", s);
-	if (rc == 0 && k == 0 && put_terms(w->out, rel, id, &keys, &data) == -1)
+	if (rc == 0 && k == 0 && put_terms(w->out, trel, id, &keys, &data) == -1)
 		rc = -1;
 	buf_free(&keys);
 	buf_free(&data);

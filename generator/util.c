@@ -326,15 +326,24 @@ path_join(char *dst, size_t sz, const char *a, const char *b)
 	return (n < 0 || (size_t)n >= sz) ? -1 : 0;
 }
 
+/* What tree_walk gathers: the paths (list) or only how many. */
+struct tree_acc {
+	char	**v;		/* paths relative to the root; NULL: count */
+	size_t	  n;		/* entries found */
+	size_t	  cap;		/* slots in v */
+	size_t	  root;		/* bytes of the root folder's path */
+};
+
 /*
- * Append to *v the files below folder p (p[0..root) is the folder the
- * names are relative to; p has room for PATH_MAX bytes), from the
- * folders' entries: a stat only for a link (kept when it names a file
- * or nothing, so that reading it reports the problem; a link to a
- * folder is never followed) or an entry of unknown type.
+ * Walk the folder p (room for PATH_MAX bytes) from its entries, into
+ * acc.  Listing (acc->v set): what is not a folder, a link only when it
+ * names a file or nothing (so that reading it reports the problem; a
+ * link to a folder is never followed), a stat only for links and
+ * entries of unknown type.  Counting: every entry that is not a folder,
+ * no stat but for an unknown type, 32 folders deep at most.
  */
 static void
-tree_list_at(char *p, size_t root, char ***v, size_t *n, size_t *cap)
+tree_walk(char *p, struct tree_acc *acc, int depth)
 {
 	struct dirent	*d;
 	struct stat	 st;
@@ -342,7 +351,7 @@ tree_list_at(char *p, size_t root, char ***v, size_t *n, size_t *cap)
 	DIR		*dp;
 	int		 type;
 
-	if ((dp = opendir(p)) == NULL)
+	if ((acc->v == NULL && depth > 32) || (dp = opendir(p)) == NULL)
 		return;
 	while ((d = readdir(dp)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
@@ -357,73 +366,65 @@ tree_list_at(char *p, size_t root, char ***v, size_t *n, size_t *cap)
 			type = S_ISDIR(st.st_mode) ? DT_DIR :
 			    S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
 		if (type == DT_DIR)
-			tree_list_at(p, root, v, n, cap);
+			tree_walk(p, acc, depth + 1);
+		else if (acc->v == NULL)
+			acc->n++;
 		else if (type != DT_LNK || stat(p, &st) == -1 ||
 		    S_ISREG(st.st_mode)) {
-			if (*n == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				*v = xreallocarray(*v, *cap, sizeof(**v));
+			if (acc->n == acc->cap) {
+				acc->cap *= 2;
+				acc->v = xreallocarray(acc->v, acc->cap,
+				    sizeof(*acc->v));
 			}
-			(*v)[(*n)++] = xstrdup(p + root + 1);
+			acc->v[acc->n++] = xstrdup(p + acc->root + 1);
 		}
 		p[len] = '\0';
 	}
 	closedir(dp);
 }
 
-/*
- * The files below dir as paths relative to it, sorted (str_cmp): all
- * that is not a folder, but links to folders.  Sets *n and returns the
- * array (caller frees it and each entry), or NULL (errno set, *n 0)
- * when dir cannot be read.  Reads folders' entries only (tree_list_at).
- */
-char **
-tree_list(const char *dir, size_t *n)
+/* Start tree_walk at dir into acc; -1 when dir cannot be read. */
+static int
+tree_start(const char *dir, struct tree_acc *acc)
 {
 	char		 p[PATH_MAX];
-	char		**v = NULL;
-	size_t		 cap = 0, len = strlen(dir);
+	size_t		 len = strlen(dir);
 	DIR		*dp;
 
-	*n = 0;
 	if (len >= PATH_MAX || (dp = opendir(dir)) == NULL)
-		return NULL;
+		return -1;
 	closedir(dp);
 	memcpy(p, dir, len + 1);
 	while (len > 1 && p[len - 1] == '/')
 		p[--len] = '\0';
-	tree_list_at(p, len, &v, n, &cap);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), str_cmp);
-	if (v == NULL)
-		v = xcalloc(1, sizeof(*v));
-	return v;
+	acc->root = len;
+	tree_walk(p, acc, 0);
+	return 0;
 }
 
-static size_t
-tree_count_at(const char *dir, int depth)
+/*
+ * The files below dir as paths relative to it, sorted (str_cmp): all
+ * that is not a folder, but links to folders.  Sets *n and returns the
+ * array (caller frees it and each entry), or NULL (errno set, *n 0)
+ * when dir cannot be read.  Reads folders' entries only (tree_walk).
+ */
+char **
+tree_list(const char *dir, size_t *n)
 {
-	char		 p[PATH_MAX];
-	struct dirent	*d;
-	struct stat	 st;
-	size_t		 n = 0;
-	DIR		*dp;
+	struct tree_acc	 acc;
 
-	if (depth > 32 || (dp = opendir(dir)) == NULL)
-		return 0;
-	while ((d = readdir(dp)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (path_join(p, sizeof(p), dir, d->d_name) == -1)
-			continue;
-		if (d->d_type == DT_DIR || (d->d_type == DT_UNKNOWN &&
-		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
-			n += tree_count_at(p, depth + 1);
-		else
-			n++;
+	memset(&acc, 0, sizeof(acc));
+	acc.cap = 64;
+	acc.v = xreallocarray(NULL, acc.cap, sizeof(*acc.v));
+	*n = 0;
+	if (tree_start(dir, &acc) == -1) {
+		free(acc.v);
+		return NULL;
 	}
-	closedir(dp);
-	return n;
+	if (acc.n > 1)
+		qsort(acc.v, acc.n, sizeof(*acc.v), str_cmp);
+	*n = acc.n;
+	return acc.v;
 }
 
 /*
@@ -434,7 +435,11 @@ tree_count_at(const char *dir, int depth)
 size_t
 tree_count(const char *dir)
 {
-	return tree_count_at(dir, 0);
+	struct tree_acc	 acc;
+
+	memset(&acc, 0, sizeof(acc));
+	(void)tree_start(dir, &acc);
+	return acc.n;
 }
 
 /* mkdir -p.  Returns 0, or -1 after printing why. */
