@@ -16,7 +16,7 @@ JOBS	 ?= $(shell nproc 2>/dev/null || echo 2)
 -include Makefile.local
 
 # The pipeline, in order (see docs/DESIGN.md).
-MODULES	  = buf util diag val yaml escape mustache slug frontmatter markdown segment searchidx gazetteer import config output render manifest htab terms termcache taxonomy related browse feed linkcheck serve build
+MODULES	  = buf util diag val yaml escape mustache slug frontmatter markdown artmemo segment searchidx gazetteer import config output render manifest htab terms termcache taxonomy related browse feed linkcheck serve build
 MAINOBJ	  = main
 
 OBJS	  = $(MODULES:%=build/obj/%.o)

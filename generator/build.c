@@ -38,16 +38,26 @@ load_one(void *arg, size_t i)
 	struct build	*b = arg;
 	struct article	*a;
 	struct buf	 in;
+	size_t		 j;
 	int		 rc = -1;
 
 	if (i == 0) {
-		slug_warm();
+		if (!amemo_has_slugs(b->amemo))
+			slug_warm();
 		return 0;
 	}
 	a = b->arts[i - 1];
 	buf_init(&in);
 	if (file_read(a->path, &in) == -1)
 		goto out;
+	a->memo_key = hash_words(in.p, in.len, 0x6c6f6164ULL);	/* "load" */
+	j = amemo_bucket(a->path + b->namelen);
+	if ((a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1) {
+		amemo_done(b->amemo, j, 1);
+		rc = 0;
+		goto out;
+	}
+	amemo_done(b->amemo, j, 0);
 	if (fm_parse(a, in.p, in.len) == -1)
 		goto out;
 	if (md_render(a, b->site.raw_html) == -1)
@@ -68,8 +78,13 @@ slug_one(void *arg, size_t i)
 	struct build	*b = arg;
 	struct article	*a = b->arts[i];
 
-	if (val_gets(a->fm, "slug") == NULL)
-		a->autoslug = slug_make(a->title, SLUG_MAX);
+	const char	*made;
+
+	if (val_gets(a->fm, "slug") != NULL)
+		return 0;
+	made = amemo_slug(b->amemo, a->title);
+	a->autoslug = made != NULL ? xstrdup(made) : slug_make(a->title,
+	    SLUG_MAX);
 	return 0;
 }
 
@@ -183,7 +198,8 @@ build_load(struct build *b, const struct build_opts *o)
 	size_t		 i, k, nfound;
 	struct stat	 st;
 	struct timespec	 tl;
-	char		**found;
+	char		**found, *memodir;
+	size_t		*bucket;
 	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &tl);
@@ -229,9 +245,36 @@ build_load(struct build *b, const struct build_opts *o)
 	}
 	free(found);
 	b->narts = k;
+	/* The load memo serves rebuilds: a build into a new folder (as in
+	 * CI) neither reads nor writes it. */
+	b->namelen = strlen(b->site.articles_dir) + 1;
+	if (o->incremental && b->prev != NULL) {
+		memodir = man_file(&b->site, "articles");
+		b->amemo = amemo_read(memodir, amemo_key(man_program(),
+		    b->site.raw_html), !o->clean, b->site.jobs);
+		free(memodir);
+		for (i = 0; i < b->narts; i++)
+			amemo_expect(b->amemo,
+			    amemo_bucket(b->arts[i]->path + b->namelen));
+	}
 	rc = par_for(b->narts + 1, b->site.jobs, load_one, b);
 	if (rc == -1)
-		return -1;
+		goto fail;
+	if (b->amemo != NULL) {
+		bucket = xcalloc(b->narts ? b->narts : 1, sizeof(*bucket));
+		for (i = k = 0; i < b->narts; i++) {
+			bucket[i] = amemo_bucket(b->arts[i]->path + b->namelen);
+			k += !b->arts[i]->memo_hit;
+		}
+		if (diag_verbosity > 1)
+			fprintf(stderr, "folio:  load memo: %zu of %zu "
+			    "articles parsed\n", k, b->narts);
+		rc = amemo_keep(b->amemo, b->arts, b->narts, bucket,
+		    b->site.jobs);
+		free(bucket);
+		if (rc == -1)
+			goto fail;
+	}
 	diag_lap(&tl, " parse");
 	for (i = k = 0; i < b->narts; i++) {
 		if (b->arts[i]->draft && !b->site.drafts) {
@@ -243,6 +286,11 @@ build_load(struct build *b, const struct build_opts *o)
 	}
 	b->narts = k;
 	(void)par_for(b->narts, b->site.jobs, slug_one, b);
+	if (b->amemo != NULL &&
+	    amemo_keep_slugs(b->amemo, b->arts, b->narts) == -1)
+		goto fail;
+	amemo_free(b->amemo);
+	b->amemo = NULL;
 	if (assign_slugs(b) == -1)
 		return -1;
 	qsort(b->arts, b->narts, sizeof(*b->arts), art_cmp);
@@ -250,6 +298,10 @@ build_load(struct build *b, const struct build_opts *o)
 		b->arts[i]->idx = i;
 	b->globals = make_globals(&b->site);
 	return 0;
+fail:
+	amemo_free(b->amemo);
+	b->amemo = NULL;
+	return -1;
 }
 
 void

@@ -288,15 +288,37 @@ struct article {
 	struct heading	 *heads;	/* headings in order; owned */
 	size_t		  nheads;	/* entries in heads */
 	size_t		  idx;		/* position in the build's article array */
+	uint64_t	  memo_key;	/* its bytes' hash, for the load memo */
+	int		  memo_hit;	/* 1: parsed by an earlier build */
 };
 
 /* frontmatter.c: split "---" YAML "---" body, check the known keys */
 int	 fm_split(const char *, const char *, size_t, struct slice *, int *,
 	    struct slice *, int *);
 int	 fm_parse(struct article *, const char *, size_t);
+int	 fm_bind(struct article *);	/* a->fm's known keys into a */
 /* markdown.c: cmark-gfm -> html, plain text, headings */
 int	 md_render(struct article *, int raw_html);
 void	 article_free(struct article *);
+
+/* artmemo.c: the load stage's memo of parsed articles and slugs */
+#define AM_BUCKETS 64
+struct art_memo;
+struct art_memo	*amemo_read(const char *, uint64_t, int, int);
+size_t		 amemo_bucket(const char *);
+int		 amemo_load(const struct art_memo *, size_t, uint64_t,
+		    struct article *);
+const char	*amemo_slug(const struct art_memo *, const char *);
+int		 amemo_has_slugs(const struct art_memo *);
+uint64_t	 amemo_key(uint64_t, int);
+void		 amemo_expect(struct art_memo *, size_t);
+void		 amemo_done(struct art_memo *, size_t, int);
+int		 amemo_keep(struct art_memo *, struct article *const *,
+		    size_t, const size_t *, int);
+int		 amemo_keep_slugs(struct art_memo *, struct article *const *,
+		    size_t);
+void		 amemo_free(struct art_memo *);
+long		 amemo_check(const void *, size_t, uint64_t); /* fuzzing */
 
 /*
  * Keeps an output file the last build made from the same key (a hash of
@@ -394,6 +416,8 @@ struct build {
 	uint64_t	 *kval;		/* render key of each page rendered */
 	size_t		  kcap;		/* slots in kval */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
+	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
+	size_t		  namelen;	/* bytes before an article's name in its path */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
 };
@@ -426,6 +450,7 @@ struct man_prev {
 };
 
 uint64_t man_inputs(const struct site *, int drafts, uint64_t *env);
+uint64_t man_program(void);	/* fingerprint of folio's version and binary */
 int	 man_uptodate(const struct site *, uint64_t,
 	    struct man_prev **);	/* 1: no-op build; else the last manifest */
 int	 man_prev_same(const struct man_prev *, const struct site *,

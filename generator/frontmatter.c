@@ -221,10 +221,8 @@ int
 fm_parse(struct article *a, const char *text, size_t len)
 {
 	struct slice	 y, b;
-	struct val	*v;
 	size_t		 bad;
 	int		 yl, bl, line, col;
-	const char	*slug;
 
 	if (!utf8_check(text, len, &bad)) {
 		text_pos(text, bad, &line, &col);
@@ -241,9 +239,32 @@ fm_parse(struct article *a, const char *text, size_t len)
 		    "keys (title: ...)");
 		return -1;
 	}
-	v = val_get(a->fm, "title");
-	if (v == NULL || v->type == V_NULL) {
+	if (val_get(a->fm, "title") == NULL ||
+	    val_get(a->fm, "title")->type == V_NULL) {
 		diag_err(a->path, yl, 1, "missing 'title' (every article "
+		    "needs one)");
+		return -1;
+	}
+	if (fm_bind(a) == -1)
+		return -1;
+	a->body = xstrndup(b.p, b.len);
+	a->body_line = bl;
+	return 0;
+}
+
+/*
+ * Check the known keys of a->fm (a map with a title) and point a's
+ * fields at them.  Returns 0, or -1 after printing path:line:col:
+ * error.  Also what binds a front matter tree the load memo kept.
+ */
+int
+fm_bind(struct article *a)
+{
+	struct val	*v;
+	const char	*slug;
+
+	if ((v = val_get(a->fm, "title")) == NULL || v->type == V_NULL) {
+		diag_err(a->path, 1, 1, "missing 'title' (every article "
 		    "needs one)");
 		return -1;
 	}
@@ -277,8 +298,6 @@ fm_parse(struct article *a, const char *text, size_t len)
 			return type_err(a, v, "draft", "true or false");
 		a->draft = v->b;
 	}
-	a->body = xstrndup(b.p, b.len);
-	a->body_line = bl;
 	return 0;
 }
 

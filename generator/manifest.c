@@ -98,6 +98,14 @@ hash_tree(const char *dir, int jobs, uint64_t h)
 	return h;
 }
 
+/* The program itself: a rebuilt folio may parse and render differently. */
+uint64_t
+man_program(void)
+{
+	return hash_file("/proc/self/exe",
+	    hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), 0));
+}
+
 /*
  * Fingerprint of everything a build reads, and of the options that
  * change its output; *env gets the part every page depends on (the
@@ -107,11 +115,8 @@ hash_tree(const char *dir, int jobs, uint64_t h)
 uint64_t
 man_inputs(const struct site *s, int drafts, uint64_t *env)
 {
-	uint64_t	 h = 0;
+	uint64_t	 h = man_program();
 
-	h = hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), h);
-	/* The program itself: a rebuilt folio may render differently. */
-	h = hash_file("/proc/self/exe", h);
 	h = hash_file(s->config_path, h);
 	h = hash_tree(s->theme_dir, s->jobs, h);
 	*env = h;

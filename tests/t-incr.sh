@@ -187,6 +187,54 @@ printf '\n末一段。\n' >> "$tp/content/articles/a0000012.md"
 check "incr: terms memo, --clean does not read it" grep -q 'terms memo: vocabulary found, 300 of 300' "$TMPD/tm.err"
 unset FOLIO_TERMS_SAMPLE
 
+# The load memo (artmemo.c): the first rebuild parses every article and
+# keeps them; later ones parse only what changed (a body edit, a title
+# edit, a draft) and equal a clean build; a theme edit parses none; a
+# damaged memo file warns and its articles are parsed again; --clean
+# does not read it; a build into a new folder neither reads nor writes
+# one.
+am_step() {
+	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/am.err"
+	rm -rf "$TMPD/am-clean"
+	"$FOLIO" build -C "$tp" -o "$TMPD/am-clean" -q --clean
+	check "incr: load memo, $1, equals a clean build" diff -r -q "$TMPD/am-clean" "$tp/public"
+	sed -n 's/.*load memo: \([0-9]*\) of.*/\1/p' "$TMPD/am.err"
+}
+# (The --clean build above neither read nor wrote it: one more edit.)
+printf '\n载入备忘测试前。\n' >> "$tp/content/articles/a0000020.md"
+"$FOLIO" build -C "$tp" -q
+check "incr: load memo, 64 buckets and the slugs beside the output" test "$(ls "$tp/.public.folio-articles" | wc -l)" -eq 65
+printf '\n载入备忘测试。\n' >> "$tp/content/articles/a0000021.md"
+check "incr: load memo, a body edit parses one article" test "$(am_step "body edit")" = 1
+check "incr: load memo, none beside a build into a new folder" test -d "$TMPD/am-clean" -a ! -e "$TMPD/.am-clean.folio-articles"
+sed -i 's/^title: .*/title: "载入备忘新标题"/' "$tp/content/articles/a0000022.md"
+check "incr: load memo, a title edit parses one article" test "$(am_step "title edit")" = 1
+check "incr: load memo, ... whose page has the new title's slug" test -f "$tp/public/articles/zai-ru-bei-wang-xin-biao-ti.html"
+sed -i 's/^title: /draft: true\ntitle: /' "$tp/content/articles/a0000023.md"
+check "incr: load memo, a draft parses one article" test "$(am_step "draft")" = 1
+sed -i '/^draft: true$/d' "$tp/content/articles/a0000023.md"
+check "incr: load memo, no longer a draft parses one (the memo keeps only what is there)" test "$(am_step "undraft")" = 1
+# (bench-gen's themes/ is a link to the repository's: edit a copy.)
+rm "$tp/themes" && cp -R "$ROOT/tests/fixture/themes" "$tp/themes"
+echo '<!-- 载入备忘 -->' >> "$tp/themes/plain/templates/article.mustache"
+check "incr: load memo, a theme edit parses none" test "$(am_step "theme edit")" = 0
+cp "$tp/content/articles/a0000024.md" "$tp/content/articles/zz-copy.md"
+sed -i 's/^title: .*/title: "复制一篇"/' "$tp/content/articles/zz-copy.md"
+check "incr: load memo, an added article is parsed" test "$(am_step "add")" = 1
+f=$(ls "$tp/.public.folio-articles" | sed -n 7p)
+printf 'x' | dd of="$tp/.public.folio-articles/$f" bs=1 seek=60 conv=notrunc 2> /dev/null
+printf '\n再一段。\n' >> "$tp/content/articles/a0000025.md"
+n=$(am_step "damaged bucket")
+check "incr: load memo, a damaged bucket warns" grep -q 'folio-articles: warning: 1 of its files damaged; parsing their articles again' "$TMPD/am.err"
+check "incr: load memo, ... and its articles are parsed again ($n)" test "$n" -gt 1 -a "$n" -lt 30
+echo garbage > "$tp/.public.folio-articles/slugs"
+printf '\n又一段。\n' >> "$tp/content/articles/a0000025.md"
+am_step "damaged slugs" > /dev/null
+check "incr: load memo, damaged slugs warn" grep -q 'folio-articles: warning: 1 of its files damaged' "$TMPD/am.err"
+printf '\n末一段。\n' >> "$tp/content/articles/a0000026.md"
+"$FOLIO" build -C "$tp" -v --clean > /dev/null 2> "$TMPD/am.err"
+check "incr: load memo, --clean does not read it" sh -c "grep -q 'files changed' '$TMPD/am.err' && ! grep -q 'load memo' '$TMPD/am.err'"
+
 # The default theme (search index included) on a 300-article archive:
 # after each edit an incremental build equals a clean one, and a
 # document chunk whose text did not change is kept as published (same

@@ -3,6 +3,7 @@
  * UTF-8, escaping, slugs).  Prints "ok N - what" / "not ok N - what"
  * and a last line "N passed, N failed".
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,6 +403,141 @@ test_termcache(void)
 	rmdir(dir);
 }
 
+/* One article parsed as the load stage does (memo fields set). */
+static void
+parse_one(struct article *a, const char *path, const char *text, uint64_t key)
+{
+	memset(a, 0, sizeof(*a));
+	a->path = xstrdup(path);
+	if (fm_parse(a, text, strlen(text)) == -1 || md_render(a, 0) == -1)
+		abort();
+	free(a->body);
+	a->body = NULL;
+	a->autosum = ctx_summary(a);
+	a->memo_key = key;
+}
+
+/* The load memo: kept, read back field for field, and distrusted. */
+static void
+test_artmemo(void)
+{
+	char		 dir[] = "/tmp/unit-am.XXXXXX", path[8192], seed[4096];
+	const char	*src = "---\ntitle: 业委会换届\ndate: 2021-03-04\n"
+	    "tags: [业委会, 物业]\nsource: {file: p.txt, lines: 7}\n"
+	    "draft: false\n---\n\n导语一段。\n\n## 小标题\n\n正文**加粗**。\n";
+	struct article	 a[2], *arts[2], got;
+	struct art_memo	*m;
+	struct buf	 b;
+	struct dirent	*de;
+	size_t		 bk[2] = { 5, 5 };
+	char		*why;
+	DIR		*dp;
+	long		 n;
+	int		 all;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	parse_one(&a[0], "x/a.md", src, 1001);
+	parse_one(&a[1], "x/b.md", "---\ntitle: 二\n---\n正文。\n", 1002);
+	a[0].autoslug = xstrdup("ye-wei-hui-huan-jie");
+	arts[0] = &a[0];
+	arts[1] = &a[1];
+	m = amemo_read(dir, 42, 1, 1);
+	OK(amemo_load(m, 5, 1001, &got) == 0 && !amemo_has_slugs(m),
+	    "artmemo: an empty folder holds nothing");
+	OK(amemo_keep(m, arts, 2, bk, 1) == 0 &&
+	    amemo_keep_slugs(m, arts, 2) == 0, "artmemo: kept");
+	amemo_free(m);
+
+	m = amemo_read(dir, 42, 1, 1);
+	memset(&got, 0, sizeof(got));
+	got.path = xstrdup("y/a.md");
+	OK(amemo_load(m, 5, 1001, &got) == 1, "artmemo: read back by key");
+	OK(strcmp(got.title, a[0].title) == 0 && strcmp(got.html, a[0].html) == 0 &&
+	    strcmp(got.text, a[0].text) == 0 &&
+	    strcmp(got.autosum, a[0].autosum) == 0 &&
+	    got.body_line == a[0].body_line && strcmp(got.date, "2021-03-04") == 0,
+	    "artmemo: title, html, text, summary, body line, date");
+	OK(got.tags != NULL && got.tags->n == 2 &&
+	    strcmp(got.tags->kids[1]->s, "物业") == 0 &&
+	    got.tags->kids[1]->line == a[0].tags->kids[1]->line &&
+	    got.tags->kids[1]->col == a[0].tags->kids[1]->col,
+	    "artmemo: front matter lists, with their positions");
+	OK(got.source != NULL && val_get(got.source, "lines")->type == V_STR &&
+	    strcmp(val_gets(got.source, "lines"), "7") == 0 && got.draft == 0,
+	    "artmemo: maps, numbers made strings, booleans");
+	OK(got.nheads == 1 && got.heads[0].level == 2 &&
+	    strcmp(got.heads[0].text, "小标题") == 0 &&
+	    strcmp(got.heads[0].id, a[0].heads[0].id) == 0,
+	    "artmemo: headings");
+	OK(amemo_slug(m, "业委会换届") != NULL &&
+	    strcmp(amemo_slug(m, "业委会换届"), "ye-wei-hui-huan-jie") == 0 &&
+	    amemo_slug(m, "二") == NULL, "artmemo: slugs by title");
+	OK(amemo_load(m, 6, 1001, &got) == 0 && amemo_load(m, 5, 1003, &got) == 0,
+	    "artmemo: not in another bucket, nor under another key");
+	article_free(&got);
+	amemo_free(m);
+
+	/* Another program's memo: nothing read, nothing said. */
+	diag_verbosity = 0;
+	m = amemo_read(dir, 43, 1, 1);
+	memset(&got, 0, sizeof(got));
+	OK(amemo_load(m, 5, 1001, &got) == 0 && !amemo_has_slugs(m),
+	    "artmemo: another key reads nothing");
+	amemo_free(m);
+	/* A byte changed: the bucket is dropped. */
+	snprintf(path, sizeof(path), "%s/05", dir);
+	buf_init(&b);
+	if (file_load(path, &b, &why) == -1)
+		abort();
+	b.p[40] ^= 1;
+	file_write_atomic(path, b.p, b.len);
+	m = amemo_read(dir, 42, 1, 1);
+	OK(amemo_load(m, 5, 1001, &got) == 0 && amemo_has_slugs(m),
+	    "artmemo: a damaged bucket is dropped, the slugs kept");
+	amemo_free(m);
+	diag_verbosity = 1;
+	/* Without its checksum it parses, or is refused, never more. */
+	OK(amemo_check(b.p, b.len - 8, 42) >= -1, "artmemo: a damaged bucket checks");
+	b.p[40] ^= 1;
+	OK(amemo_check(b.p, b.len - 8, 42) == 2 &&
+	    amemo_check(b.p, b.len - 20, 42) == -1,
+	    "artmemo: whole, both records decode; cut short, refused");
+	buf_free(&b);
+	for (n = 0; n < 2; n++)
+		article_free(&a[n]);
+
+	/* The fuzz seeds taken from a build (built-N) are files that decode. */
+	snprintf(seed, sizeof(seed), "%s/tests/fuzz/corpus/artmemo",
+	    getenv("ROOT") ? getenv("ROOT") : ".");
+	all = (dp = opendir(seed)) != NULL;
+	n = 0;
+	while (dp != NULL && (de = readdir(dp)) != NULL) {
+		uint64_t key = 0;
+		size_t	 i, mg;
+
+		if (strncmp(de->d_name, "built-", 6) != 0)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "%s/%s", seed, de->d_name);
+		buf_init(&b);
+		if (file_load(path, &b, &why) == -1)
+			abort();
+		mg = b.len >= 14 && memcmp(b.p, "folio-slugs 1\n", 14) == 0 ? 14 : 17;
+		for (i = 0; i < 8 && mg + i < b.len; i++)
+			key |= (uint64_t)(unsigned char)b.p[mg + i] << (8 * i);
+		if (amemo_check(b.p, b.len, key) < 1)
+			all = 0;
+		buf_free(&b);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	OK(all && n == 7, "artmemo: the 7 fuzz seeds from a build decode");
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		abort();
+}
+
 int
 main(void)
 {
@@ -414,6 +550,7 @@ main(void)
 	test_norm_fast();
 	test_markdown_threads();
 	test_termcache();
+	test_artmemo();
 	slug_cleanup();
 	seg_cleanup();
 	return TEST_REPORT();
