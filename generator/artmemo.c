@@ -36,6 +36,7 @@
  * an article is the article's own (freed by article_free).
  */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,17 +70,12 @@ struct am_bucket {
 	atomic_int	 missed;
 };
 
-struct am_slug {
-	char		*title;		/* into the slugs file's bytes */
-	char		*slug;
-};
 
 struct art_memo {
 	char		*dir;		/* owned */
 	uint64_t	 key;		/* memo key every file must carry */
 	struct am_bucket b[AM_BUCKETS];
-	struct am_slug	*slug;		/* ascending titles; owned, and theirs */
-	size_t		 nslug;
+	size_t		 nslug;		/* slugs read (handed to slug.c) */
 	int		 slugs_found;
 	atomic_int	 bad;		/* files there but damaged */
 };
@@ -335,63 +331,66 @@ bad:
 	return -1;
 }
 
+static int
+pair_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct slug_pair *)x)->from,
+	    ((const struct slug_pair *)y)->from);
+}
+
 static void
-slugs_free(struct art_memo *m)
+pairs_free(struct slug_pair *p, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < m->nslug; i++) {
-		free(m->slug[i].title);
-		free(m->slug[i].slug);
+	for (i = 0; i < n; i++) {
+		free(p[i].from);
+		free(p[i].to);
 	}
-	free(m->slug);
-	m->slug = NULL;
-	m->nslug = 0;
+	free(p);
 }
 
-static int
-slug_cmp(const void *x, const void *y)
+/*
+ * The slugs file's bytes (checksum dropped) of key key: *out gets its
+ * pairs (caller owns them).  Returns how many, or -1 when anything is
+ * out of place.
+ */
+static long
+slugs_parse(const struct buf *raw, uint64_t key, struct slug_pair **out)
 {
-	return strcmp(((const struct am_slug *)x)->title,
-	    ((const struct am_slug *)y)->title);
-}
-
-/* The slugs file's bytes (checksum dropped) into m. */
-static int
-slugs_parse(struct art_memo *m, const struct buf *raw)
-{
+	struct slug_pair *p;
 	struct rd	 r;
 	size_t		 i, n, off, tl, sl;
 	const char	*t, *s;
 
-	if (rd_head(raw, AM_SLUG_MAGIC, m->key, &off, &n) == -1 ||
+	*out = NULL;
+	if (rd_head(raw, AM_SLUG_MAGIC, key, &off, &n) == -1 ||
 	    n > raw->len / 2)
 		return -1;
-	m->slug = xcalloc(n ? n : 1, sizeof(*m->slug));
+	p = xcalloc(n ? n : 1, sizeof(*p));
 	r.p = (const unsigned char *)raw->p + off;
 	r.end = (const unsigned char *)raw->p + raw->len;
 	r.bad = 0;
-	for (m->nslug = 0; m->nslug < n; m->nslug++) {
+	for (i = 0; i < n; i++) {
 		t = rd_str(&r, &tl);
 		s = rd_str(&r, &sl);
-		if (r.bad || t == NULL || s == NULL || tl == 0 ||
+		if (r.bad || t == NULL || s == NULL ||
 		    memchr(t, '\0', tl) != NULL || memchr(s, '\0', sl) != NULL)
 			goto bad;
-		i = m->nslug;
-		m->slug[i].title = xstrndup(t, tl);
-		m->slug[i].slug = xstrndup(s, sl);
-		if (!slug_valid(m->slug[i].slug) || (i > 0 &&
-		    strcmp(m->slug[i - 1].title, m->slug[i].title) >= 0)) {
-			m->nslug++;
+		p[i].from = xstrndup(t, tl);
+		p[i].to = xstrndup(s, sl);
+		if (!slug_valid(p[i].to) ||
+		    (i > 0 && pair_cmp(&p[i - 1], &p[i]) >= 0)) {
+			i++;
 			goto bad;
 		}
 	}
 	if (r.p != r.end)
 		goto bad;
-	m->slugs_found = 1;
-	return 0;
+	*out = p;
+	return (long)n;
 bad:
-	slugs_free(m);
+	pairs_free(p, i);
 	return -1;
 }
 
@@ -445,8 +444,10 @@ struct art_memo *
 amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 {
 	struct art_memo	*m = xcalloc(1, sizeof(*m));
+	struct slug_pair *pairs;
 	struct buf	 in;
 	char		*path, *why = NULL;
+	long		 got;
 
 	m->dir = xstrdup(dir);
 	m->key = key;
@@ -455,10 +456,15 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	(void)par_for(AM_BUCKETS, jobs, read_one, m);
 	buf_init(&in);
 	path = xasprintf("%s/slugs", dir);
-	if (file_load_sealed(path, AM_SEED, &in, &why) == 0) {
-		if (!other_key(&in, AM_SLUG_MAGIC, m->key) &&
-		    slugs_parse(m, &in) == -1)
+	if (file_load_sealed(path, AM_SEED, &in, &why) == 0 &&
+	    !other_key(&in, AM_SLUG_MAGIC, m->key)) {
+		if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
 			m->bad++;
+		else {
+			slug_remember(pairs, (size_t)got);
+			m->nslug = (size_t)got;
+			m->slugs_found = 1;
+		}
 	} else if (why == NULL)
 		m->bad++;
 	if (m->bad > 0)
@@ -576,19 +582,6 @@ amemo_load(const struct art_memo *m, size_t j, uint64_t key,
 		return 0;
 	}
 	return 1;
-}
-
-/* The slug the memo made from title, or NULL. */
-const char *
-amemo_slug(const struct art_memo *m, const char *title)
-{
-	struct am_slug	 k, *s;
-
-	if (m == NULL || m->nslug == 0)
-		return NULL;
-	k.title = (char *)title;
-	s = bsearch(&k, m->slug, m->nslug, sizeof(*m->slug), slug_cmp);
-	return s != NULL ? s->slug : NULL;
 }
 
 /* Have slugs: the memo was read and held a slugs file. */
@@ -787,41 +780,31 @@ amemo_keep(struct art_memo *m, struct article *const *arts, size_t n,
 }
 
 /*
- * Keep the slugs made from the n articles' titles (autoslug), unless
+ * Keep the slugs this build asked slug_make for (titles, and the names
+ * of regions, topics, organizations, reporters, source pages), unless
  * the slugs file holds just those.  Returns 0, or -1 after a message.
  */
 int
-amemo_keep_slugs(struct art_memo *m, struct article *const *arts, size_t n)
+amemo_keep_slugs(struct art_memo *m)
 {
-	struct am_slug	*s;
+	struct slug_pair *s;
 	struct buf	 out;
-	size_t		 i, k, ns;
-	int		 changed, rc = 0;
+	size_t		 i, ns, nnew;
+	int		 rc = 0;
 	char		*path;
 
-	s = xcalloc(n ? n : 1, sizeof(*s));
-	for (i = ns = 0; i < n; i++)
-		if (arts[i]->autoslug != NULL) {
-			s[ns].title = (char *)arts[i]->title;
-			s[ns++].slug = arts[i]->autoslug;
-		}
-	qsort(s, ns, sizeof(*s), slug_cmp);
-	for (i = k = 0; i < ns; i++)
-		if (k == 0 || strcmp(s[k - 1].title, s[i].title) != 0)
-			s[k++] = s[i];
-	ns = k;
-	changed = !m->slugs_found || ns != m->nslug;
-	for (i = 0; !changed && i < ns; i++)
-		changed = strcmp(s[i].title, m->slug[i].title) != 0 ||
-		    strcmp(s[i].slug, m->slug[i].slug) != 0;
-	if (changed) {
+	ns = slug_used(&s, &nnew);
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio:  slug memo: %zu of %zu slugs made\n",
+		    nnew, ns);
+	if (!m->slugs_found || nnew > 0 || ns != m->nslug) {
 		buf_init(&out);
 		buf_puts(&out, AM_SLUG_MAGIC);
 		le_put(&out, m->key, 8);
 		le_put(&out, ns, 4);
 		for (i = 0; i < ns; i++) {
-			put_str(&out, s[i].title, strlen(s[i].title));
-			put_str(&out, s[i].slug, strlen(s[i].slug));
+			put_str(&out, s[i].from, strlen(s[i].from));
+			put_str(&out, s[i].to, strlen(s[i].to));
 		}
 		path = xasprintf("%s/slugs", m->dir);
 		rc = file_write_sealed(path, &out, AM_SEED);
@@ -843,7 +826,6 @@ amemo_free(struct art_memo *m)
 		buf_free(&m->b[j].raw);
 		free(m->b[j].rec);
 	}
-	slugs_free(m);
 	free(m->dir);
 	free(m);
 }
@@ -859,7 +841,7 @@ amemo_free(struct art_memo *m)
 long
 amemo_check(const void *p, size_t n, uint64_t key)
 {
-	struct art_memo	 m;
+	struct slug_pair *pairs;
 	struct am_bucket bk;
 	struct buf	 raw;
 	struct article	 a;
@@ -870,17 +852,15 @@ amemo_check(const void *p, size_t n, uint64_t key)
 	buf_put(&raw, p, n);
 	if (n >= strlen(AM_SLUG_MAGIC) &&
 	    memcmp(p, AM_SLUG_MAGIC, strlen(AM_SLUG_MAGIC)) == 0) {
-		memset(&m, 0, sizeof(m));
-		m.key = key;
-		if (slugs_parse(&m, &raw) == 0) {
-			for (i = 0; i < m.nslug; i++)
-				if (amemo_slug(&m, m.slug[i].title) !=
-				    m.slug[i].slug || !slug_valid(m.slug[i].slug))
-					abort();
-			ok = (long)m.nslug;
-		} else
-			ok = -1;
-		slugs_free(&m);
+		ok = slugs_parse(&raw, key, &pairs);
+		for (i = 0; ok > 0 && i < (size_t)ok; i++)
+			if (!slug_valid(pairs[i].to) || (i > 0 &&
+			    pair_cmp(&pairs[i - 1], &pairs[i]) >= 0))
+				abort();
+		if (ok > 0)
+			pairs_free(pairs, (size_t)ok);
+		else
+			free(pairs);
 		buf_free(&raw);
 		return ok;
 	}

@@ -78,13 +78,8 @@ slug_one(void *arg, size_t i)
 	struct build	*b = arg;
 	struct article	*a = b->arts[i];
 
-	const char	*made;
-
-	if (val_gets(a->fm, "slug") != NULL)
-		return 0;
-	made = amemo_slug(b->amemo, a->title);
-	a->autoslug = made != NULL ? xstrdup(made) : slug_make(a->title,
-	    SLUG_MAX);
+	if (val_gets(a->fm, "slug") == NULL)
+		a->autoslug = slug_make(a->title, SLUG_MAX);
 	return 0;
 }
 
@@ -286,11 +281,6 @@ build_load(struct build *b, const struct build_opts *o)
 	}
 	b->narts = k;
 	(void)par_for(b->narts, b->site.jobs, slug_one, b);
-	if (b->amemo != NULL &&
-	    amemo_keep_slugs(b->amemo, b->arts, b->narts) == -1)
-		goto fail;
-	amemo_free(b->amemo);
-	b->amemo = NULL;
 	if (assign_slugs(b) == -1)
 		return -1;
 	qsort(b->arts, b->narts, sizeof(*b->arts), art_cmp);
@@ -299,9 +289,7 @@ build_load(struct build *b, const struct build_opts *o)
 	b->globals = make_globals(&b->site);
 	return 0;
 fail:
-	amemo_free(b->amemo);
-	b->amemo = NULL;
-	return -1;
+	return -1;	/* build_free frees the memo */
 }
 
 void
@@ -323,6 +311,7 @@ build_free(struct build *b)
 	htab_free(b->keys);
 	free(b->kval);
 	free(b->memo);
+	amemo_free(b->amemo);
 	if (b->lockfd != -1)
 		close(b->lockfd);
 	if (b->out)
@@ -496,6 +485,11 @@ build_run(const struct build_opts *o)
 	if (b.uptodate)
 		goto done;
 	b.tax = tax_build(&b);
+	/* Every slug is made by now: the memo keeps this build's. */
+	if (b.amemo != NULL && amemo_keep_slugs(b.amemo) == -1)
+		goto out;
+	amemo_free(b.amemo);
+	b.amemo = NULL;
 	diag_lap(&tl, "analyse");
 	if (load_theme(&b) == -1)
 		goto out;

@@ -196,6 +196,13 @@ void	 tmpl_set_free(struct tmpl_set *);	/* NULL is fine */
 
 char	*slug_make(const char *, size_t);	/* caller frees */
 void	 slug_warm(void);			/* optional: ICU's setup now */
+struct slug_pair {
+	char	*from;		/* the text */
+	char	*to;		/* slug_make(from, SLUG_MAX) */
+};
+void	 slug_remember(struct slug_pair *, size_t);	/* takes them */
+void	 slug_forget(void);
+size_t	 slug_used(struct slug_pair **, size_t *); /* asked for since */
 char	*slug_make_icu(const char *, size_t);	/* the same, slowly (tests) */
 int	 slug_valid(const char *);		/* 1 if usable as given */
 void	 slug_cleanup(void);			/* at exit */
@@ -308,15 +315,13 @@ struct art_memo	*amemo_read(const char *, uint64_t, int, int);
 size_t		 amemo_bucket(const char *);
 int		 amemo_load(const struct art_memo *, size_t, uint64_t,
 		    struct article *);
-const char	*amemo_slug(const struct art_memo *, const char *);
 int		 amemo_has_slugs(const struct art_memo *);
 uint64_t	 amemo_key(uint64_t, int);
 void		 amemo_expect(struct art_memo *, size_t);
 void		 amemo_done(struct art_memo *, size_t, int);
 int		 amemo_keep(struct art_memo *, struct article *const *,
 		    size_t, const size_t *, int);
-int		 amemo_keep_slugs(struct art_memo *, struct article *const *,
-		    size_t);
+int		 amemo_keep_slugs(struct art_memo *);
 void		 amemo_free(struct art_memo *);
 long		 amemo_check(const void *, size_t, uint64_t); /* fuzzing */
 

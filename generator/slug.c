@@ -13,6 +13,7 @@
  * and anything else.  t-unit checks both ways agree.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/utrans.h>
@@ -93,6 +94,7 @@ slug_cleanup(void)
 	spell = NULL;
 	mine = NULL;
 	pthread_mutex_unlock(&lock);
+	slug_forget();
 }
 
 /* Transliterate UTF-8 s to ASCII-ish UTF-8; caller frees. */
@@ -287,10 +289,120 @@ slug_warm(void)
 	pthread_once(&ctx_once, ctx_load);
 }
 
+/*
+ * Slugs an earlier build made (artmemo.c keeps them): slug_make answers
+ * from them before asking ICU, whose setup alone costs a third of a
+ * second, and notes which it used and what it made, so the memo keeps
+ * just this build's.  known is read-only while threads slug; used[] is
+ * set with atomics, made[] under the lock.
+ */
+static struct slug_pair	*known;		/* sorted by from; owned */
+static size_t		 nknown;
+static atomic_uchar	*used;		/* used[i]: known[i] asked for */
+static struct slug_pair	*made;		/* made by ICU this run; guarded */
+static size_t		 nmade, capmade;
+
+static int
+pair_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct slug_pair *)x)->from,
+	    ((const struct slug_pair *)y)->from);
+}
+
+/*
+ * Take the n slugs of p (sorted by from, each from once; the strings
+ * and the array become slug.c's) as made by slug_make(from, SLUG_MAX).
+ * Call before any thread slugs.
+ */
+void
+slug_remember(struct slug_pair *p, size_t n)
+{
+	slug_forget();
+	known = p;
+	nknown = n;
+	used = xcalloc(n ? n : 1, sizeof(*used));
+}
+
+/* Drop what slug_remember took and what was made since. */
+void
+slug_forget(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nknown; i++) {
+		free(known[i].from);
+		free(known[i].to);
+	}
+	free(known);
+	free(used);
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nmade; i++) {
+		free(made[i].from);
+		free(made[i].to);
+	}
+	free(made);
+	made = NULL;
+	nmade = capmade = 0;
+	pthread_mutex_unlock(&lock);
+	known = NULL;
+	used = NULL;
+	nknown = 0;
+}
+
+/*
+ * The slugs of SLUG_MAX asked for since slug_remember, each once, sorted
+ * by from: a new array of borrowed pairs (caller frees the array); *nnew
+ * gets how many of them ICU made.
+ */
+size_t
+slug_used(struct slug_pair **out, size_t *nnew)
+{
+	struct slug_pair *p;
+	size_t		  i, k, n = 0;
+
+	pthread_mutex_lock(&lock);
+	p = xcalloc(nknown + nmade + 1, sizeof(*p));
+	for (i = 0; i < nknown; i++)
+		if (atomic_load(&used[i]))
+			p[n++] = known[i];
+	k = n;
+	for (i = 0; i < nmade; i++)
+		p[n++] = made[i];
+	pthread_mutex_unlock(&lock);
+	qsort(p, n, sizeof(*p), pair_cmp);
+	*nnew = k;		/* for now: how many came from known */
+	for (i = k = 0; i < n; i++)	/* one text made many times */
+		if (k == 0 || strcmp(p[k - 1].from, p[i].from) != 0)
+			p[k++] = p[i];
+	*nnew = k - *nnew;	/* made ones are never known ones */
+	*out = p;
+	return k;
+}
+
 char *
 slug_make(const char *title, size_t max)
 {
-	return make(title, max, 0);
+	struct slug_pair  k, *hit;
+	char		 *s;
+
+	if (max != SLUG_MAX)
+		return make(title, max, 0);
+	k.from = (char *)title;
+	if (nknown > 0 && (hit = bsearch(&k, known, nknown, sizeof(*known),
+	    pair_cmp)) != NULL) {
+		atomic_store(&used[hit - known], 1);
+		return xstrdup(hit->to);
+	}
+	s = make(title, max, 0);
+	pthread_mutex_lock(&lock);
+	if (nmade == capmade) {
+		capmade = capmade ? capmade * 2 : 64;
+		made = xreallocarray(made, capmade, sizeof(*made));
+	}
+	made[nmade].from = xstrdup(title);
+	made[nmade++].to = xstrdup(s);
+	pthread_mutex_unlock(&lock);
+	return s;
 }
 
 /* The same by ICU alone: what slug_make must agree with (tests). */

@@ -413,13 +413,31 @@ eligible(const struct terms *tm, size_t id, const struct htab *places)
 	    strlen(tm->text[id])) == HTAB_NONE;
 }
 
-/* Picks being gathered: a topic's place in them is stamped on it. */
+/*
+ * Picks being gathered: a topic's place in them is stamped on it.
+ * byterm caches topic_find by term id: a topic found stays found (none
+ * is dropped while picking), none found holds while no topic was made
+ * since (seen[id] == topics made + 1).
+ */
 struct picks {
 	struct pick	 *pk;		/* owned */
 	size_t		  n, cap;	/* entries used, allocated */
 	size_t		  stamp;	/* this gathering's; never 0 */
-	struct tax_group **byterm;	/* term id -> topic, or NULL (not yet) */
+	struct tax_group **byterm;	/* term id -> topic, or NULL; owned */
+	size_t		 *seen;		/* term id -> when NULL was found; owned */
 };
+
+/* topic_find of term id, through p's cache. */
+static struct tax_group *
+term_topic(struct picks *p, const struct kind *k, const struct curation *c,
+    const struct terms *tm, size_t id)
+{
+	if (p->byterm[id] == NULL && p->seen[id] != k->n + 1) {
+		p->byterm[id] = topic_find(k, c, tm->text[id]);
+		p->seen[id] = k->n + 1;
+	}
+	return p->byterm[id];
+}
 
 /* The place of g in p, appended (zeroed) when new. */
 static size_t
@@ -466,8 +484,7 @@ gather(const struct taxo *t, const struct kind *k, const struct curation *cur,
 		}
 	}
 	for (j = 0; j < t->terms->nhits[a->idx]; j++) {
-		g = p->byterm != NULL ? p->byterm[h[j].id] :
-		    topic_find(k, cur, t->terms->text[h[j].id]);
+		g = term_topic(p, k, cur, t->terms, h[j].id);
 		if (g == NULL)
 			continue;
 		q = pick_slot(p, g);
@@ -563,6 +580,8 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 	free(support);
 
 	memset(&p, 0, sizeof(p));
+	p.byterm = xcalloc(tm->n ? tm->n : 1, sizeof(*p.byterm));
+	p.seen = xcalloc(tm->n ? tm->n : 1, sizeof(*p.seen));
 	/* Articles with too few: their heaviest recurring compounds. */
 	for (i = 0; i < b->narts; i++) {
 		ta = &t->art[i];
@@ -573,7 +592,7 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		    j++) {
 			id = tm->hits[i][j].id;
 			if (!eligible(tm, id, places) ||
-			    topic_find(k, cur, tm->text[id]) != NULL)
+			    term_topic(&p, k, cur, tm, id) != NULL)
 				continue;
 			for (q = 0; q < ta->ntopics &&
 			    !overlaps(ta->topics[q]->key, tm->text[id]); q++)
@@ -586,11 +605,7 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		}
 	}
 
-	/* What each shows, and every topic it belongs to (no topic is
-	 * made from here on, so each term's topic is looked up once). */
-	p.byterm = xcalloc(tm->n ? tm->n : 1, sizeof(*p.byterm));
-	for (id = 0; id < tm->n; id++)
-		p.byterm[id] = topic_find(k, cur, tm->text[id]);
+	/* What each shows, and every topic it belongs to. */
 	for (i = 0; i < b->narts; i++) {
 		a = b->arts[i];
 		ta = &t->art[i];
@@ -610,6 +625,7 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 	}
 	free(p.pk);
 	free(p.byterm);
+	free(p.seen);
 
 	/* Drop topics nobody belongs to (a curated term never used). */
 	top = k->g;

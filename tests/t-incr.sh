@@ -206,9 +206,11 @@ printf '\n载入备忘测试前。\n' >> "$tp/content/articles/a0000020.md"
 check "incr: load memo, 64 buckets and the slugs beside the output" test "$(ls "$tp/.public.folio-articles" | wc -l)" -eq 65
 printf '\n载入备忘测试。\n' >> "$tp/content/articles/a0000021.md"
 check "incr: load memo, a body edit parses one article" test "$(am_step "body edit")" = 1
+check "incr: load memo, ... and makes no slug (titles, regions, topics... all kept)" grep -q 'slug memo: 0 of [1-9][0-9]* slugs made' "$TMPD/am.err"
 check "incr: load memo, none beside a build into a new folder" test -d "$TMPD/am-clean" -a ! -e "$TMPD/.am-clean.folio-articles"
 sed -i 's/^title: .*/title: "载入备忘新标题"/' "$tp/content/articles/a0000022.md"
 check "incr: load memo, a title edit parses one article" test "$(am_step "title edit")" = 1
+check "incr: load memo, ... and makes its slug (and any new topic's: $(sed -n 's/.*slug memo: //p' "$TMPD/am.err"))" grep -q 'slug memo: [1-9] of [1-9][0-9]* slugs made' "$TMPD/am.err"
 check "incr: load memo, ... whose page has the new title's slug" test -f "$tp/public/articles/zai-ru-bei-wang-xin-biao-ti.html"
 sed -i 's/^title: /draft: true\ntitle: /' "$tp/content/articles/a0000023.md"
 check "incr: load memo, a draft parses one article" test "$(am_step "draft")" = 1

@@ -437,16 +437,21 @@ test_artmemo(void)
 
 	if (mkdtemp(dir) == NULL)
 		abort();
+	slug_forget();		/* the slugs earlier tests made */
 	parse_one(&a[0], "x/a.md", src, 1001);
 	parse_one(&a[1], "x/b.md", "---\ntitle: 二\n---\n正文。\n", 1002);
-	a[0].autoslug = xstrdup("ye-wei-hui-huan-jie");
 	arts[0] = &a[0];
 	arts[1] = &a[1];
 	m = amemo_read(dir, 42, 1, 1);
 	OK(amemo_load(m, 5, 1001, &got) == 0 && !amemo_has_slugs(m),
 	    "artmemo: an empty folder holds nothing");
+	why = slug_make(a[0].title, SLUG_MAX);
+	OK(why != NULL && strcmp(why, "ye-wei-hui-huan-jie") == 0,
+	    "artmemo: a slug made");
+	free(why);
 	OK(amemo_keep(m, arts, 2, bk, 1) == 0 &&
-	    amemo_keep_slugs(m, arts, 2) == 0, "artmemo: kept");
+	    amemo_keep_slugs(m) == 0, "artmemo: kept");
+	slug_forget();
 	amemo_free(m);
 
 	m = amemo_read(dir, 42, 1, 1);
@@ -470,9 +475,18 @@ test_artmemo(void)
 	    strcmp(got.heads[0].text, "小标题") == 0 &&
 	    strcmp(got.heads[0].id, a[0].heads[0].id) == 0,
 	    "artmemo: headings");
-	OK(amemo_slug(m, "业委会换届") != NULL &&
-	    strcmp(amemo_slug(m, "业委会换届"), "ye-wei-hui-huan-jie") == 0 &&
-	    amemo_slug(m, "二") == NULL, "artmemo: slugs by title");
+	{
+		struct slug_pair *sp;
+		size_t		  nnew, ns;
+		char		 *sl = slug_make("业委会换届", SLUG_MAX);
+
+		ns = slug_used(&sp, &nnew);
+		OK(strcmp(sl, "ye-wei-hui-huan-jie") == 0 && ns == 1 &&
+		    nnew == 0 && sp[0].to != sl,
+		    "artmemo: slugs read back, slug_make answers from them");
+		free(sl);
+		free(sp);
+	}
 	OK(amemo_load(m, 6, 1001, &got) == 0 && amemo_load(m, 5, 1003, &got) == 0,
 	    "artmemo: not in another bucket, nor under another key");
 	article_free(&got);
