@@ -456,16 +456,17 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	(void)par_for(AM_BUCKETS, jobs, read_one, m);
 	buf_init(&in);
 	path = xasprintf("%s/slugs", dir);
-	if (file_load_sealed(path, AM_SEED, &in, &why) == 0 &&
-	    !other_key(&in, AM_SLUG_MAGIC, m->key)) {
-		if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
+	if (file_load_sealed(path, AM_SEED, &in, &why) == 0) {
+		if (other_key(&in, AM_SLUG_MAGIC, m->key))
+			;
+		else if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
 			m->bad++;
 		else {
 			slug_remember(pairs, (size_t)got);
 			m->nslug = (size_t)got;
 			m->slugs_found = 1;
 		}
-	} else if (why == NULL)
+	} else if (why == NULL)		/* there, but not whole */
 		m->bad++;
 	if (m->bad > 0)
 		diag_warn(dir, 0, 0, "%d of its files damaged; parsing "

@@ -218,6 +218,15 @@ sed -i '/^draft: true$/d' "$tp/content/articles/a0000023.md"
 check "incr: load memo, no longer a draft parses one (the memo keeps only what is there)" test "$(am_step "undraft")" = 1
 # (bench-gen's themes/ is a link to the repository's: edit a copy.)
 rm "$tp/themes" && cp -R "$ROOT/tests/fixture/themes" "$tp/themes"
+# Another program's memo (a rebuilt folio: its key differs) is not read
+# and no warning is said.
+cp "$FOLIO" "$TMPD/folio-other" && echo >> "$TMPD/folio-other"
+printf '\n另一程序。\n' >> "$tp/content/articles/a0000027.md"
+"$TMPD/folio-other" build -C "$tp" -v > /dev/null 2> "$TMPD/am.err"
+check "incr: load memo, another program's is not read" grep -q 'load memo: \([0-9]*\) of \1 articles parsed' "$TMPD/am.err"
+check "incr: load memo, ... and no warning said" sh -c "! grep -q warning '$TMPD/am.err'"
+printf '\n本程序。\n' >> "$tp/content/articles/a0000027.md"
+check "incr: load memo, back to this program: all parsed again" test "$(am_step "program change")" = 300
 echo '<!-- 载入备忘 -->' >> "$tp/themes/plain/templates/article.mustache"
 check "incr: load memo, a theme edit parses none" test "$(am_step "theme edit")" = 0
 cp "$tp/content/articles/a0000024.md" "$tp/content/articles/zz-copy.md"
