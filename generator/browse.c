@@ -382,11 +382,13 @@ group_one(void *arg, size_t i)
 	struct build	*b = j->b;
 	const struct taxo *t = b->tax;
 	const struct tax_group *g = t->groups[j->k][i];
-	struct val	*extra = val_map(), *self, *l;
+	struct val	*extra, *self, *l;
 	char		*base, *title;
 	size_t		 k;
 	int		 rc;
 
+	val_arena_begin();	/* its pages' contexts go at once */
+	extra = val_map();
 	self = group_ref(b, g);
 	if (j->k == TAX_REGION) {
 		if (g->parent != NULL) {
@@ -417,6 +419,7 @@ group_one(void *arg, size_t i)
 	    extra);
 	free(base);
 	free(title);
+	val_arena_end();
 	return rc;
 }
 

@@ -122,9 +122,12 @@ struct val {
 	int		  kline;	/* position of the map key naming it, */
 	int		  kcol;		/* if any (0 otherwise) */
 	int		  shared;	/* in many trees: val_free leaves it */
+	int		  arena;	/* made in an arena: val_free leaves it */
 	uint64_t	  hash;		/* if shared: val_hash's, made once */
 };
 
+void		 val_arena_begin(void);	/* this thread's values: an arena */
+void		 val_arena_end(void);	/* ... all freed */
 struct val	*val_new(enum vtype);
 struct val	*val_str(const char *);		/* copies */
 struct val	*val_strn(const char *, size_t);	/* copies */

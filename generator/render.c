@@ -461,14 +461,17 @@ render_article(void *arg, size_t i)
 {
 	struct build	*b = arg;
 	struct article	*a = b->arts[i];
-	struct val	*ctx = val_map();
+	struct val	*ctx;
 	char		*rel;
 	int		 rc;
 
+	val_arena_begin();	/* the page's context goes at once */
+	ctx = val_map();
 	val_set(ctx, "article", ctx_article(b, a));
 	rel = xasprintf("articles/%s.html", a->slug);
 	rc = render_page(b, "article", rel, a->title, ctx);
 	free(rel);
+	val_arena_end();
 	return rc;
 }
 

@@ -4,17 +4,115 @@
  * insertion order and are searched linearly: they are small.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "folio.h"
+
+/*
+ * A thread's arena (val_arena_begin .. val_arena_end): while it is on,
+ * the values the thread makes, with their strings, keys and arrays, come
+ * from it, val_free leaves them, and val_arena_end frees them all at
+ * once.  The render stage builds and drops a context for every page;
+ * freeing those node by node was an eighth of an edit's instructions.
+ * A value made in an arena must not outlive it (val_share refuses one),
+ * and a value made outside must not be put in one unless shared (it
+ * would leak: ASan's leak check says so).  Chunks are malloc'd and
+ * freed whole, so ASan still sees a use after val_arena_end.
+ */
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+#define CHUNK_MIN	(64 * 1024)
+
+static _Thread_local struct chunk *arena;	/* newest chunk first */
+static _Thread_local int arena_on;
+
+void
+val_arena_begin(void)
+{
+	if (arena_on)
+		errx_fatal("val_arena_begin: already on");
+	arena_on = 1;
+}
+
+void
+val_arena_end(void)
+{
+	struct chunk	*c;
+
+	while ((c = arena) != NULL) {
+		arena = c->next;
+		free(c);
+	}
+	arena_on = 0;
+}
+
+/* n bytes from this thread's arena, aligned for anything. */
+static void *
+aalloc(size_t n)
+{
+	struct chunk	*c = arena;
+	size_t		 a = sizeof(max_align_t), cap;
+	void		*p;
+
+	n = (n + a - 1) / a * a;
+	if (c == NULL || c->cap - c->used < n) {
+		cap = n > CHUNK_MIN ? n : CHUNK_MIN;
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = arena;
+		c->used = 0;
+		c->cap = cap;
+		arena = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+/* A copy of s[0..n) with a NUL, for v: from the arena if v is of it. */
+static char *
+sdup(const struct val *v, const char *s, size_t n)
+{
+	char	*p;
+
+	if (!v->arena)
+		return xstrndup(s, n);
+	p = aalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* An array of n pointers holding old's first k, for v's kids or keys. */
+static void *
+ptrs(const struct val *v, void *old, size_t k, size_t n)
+{
+	void	*p;
+
+	if (!v->arena)
+		return xreallocarray(old, n, sizeof(void *));
+	p = aalloc(n * sizeof(void *));
+	if (k > 0)
+		memcpy(p, old, k * sizeof(void *));
+	return p;
+}
 
 struct val *
 val_new(enum vtype t)
 {
 	struct val	*v;
 
-	v = xcalloc(1, sizeof(*v));
+	if (arena_on) {
+		v = aalloc(sizeof(*v));
+		memset(v, 0, sizeof(*v));
+		v->arena = 1;
+	} else
+		v = xcalloc(1, sizeof(*v));
 	v->type = t;
 	return v;
 }
@@ -25,7 +123,7 @@ val_strn(const char *s, size_t n)
 	struct val	*v;
 
 	v = val_new(V_STR);
-	v->s = xstrndup(s, n);
+	v->s = sdup(v, s, n);
 	v->slen = n;
 	return v;
 }
@@ -42,8 +140,12 @@ val_strown(char *s)
 	struct val	*v;
 
 	v = val_new(V_STR);
-	v->s = s;
 	v->slen = strlen(s);
+	if (v->arena) {
+		v->s = sdup(v, s, v->slen);
+		free(s);
+	} else
+		v->s = s;
 	return v;
 }
 
@@ -75,8 +177,8 @@ val_num(double d)
 			if (strtod(tmp, NULL) == d)
 				break;
 		}
-	v->s = xstrdup(tmp);
 	v->slen = strlen(tmp);
+	v->s = sdup(v, tmp, v->slen);
 	return v;
 }
 
@@ -98,9 +200,9 @@ grow(struct val *v)
 	if (v->n < v->cap)
 		return;
 	v->cap = v->cap ? v->cap * 2 : 4;
-	v->kids = xreallocarray(v->kids, v->cap, sizeof(*v->kids));
+	v->kids = ptrs(v, v->kids, v->n, v->cap);
 	if (v->type == V_MAP)
-		v->keys = xreallocarray(v->keys, v->cap, sizeof(*v->keys));
+		v->keys = ptrs(v, v->keys, v->n, v->cap);
 }
 
 void
@@ -122,7 +224,7 @@ val_set(struct val *map, const char *key, struct val *v)
 			return;
 		}
 	grow(map);
-	map->keys[map->n] = xstrdup(key);
+	map->keys[map->n] = sdup(map, key, strlen(key));
 	map->kids[map->n++] = v;
 }
 
@@ -163,18 +265,19 @@ val_copy(const struct val *v)
 	c->kline = v->kline;
 	c->kcol = v->kcol;
 	if (v->s != NULL) {
-		c->s = xstrndup(v->s, v->slen);
+		c->s = sdup(c, v->s, v->slen);
 		c->slen = v->slen;
 	}
 	if (v->n) {
 		c->cap = c->n = v->n;
-		c->kids = xreallocarray(NULL, v->n, sizeof(*c->kids));
+		c->kids = ptrs(c, NULL, 0, v->n);
 		if (v->type == V_MAP)
-			c->keys = xreallocarray(NULL, v->n, sizeof(*c->keys));
+			c->keys = ptrs(c, NULL, 0, v->n);
 		for (i = 0; i < v->n; i++) {
 			c->kids[i] = val_copy(v->kids[i]);
 			if (v->type == V_MAP)
-				c->keys[i] = xstrdup(v->keys[i]);
+				c->keys[i] = sdup(c, v->keys[i],
+				    strlen(v->keys[i]));
 		}
 	}
 	return c;
@@ -185,7 +288,7 @@ val_free(struct val *v)
 {
 	size_t	 i;
 
-	if (v == NULL || v->shared)
+	if (v == NULL || v->shared || v->arena)
 		return;
 	for (i = 0; i < v->n; i++) {
 		val_free(v->kids[i]);
@@ -208,6 +311,8 @@ static uint64_t	node_hash(const struct val *);
 struct val *
 val_share(struct val *v)
 {
+	if (v->arena)
+		errx_fatal("val_share: a value of an arena");
 	v->hash = node_hash(v);		/* before: node_hash trusts it after */
 	v->shared = 1;
 	return v;

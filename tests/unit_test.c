@@ -60,6 +60,57 @@ test_val(void)
 	val_free(c);
 }
 
+/* One tree of every kind of value, built the same in and out of an arena. */
+static struct val *
+sample_tree(const struct val *shared)
+{
+	struct val	*m = val_map(), *l = val_list(), *e;
+	int		 i;
+
+	for (i = 0; i < 40; i++) {	/* past a few grows */
+		e = val_map();
+		val_set(e, "n", val_num(i + 0.5));
+		val_set(e, "s", val_strown(xasprintf("第%d项", i)));
+		val_set(e, "b", val_bool(i % 2));
+		val_push(l, e);
+	}
+	val_set(m, "items", l);
+	val_set(m, "name", val_strn("业委会xyz", 9));
+	val_set(m, "name", val_str("再设一次"));
+	val_set(m, "null", val_new(V_NULL));
+	val_set(m, "shared", (struct val *)shared);
+	val_set(m, "copy", val_copy(shared));
+	return m;
+}
+
+/* The render stage's arena: the same values, freed at once. */
+static void
+test_val_arena(void)
+{
+	struct val	*sh = val_share(val_strown(xstrdup("共享的正文"))), *a, *b;
+	uint64_t	 ha, hb;
+
+	b = sample_tree(sh);
+	OK(!b->arena, "val arena: off, values are malloc'd");
+	val_arena_begin();
+	a = sample_tree(sh);
+	OK(a->arena && val_get(a, "items")->kids[39]->arena &&
+	    !val_get(a, "shared")->arena, "val arena: on, values are the arena's, "
+	    "a shared one is not");
+	ha = val_hash(a, 7);
+	hb = val_hash(b, 7);
+	OK(ha == hb, "val arena: a tree hashes as the same tree made by malloc");
+	STR_EQ(val_gets(val_get(a, "items")->kids[7], "s"), "第7项",
+	    "val arena: val_strown copies into the arena");
+	val_free(a);		/* leaves it: the arena frees it */
+	val_arena_end();
+	a = val_map();
+	OK(!a->arena, "val arena: after the end, malloc again");
+	val_free(a);
+	val_free(b);
+	val_free_shared(sh);
+}
+
 /* utf8_check as it was before its inline path: the reference. */
 static int
 utf8_check_ref(const char *s, size_t n, size_t *bad)
@@ -557,6 +608,7 @@ main(void)
 {
 	test_buf();
 	test_val();
+	test_val_arena();
 	test_utf8();
 	test_escape();
 	test_slug();
