@@ -1180,6 +1180,18 @@ doc_key(const struct article *a, uint64_t h)
 }
 
 
+/* var_get(p, end, 63, v), the one-byte case inline: seg_check reads
+ * every posting of every batch, mostly small numbers. */
+static inline int
+var_next(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	if (*p < end && **p < 0x80) {
+		*v = *(*p)++;
+		return 0;
+	}
+	return var_get(p, end, 63, v);
+}
+
 /*
  * Is g a well-made segment of a batch of m documents: entries as
  * post_entry writes them, documents rising below m, first, last and df
@@ -1196,7 +1208,7 @@ seg_check(const struct iterm *g, uint32_t first, uint32_t m)
 	int		 pos = has_pos(g->key);
 
 	while (p < end) {
-		if (var_get(&p, end, 63, &v) == -1 ||
+		if (var_next(&p, end, &v) == -1 ||
 		    (pos ? v : v >> 1) >= (uint64_t)m - (uint64_t)(doc + 1))
 			return -1;
 		doc += 1 + (long)(pos ? v : v >> 1);
@@ -1204,11 +1216,11 @@ seg_check(const struct iterm *g, uint32_t first, uint32_t m)
 			return -1;
 		if (!pos)
 			continue;
-		if (var_get(&p, end, 63, &npos) == -1 || npos == 0 ||
-		    npos > UINT32_MAX || var_get(&p, end, 63, &extra) == -1 ||
+		if (var_next(&p, end, &npos) == -1 || npos == 0 ||
+		    npos > UINT32_MAX || var_next(&p, end, &extra) == -1 ||
 		    extra > UINT32_MAX || (extra > 0 &&
-		    (var_get(&p, end, 63, &nhead) == -1 || nhead == 0 ||
-		    nhead > npos)) || var_get(&p, end, 63, &bits) == -1 ||
+		    (var_next(&p, end, &nhead) == -1 || nhead == 0 ||
+		    nhead > npos)) || var_next(&p, end, &bits) == -1 ||
 		    bits > UINT32_MAX || (bits + 7) / 8 > (uint64_t)(end - p))
 			return -1;
 		p += (bits + 7) / 8;

@@ -52,6 +52,11 @@ get_var(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
 	const unsigned char *q = p + *off;
 	uint64_t	 x;
 
+	if (*off < len && *q < 0x80) {	/* most are: no call */
+		*off += 1;
+		*v = *q;
+		return 0;
+	}
 	if (var_get(&q, p + len, 35, &x) == -1 || x > UINT32_MAX)
 		return -1;
 	*off = (size_t)(q - p);
