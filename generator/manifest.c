@@ -396,30 +396,101 @@ man_prev_untouched(const struct man_prev *m, const struct site *s,
  * Returns 0, or -1 after a message (the site itself is published either
  * way).
  */
+/* man_write's lines, MAN_BLOCK files a job, each job its own buffer. */
+#define MAN_BLOCK	512
+
+struct man_job {
+	const struct site *s;
+	char		**v;
+	size_t		  n;
+	uint64_t	(*keyof)(void *, const char *);
+	void		 *arg;
+	struct buf	 *out;		/* one per block */
+};
+
+/* Append v, a decimal number, to b (printf per line was most of it). */
+static void
+put_dec(struct buf *b, unsigned long long v)
+{
+	char	 d[24], *p = d + sizeof(d);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	buf_put(b, p, (size_t)(d + sizeof(d) - p));
+}
+
+static void
+put_hex16(struct buf *b, uint64_t v)
+{
+	char	 d[16];
+	int	 i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		d[i] = "0123456789abcdef"[v & 15];
+	buf_put(b, d, sizeof(d));
+}
+
+/* par_for worker: the lines of block k (files that vanished: none). */
+static int
+man_block(void *arg, size_t k)
+{
+	struct man_job	*j = arg;
+	struct buf	*b = &j->out[k];
+	struct stat	 st;
+	char		 full[PATH_MAX];
+	size_t		 i;
+
+	for (i = k * MAN_BLOCK; i < j->n && i < (k + 1) * MAN_BLOCK; i++) {
+		if (path_join(full, sizeof(full), j->s->output_dir,
+		    j->v[i]) == -1 || lstat(full, &st) == -1)
+			continue;
+		put_dec(b, (unsigned long long)st.st_size);
+		buf_putc(b, ' ');
+		if (st.st_mtim.tv_sec < 0)	/* as %lld would */
+			buf_putc(b, '-');
+		put_dec(b, st.st_mtim.tv_sec < 0 ?
+		    0ULL - (unsigned long long)st.st_mtim.tv_sec :
+		    (unsigned long long)st.st_mtim.tv_sec);
+		buf_putc(b, ' ');
+		put_dec(b, (unsigned long long)st.st_mtim.tv_nsec);
+		buf_putc(b, ' ');
+		put_hex16(b, j->keyof ? j->keyof(j->arg, j->v[i]) : 0);
+		buf_putc(b, ' ');
+		buf_puts(b, j->v[i]);
+		buf_putc(b, '\n');
+	}
+	return 0;
+}
+
 int
 man_write(const struct site *s, uint64_t inputs, uint64_t env,
     uint64_t (*keyof)(void *, const char *), void *arg)
 {
+	struct man_job	 j;
 	struct buf	 b;
-	struct stat	 st;
-	char		**v, full[PATH_MAX], *path;
-	size_t		 n, i;
+	char		*path;
+	size_t		 k, nb;
 	int		 rc;
 
 	buf_init(&b);
 	buf_printf(&b, "%s\ninputs %016llx env %016llx\n", MAN_MAGIC,
 	    (unsigned long long)inputs, (unsigned long long)env);
-	v = list_files(s->output_dir, &n);
-	for (i = 0; i < n; i++) {
-		if (path_join(full, sizeof(full), s->output_dir, v[i]) == -1 ||
-		    lstat(full, &st) == -1)
-			continue;
-		buf_printf(&b, "%llu %lld %lld %016llx %s\n",
-		    (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		    (long long)st.st_mtim.tv_nsec,
-		    (unsigned long long)(keyof ? keyof(arg, v[i]) : 0), v[i]);
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	j.keyof = keyof;
+	j.arg = arg;
+	j.v = list_files(s->output_dir, &j.n);
+	nb = (j.n + MAN_BLOCK - 1) / MAN_BLOCK;
+	j.out = xcalloc(nb ? nb : 1, sizeof(*j.out));
+	(void)par_for(nb, s->jobs, man_block, &j);
+	for (k = 0; k < nb; k++) {
+		if (j.out[k].len > 0)
+			buf_put(&b, j.out[k].p, j.out[k].len);
+		buf_free(&j.out[k]);
 	}
-	free_list(v, n);
+	free(j.out);
+	free_list(j.v, j.n);
 	path = man_path(s);
 	rc = file_write_atomic(path, b.p, b.len);
 	free(path);
