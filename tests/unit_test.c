@@ -58,6 +58,29 @@ test_val(void)
 	OK(val_truthy(val_get(c, "l")), "non-empty list is truthy");
 	val_free(m);
 	val_free(c);
+	{
+		/* Whole numbers are printed without printf: as "%.0f". */
+		double	 t[] = { 0, -0.0, 1, -1, 10, 12345, -987654, 1e14,
+			    999999999999999.0, -999999999999999.0 };
+		char	 ref[64];
+		size_t	 i;
+		long	 k;
+		int	 same = 1;
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			c = val_num(t[i]);
+			snprintf(ref, sizeof(ref), "%.0f", t[i]);
+			same &= strcmp(c->s, ref) == 0;
+			val_free(c);
+		}
+		for (k = -20000; k <= 20000; k += 7) {
+			c = val_num((double)k);
+			snprintf(ref, sizeof(ref), "%.0f", (double)k);
+			same &= strcmp(c->s, ref) == 0;
+			val_free(c);
+		}
+		OK(same, "val_num prints whole numbers as %.0f does");
+	}
 }
 
 /* One tree of every kind of value, built the same in and out of an arena. */
