@@ -115,7 +115,6 @@ browse_article(const struct build *b, const struct article *a,
 	const struct tax_art *ta = &b->tax->art[a->idx];
 	struct val	*l, *e, *src;
 	size_t		 i;
-	char		*js;
 
 	if (ta->region != NULL)
 		val_set(m, "regions", region_path(b, ta->region));
@@ -174,8 +173,20 @@ browse_article(const struct build *b, const struct article *a,
 			val_set(m, "page_next",
 			    art_ref(ta->src->arts[ta->src_pos + 1]));
 	}
-	js = feed_jsonld(b, a, val_gets(m, "summary"));
-	val_set(m, "jsonld", val_strown(js));
+}
+
+/*
+ * The article map m's "jsonld", added by render_article only when the
+ * page is rendered: feed_jsonld is made of m's other fields (title,
+ * summary, date, slug, authors, organization, place, tags) and site.yaml
+ * (in every render key), so the key need not hash it.
+ */
+void
+browse_jsonld(const struct build *b, const struct article *a, struct val *m)
+{
+	if (b->tax != NULL)
+		val_set(m, "jsonld", val_strown(feed_jsonld(b, a,
+		    val_gets(m, "summary"))));
 }
 
 /* Tag-cloud size 1..CLOUD_SIZES of a topic with n articles (max: top). */

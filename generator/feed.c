@@ -32,6 +32,8 @@ jstr(struct buf *b, const char *key, const char *v)
  * headline, description, dates, authors (or organization), publisher,
  * place and tags.  Every string goes through esc_json, which also
  * escapes < > &, so the result is safe inside <script>.  Caller frees.
+ * An article page's render key does not hash it (browse_jsonld): only
+ * what the article's map holds otherwise, or site.yaml, may go in.
  */
 char *
 feed_jsonld(const struct build *b, const struct article *a,

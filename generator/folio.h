@@ -686,6 +686,8 @@ void	 rel_compute(struct taxo *, struct article *const *, size_t, int);
 
 void	 browse_article(const struct build *, const struct article *,
 	    struct val *);		/* adds links to ctx_article's map */
+void	 browse_jsonld(const struct build *, const struct article *,
+	    struct val *);		/* ... and, past the key, JSON-LD */
 void	 browse_home(const struct build *, struct val *); /* adds to home's */
 int	 browse_render(struct build *);	/* every browse page; 0/-1 */
 

@@ -311,6 +311,11 @@ render_key(void *arg, const char *rel)
 	return b->kval[i];
 }
 
+static int	render_page_more(struct build *, const char *, const char *,
+		    const char *, struct val *,
+		    void (*)(struct build *, struct val *, const void *),
+		    const void *);
+
 /*
  * Render template tmpl with ctx (consumed) into rel.  Adds "root" and
  * "page" {title, path, url (absolute, when base_url is set)}.  A page
@@ -320,6 +325,20 @@ render_key(void *arg, const char *rel)
 int
 render_page(struct build *b, const char *tmpl, const char *rel,
     const char *title, struct val *ctx)
+{
+	return render_page_more(b, tmpl, rel, title, ctx, NULL, NULL);
+}
+
+/*
+ * render_page, and when the page must be rendered (its key is new),
+ * more(b, ctx, arg) first: for fields made only of what the key has
+ * hashed already, which need not be made for a page that is kept.
+ */
+static int
+render_page_more(struct build *b, const char *tmpl, const char *rel,
+    const char *title, struct val *ctx,
+    void (*more)(struct build *, struct val *, const void *),
+    const void *arg)
 {
 	struct val	*page;
 	struct buf	 out;
@@ -347,6 +366,8 @@ render_page(struct build *b, const char *tmpl, const char *rel,
 	key = val_hash(ctx, hash_words(rel, strlen(rel) + 1, key));
 	buf_init(&out);
 	if ((rc = build_keep(b, rel, key)) == 0) {
+		if (more != NULL)
+			more(b, ctx, arg);
 		rc = tmpl_render(b->tmpl, tmpl, b->globals, ctx, &out);
 		if (rc == 0)
 			rc = out_put(b->out, rel, out.p, out.len);
@@ -456,6 +477,13 @@ render_list(struct build *b, const char *tmpl, const char *base,
 	return rc;
 }
 
+/* render_page_more's more for an article page: its JSON-LD. */
+static void
+add_jsonld(struct build *b, struct val *ctx, const void *a)
+{
+	browse_jsonld(b, a, val_get(ctx, "article"));
+}
+
 static int
 render_article(void *arg, size_t i)
 {
@@ -469,7 +497,7 @@ render_article(void *arg, size_t i)
 	ctx = val_map();
 	val_set(ctx, "article", ctx_article(b, a));
 	rel = xasprintf("articles/%s.html", a->slug);
-	rc = render_page(b, "article", rel, a->title, ctx);
+	rc = render_page_more(b, "article", rel, a->title, ctx, add_jsonld, a);
 	free(rel);
 	val_arena_end();
 	return rc;
