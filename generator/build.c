@@ -310,6 +310,7 @@ build_free(struct build *b)
 	man_prev_free(b->prev);
 	htab_free(b->keys);
 	free(b->kval);
+	free(b->kfile);
 	free(b->memo);
 	amemo_free(b->amemo);
 	if (b->lockfd != -1)
@@ -534,7 +535,7 @@ build_run(const struct build_opts *o)
 		goto out;
 	}
 	b.out = NULL;
-	if (man_write(&b.site, b.inputs, b.env, render_key, &b) == -1)
+	if (man_write(&b.site, b.inputs, b.env, render_file, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");
 done:

@@ -422,6 +422,7 @@ struct build {
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
 	struct htab	 *keys;		/* page path -> index in kval; owned */
 	uint64_t	 *kval;		/* render key of each page rendered */
+	struct man_file	 *kfile;	/* ... and what man_write needs; owned */
 	size_t		  kcap;		/* slots in kval */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
 	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
@@ -467,13 +468,22 @@ int	 man_prev_untouched(const struct man_prev *, const struct site *,
 	    const char *);				/* 1: as recorded */
 void	 man_prev_free(struct man_prev *);
 int	 man_parse(struct man_prev *);	/* m->text in place; 0 / -2 corrupt */
+/* What the build knows of an output file for its manifest line. */
+struct man_file {
+	uint64_t	 key;	/* render key; 0: not a page */
+	int		 known;	/* 1: the published file was kept, as: */
+	unsigned long long size;
+	long long	 sec;
+	long		 nsec;
+};
 int	 man_write(const struct site *, uint64_t, uint64_t,
-	    uint64_t (*)(void *, const char *), void *); /* 0 / -1 */
+	    void (*)(void *, const char *, struct man_file *),
+	    void *);				/* 0 / -1 */
 
 /* ---- render.c: template contexts and pages ---- */
 
 struct val	*ctx_item(const struct article *);	/* list entry; caller frees */
-uint64_t	 render_key(void *, const char *);	/* build, page path */
+void		 render_file(void *, const char *, struct man_file *); /* for man_write */
 int		 build_keep(void *, const char *, uint64_t); /* struct keeper's */
 void		 render_release(struct build *);	/* after render_all */
 struct val	*item_ref(const struct build *, const struct article *); /* shared */

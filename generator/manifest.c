@@ -392,7 +392,9 @@ man_prev_untouched(const struct man_prev *m, const struct site *s,
 
 /*
  * Record the published site, the inputs that built it and each page's
- * render key (keyof(arg, name), 0 for files that are not pages).
+ * render key (fileof(arg, name, &f): f.key, 0 for files that are not
+ * pages; f.known when the build kept the published file, whose stat it
+ * took then: no lstat).
  * Returns 0, or -1 after a message (the site itself is published either
  * way).
  */
@@ -403,7 +405,7 @@ struct man_job {
 	const struct site *s;
 	char		**v;
 	size_t		  n;
-	uint64_t	(*keyof)(void *, const char *);
+	void		(*fileof)(void *, const char *, struct man_file *);
 	void		 *arg;
 	struct buf	 *out;		/* one per block */
 };
@@ -437,25 +439,33 @@ man_block(void *arg, size_t k)
 {
 	struct man_job	*j = arg;
 	struct buf	*b = &j->out[k];
+	struct man_file	 f;
 	struct stat	 st;
 	char		 full[PATH_MAX];
 	size_t		 i;
 
 	for (i = k * MAN_BLOCK; i < j->n && i < (k + 1) * MAN_BLOCK; i++) {
-		if (path_join(full, sizeof(full), j->s->output_dir,
-		    j->v[i]) == -1 || lstat(full, &st) == -1)
-			continue;
-		put_dec(b, (unsigned long long)st.st_size);
+		memset(&f, 0, sizeof(f));
+		if (j->fileof != NULL)
+			j->fileof(j->arg, j->v[i], &f);
+		if (!f.known) {		/* else the build saw it as kept */
+			if (path_join(full, sizeof(full), j->s->output_dir,
+			    j->v[i]) == -1 || lstat(full, &st) == -1)
+				continue;
+			f.size = (unsigned long long)st.st_size;
+			f.sec = (long long)st.st_mtim.tv_sec;
+			f.nsec = (long)st.st_mtim.tv_nsec;
+		}
+		put_dec(b, f.size);
 		buf_putc(b, ' ');
-		if (st.st_mtim.tv_sec < 0)	/* as %lld would */
+		if (f.sec < 0)		/* as %lld would */
 			buf_putc(b, '-');
-		put_dec(b, st.st_mtim.tv_sec < 0 ?
-		    0ULL - (unsigned long long)st.st_mtim.tv_sec :
-		    (unsigned long long)st.st_mtim.tv_sec);
+		put_dec(b, f.sec < 0 ? 0ULL - (unsigned long long)f.sec :
+		    (unsigned long long)f.sec);
 		buf_putc(b, ' ');
-		put_dec(b, (unsigned long long)st.st_mtim.tv_nsec);
+		put_dec(b, (unsigned long long)f.nsec);
 		buf_putc(b, ' ');
-		put_hex16(b, j->keyof ? j->keyof(j->arg, j->v[i]) : 0);
+		put_hex16(b, f.key);
 		buf_putc(b, ' ');
 		buf_puts(b, j->v[i]);
 		buf_putc(b, '\n');
@@ -465,7 +475,7 @@ man_block(void *arg, size_t k)
 
 int
 man_write(const struct site *s, uint64_t inputs, uint64_t env,
-    uint64_t (*keyof)(void *, const char *), void *arg)
+    void (*fileof)(void *, const char *, struct man_file *), void *arg)
 {
 	struct man_job	 j;
 	struct buf	 b;
@@ -478,7 +488,7 @@ man_write(const struct site *s, uint64_t inputs, uint64_t env,
 	    (unsigned long long)inputs, (unsigned long long)env);
 	memset(&j, 0, sizeof(j));
 	j.s = s;
-	j.keyof = keyof;
+	j.fileof = fileof;
 	j.arg = arg;
 	j.v = list_files(s->output_dir, &j.n);
 	nb = (j.n + MAN_BLOCK - 1) / MAN_BLOCK;

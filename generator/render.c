@@ -253,10 +253,13 @@ root_of(const char *rel)
  */
 static pthread_mutex_t	 keylock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Record rel's key and, when kept is not NULL, the published file's stat. */
 static void
-key_record(struct build *b, const char *rel, uint64_t key)
+key_record(struct build *b, const char *rel, uint64_t key,
+    const struct stat *kept)
 {
-	size_t	 i;
+	struct man_file	*f;
+	size_t		 i;
 
 	pthread_mutex_lock(&keylock);
 	if (b->keys == NULL)
@@ -265,8 +268,18 @@ key_record(struct build *b, const char *rel, uint64_t key)
 	if (i >= b->kcap) {
 		b->kcap = i + 1 > 2 * b->kcap ? i + 1 : 2 * b->kcap;
 		b->kval = xreallocarray(b->kval, b->kcap, sizeof(*b->kval));
+		b->kfile = xreallocarray(b->kfile, b->kcap, sizeof(*b->kfile));
 	}
 	b->kval[i] = key;
+	f = &b->kfile[i];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	if (kept != NULL) {
+		f->known = 1;
+		f->size = (unsigned long long)kept->st_size;
+		f->sec = (long long)kept->st_mtim.tv_sec;
+		f->nsec = (long)kept->st_mtim.tv_nsec;
+	}
 	pthread_mutex_unlock(&keylock);
 }
 
@@ -294,21 +307,26 @@ build_keep(void *arg, const char *rel, uint64_t key)
 		default:	/* cannot be linked: made again */
 			break;
 		}
-	key_record(b, rel, key);
+	/* A kept file is the published one, linked: its manifest line is
+	 * the stat man_prev_same took (saves an lstat a page). */
+	key_record(b, rel, key, kept ? &st : NULL);
 	return kept;
 }
 
-/* The render key of output file rel, 0 when it is not a page. */
-uint64_t
-render_key(void *arg, const char *rel)
+/*
+ * man_write's question of output file rel: its render key (0 when it is
+ * not a page) and, when the build kept the published file, its stat.
+ */
+void
+render_file(void *arg, const char *rel, struct man_file *f)
 {
 	struct build	*b = arg;
 	size_t		 i;
 
-	if (b->keys == NULL ||
-	    (i = htab_find(b->keys, rel, strlen(rel))) == HTAB_NONE)
-		return 0;
-	return b->kval[i];
+	memset(f, 0, sizeof(*f));
+	if (b->keys != NULL &&
+	    (i = htab_find(b->keys, rel, strlen(rel))) != HTAB_NONE)
+		*f = b->kfile[i];
 }
 
 static int	render_page_more(struct build *, const char *, const char *,
