@@ -48,10 +48,18 @@ load_one(void *arg, size_t i)
 	}
 	a = b->arts[i - 1];
 	buf_init(&in);
+	j = amemo_bucket(a->path + b->namelen);
+	/* The memo has the bytes man_inputs hashed: no need to read them
+	 * (nor to trust that hash for bytes read after: those are hashed). */
+	if (b->amemo != NULL &&
+	    man_hash_of(&b->arthash, a->path + b->namelen, &a->memo_key) &&
+	    (a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1) {
+		amemo_done(b->amemo, j, 1);
+		return 0;
+	}
 	if (file_read(a->path, &in) == -1)
 		goto out;
-	a->memo_key = hash_words(in.p, in.len, 0x6c6f6164ULL);	/* "load" */
-	j = amemo_bucket(a->path + b->namelen);
+	a->memo_key = man_bytes(in.p, in.len, 0);
 	if ((a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1) {
 		amemo_done(b->amemo, j, 1);
 		rc = 0;
@@ -210,7 +218,8 @@ build_load(struct build *b, const struct build_opts *o)
 		/* Before reading what the last build left beside it. */
 		if ((b->lockfd = man_lock(&b->site)) == -1)
 			return -1;
-		b->inputs = man_inputs(&b->site, o->drafts, &b->env);
+		b->inputs = man_inputs(&b->site, o->drafts, &b->env,
+		    &b->arthash);
 		if (!o->clean && man_uptodate(&b->site, b->inputs, &b->prev)) {
 			b->uptodate = 1;
 			return 0;
@@ -280,6 +289,7 @@ build_load(struct build *b, const struct build_opts *o)
 		b->arts[k++] = b->arts[i];
 	}
 	b->narts = k;
+	man_hashes_free(&b->arthash);	/* loaded: no more use */
 	(void)par_for(b->narts, b->site.jobs, slug_one, b);
 	if (assign_slugs(b) == -1)
 		return -1;
@@ -313,6 +323,7 @@ build_free(struct build *b)
 	free(b->kfile);
 	free(b->memo);
 	amemo_free(b->amemo);
+	man_hashes_free(&b->arthash);
 	if (b->lockfd != -1)
 		close(b->lockfd);
 	if (b->out)

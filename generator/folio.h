@@ -404,6 +404,13 @@ struct build_opts {
 struct tmpl_set;
 
 /* Everything one build holds; stages read what earlier ones made. */
+/* manifest.c: the files of a folder and their hashes (man_inputs) */
+struct man_hashes {
+	char		**name;	/* relative, sorted; owned */
+	uint64_t	 *hash;	/* man_bytes of each one's bytes; owned */
+	size_t		  n;
+};
+
 struct build {
 	struct site	  site;		/* config stage */
 	struct tmpl_set	 *tmpl;		/* the theme's compiled templates; owned */
@@ -426,6 +433,7 @@ struct build {
 	size_t		  kcap;		/* slots in kval */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
 	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
+	struct man_hashes arthash;	/* article files' hashes (man_inputs) */
 	size_t		  namelen;	/* bytes before an article's name in its path */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
@@ -458,7 +466,11 @@ struct man_prev {
 	struct htab	*rel;		/* name -> index in e; owned */
 };
 
-uint64_t man_inputs(const struct site *, int drafts, uint64_t *env);
+uint64_t man_inputs(const struct site *, int drafts, uint64_t *env,
+	    struct man_hashes *);
+uint64_t man_bytes(const void *, size_t, uint64_t);	/* as of a file */
+int	 man_hash_of(const struct man_hashes *, const char *, uint64_t *);
+void	 man_hashes_free(struct man_hashes *);
 uint64_t man_program(void);	/* fingerprint of folio's version and binary */
 int	 man_uptodate(const struct site *, uint64_t,
 	    struct man_prev **);	/* 1: no-op build; else the last manifest */

@@ -41,18 +41,48 @@ free_list(char **v, size_t n)
 	free(v);
 }
 
+#define HASH_BLOCK	65536
+
+/*
+ * The hash of n bytes as hash_file makes it of a file holding them:
+ * hash_words over each HASH_BLOCK in turn from seed h (h for none).
+ * The load stage keys its memo by it (man_bytes(p, n, 0)).
+ */
+uint64_t
+man_bytes(const void *p, size_t n, uint64_t h)
+{
+	const char	*c = p;
+	size_t		 k;
+
+	for (; n > 0; c += k, n -= k) {
+		k = n < HASH_BLOCK ? n : HASH_BLOCK;
+		h = hash_words(c, k, h);	/* 8 bytes a step */
+	}
+	return h;
+}
+
 /* Hash a file's bytes; silent: the build proper reports bad files. */
 static uint64_t
 hash_file(const char *path, uint64_t h)
 {
-	char	 tmp[65536];
-	ssize_t	 n;
+	char	 tmp[HASH_BLOCK];
+	size_t	 got;
+	ssize_t	 n = 0;
 	int	 fd;
 
 	if ((fd = open(path, O_RDONLY)) == -1)
 		return hash64("\0unreadable", 11, h);
-	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
-		h = hash_words(tmp, (size_t)n, h);	/* 8 bytes a step */
+	for (;;) {
+		/* Whole blocks, whatever read(2) hands back at a time. */
+		for (got = 0; got < sizeof(tmp) &&
+		    (n = read(fd, tmp + got, sizeof(tmp) - got)) > 0;
+		    got += (size_t)n)
+			continue;
+		if (got > 0)
+			h = man_bytes(tmp, got, h);
+		if (n <= 0 || got < sizeof(tmp))
+			break;
+	}
 	if (n == -1)
 		h = hash64("\0unreadable", 11, h);
 	close(fd);
@@ -77,9 +107,12 @@ hash_one(void *arg, size_t i)
 	return 0;
 }
 
-/* Hash the files below dir, names and bytes, on jobs threads. */
+/*
+ * Hash the files below dir, names and bytes, on jobs threads.  With
+ * each not NULL, it keeps every file's name and hash (man_hashes_free).
+ */
 static uint64_t
-hash_tree(const char *dir, int jobs, uint64_t h)
+hash_tree(const char *dir, int jobs, uint64_t h, struct man_hashes *each)
 {
 	struct tree_job	 j;
 	size_t		 n, i;
@@ -93,9 +126,46 @@ hash_tree(const char *dir, int jobs, uint64_t h)
 		h = hash64(j.v[i], strlen(j.v[i]) + 1, h);
 		h = hash_mix64(h ^ j.h[i]);
 	}
+	if (each != NULL) {
+		each->name = j.v;	/* sorted: tree_list's order */
+		each->hash = j.h;
+		each->n = n;
+		return h;
+	}
 	free(j.h);
 	free_list(j.v, n);
 	return h;
+}
+
+/* The hash man_inputs took of file name (as tree_list names it): 1 if there. */
+int
+man_hash_of(const struct man_hashes *m, const char *name, uint64_t *h)
+{
+	size_t	 lo = 0, hi = m != NULL ? m->n : 0, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(m->name[mid], name)) == 0) {
+			*h = m->hash[mid];
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void
+man_hashes_free(struct man_hashes *m)
+{
+	if (m == NULL)
+		return;
+	free_list(m->name, m->n);
+	free(m->hash);
+	memset(m, 0, sizeof(*m));
 }
 
 /* The program itself: a rebuilt folio may parse and render differently. */
@@ -109,21 +179,23 @@ man_program(void)
 /*
  * Fingerprint of everything a build reads, and of the options that
  * change its output; *env gets the part every page depends on (the
- * program, site.yaml, the theme).  Never fails (unreadable files hash
+ * program, site.yaml, the theme); arts, when not NULL, each article
+ * file's hash (man_bytes of its bytes).  Never fails (unreadable files hash
  * as such; the build proper reports them).
  */
 uint64_t
-man_inputs(const struct site *s, int drafts, uint64_t *env)
+man_inputs(const struct site *s, int drafts, uint64_t *env,
+    struct man_hashes *arts)
 {
 	uint64_t	 h = man_program();
 
 	h = hash_file(s->config_path, h);
-	h = hash_tree(s->theme_dir, s->jobs, h);
+	h = hash_tree(s->theme_dir, s->jobs, h, NULL);
 	*env = h;
 	h = hash64(drafts ? "d" : "-", 1, h);
 	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
-	h = hash_tree(s->articles_dir, s->jobs, h);
-	h = hash_tree(s->pages_dir, s->jobs, h);
+	h = hash_tree(s->articles_dir, s->jobs, h, arts);
+	h = hash_tree(s->pages_dir, s->jobs, h, NULL);
 	return h;
 }
 

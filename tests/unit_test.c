@@ -491,6 +491,54 @@ parse_one(struct article *a, const char *path, const char *text, uint64_t key)
 	a->memo_key = key;
 }
 
+/*
+ * man_inputs hashes each article file as man_bytes hashes its bytes
+ * (the load stage then skips reading an article the memo has): files
+ * of 0 bytes, one block, and several blocks and a part.
+ */
+static void
+test_man_bytes(void)
+{
+	char		 dir[] = "/tmp/unit-mb.XXXXXX", path[8192];
+	size_t		 sizes[] = { 0, 100, 65536, 200001 }, i, k;
+	struct man_hashes h;
+	struct site	 s;
+	uint64_t	 env, got;
+	char		*bytes;
+	int		 all = 1;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	bytes = xmalloc(200001);
+	for (k = 0; k < 200001; k++)
+		bytes[k] = (char)(k * 2654435761u >> 13);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/a%zu.md", dir, i);
+		if (file_write_atomic(path, bytes, sizes[i]) == -1)
+			abort();
+	}
+	memset(&s, 0, sizeof(s));
+	s.config_path = path;
+	s.theme_dir = s.pages_dir = s.output_dir = "/nonexistent";
+	s.articles_dir = dir;
+	s.jobs = 2;
+	memset(&h, 0, sizeof(h));
+	(void)man_inputs(&s, 0, &env, &h);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(path, sizeof(path), "a%zu.md", i);
+		if (!man_hash_of(&h, path, &got) ||
+		    got != man_bytes(bytes, sizes[i], 0))
+			all = 0;
+	}
+	OK(h.n == 4 && all, "man_bytes: each file's hash as man_inputs takes it");
+	OK(!man_hash_of(&h, "nope.md", &got), "man_hash_of: not there");
+	man_hashes_free(&h);
+	free(bytes);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		abort();
+}
+
 /* The load memo: kept, read back field for field, and distrusted. */
 static void
 test_artmemo(void)
@@ -639,6 +687,7 @@ main(void)
 	test_norm_fast();
 	test_markdown_threads();
 	test_termcache();
+	test_man_bytes();
 	test_artmemo();
 	slug_cleanup();
 	seg_cleanup();
