@@ -88,14 +88,18 @@ xasprintf(const char *fmt, ...)
 {
 	struct buf	 b;
 	va_list		 ap;
+	char		 tmp[256];
 	int		 n;
 
-	buf_init(&b);
+	/* Most are short: once into tmp, again only when it is not. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		errx_fatal("vsnprintf failed");
+	if ((size_t)n < sizeof(tmp))
+		return xstrndup(tmp, (size_t)n);
+	buf_init(&b);
 	buf_grow(&b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
@@ -314,16 +318,20 @@ file_write_atomic(const char *path, const void *p, size_t n)
 int
 path_join(char *dst, size_t sz, const char *a, const char *b)
 {
-	size_t	 al = strlen(a);
-	int	 n;
+	size_t	 al = strlen(a), bl = strlen(b), sep;
 
-	if (al == 0)
-		n = snprintf(dst, sz, "%s", b);
-	else if (a[al - 1] == '/')
-		n = snprintf(dst, sz, "%s%s", a, b);
-	else
-		n = snprintf(dst, sz, "%s/%s", a, b);
-	return (n < 0 || (size_t)n >= sz) ? -1 : 0;
+	/* No printf: the build joins paths ~170,000 times. */
+	sep = al > 0 && a[al - 1] != '/';
+	if (al + sep + bl >= sz) {
+		if (sz > 0)
+			dst[0] = '\0';
+		return -1;
+	}
+	memmove(dst, a, al);
+	if (sep)
+		dst[al] = '/';
+	memmove(dst + al + sep, b, bl + 1);
+	return 0;
 }
 
 /* What tree_walk gathers: the paths (list) or only how many. */
