@@ -1431,6 +1431,26 @@ idx_memo_parse(const void *p, size_t n)
 	return 1;
 }
 
+/* A window of batches read from the memo on jobs threads (idx_make). */
+struct rjob {
+	const char	 *memo;
+	size_t		  nparts;
+	size_t		 *cut;	/* batch b is documents cut[b] .. cut[b + 1] */
+	uint64_t	 *key;	/* its key */
+	struct bseg	**got;	/* read and whole, else NULL; taken by idx_make */
+	size_t		  from;	/* the window's first batch */
+};
+
+static int
+batch_read(void *arg, size_t i)
+{
+	struct rjob	*rj = arg;
+
+	rj->got[rj->from + i] = bseg_read(rj->memo, rj->key[rj->from + i],
+	    rj->nparts);
+	return 0;
+}
+
 /*
  * Build the index of arts[0..n) (document i is arts[i]) with up to
  * jobs threads, a batch of documents at a time: counted in parallel,
@@ -1452,11 +1472,15 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
 	const char	*p;
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
-	size_t		 i, m, nb = 0, ncounted = 0;
+	struct rjob	 rj;
+	size_t		 i, k, m, w, nb = 0, ncounted = 0;
 	uint64_t	 key, *dk = NULL, *nk = NULL, *keys = NULL;
 	double		 sum = 0;
 
 	memset(&j, 0, sizeof(j));
+	memset(&rj, 0, sizeof(rj));
+	if (jobs < 1)
+		jobs = 1;
 	pthread_mutex_init(&j.lock, NULL);
 	j.arts = arts;
 	j.out = xcalloc(2 * per, sizeof(*j.out));
@@ -1480,24 +1504,43 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	}
 	sj.x = x;
 	sj.j = &j;
-	for (j.base = 0; j.base < n; j.base += m) {
-		/*
-		 * per documents a batch; with a memo, cut where the
-		 * documents' file names say (batch_cut).
-		 */
+	/*
+	 * The batches: per documents each; with a memo, cut where the
+	 * documents' file names say (batch_cut), and read from it a window
+	 * of jobs batches at a time, on jobs threads.
+	 */
+	rj.memo = memo;
+	rj.nparts = x->nparts;
+	rj.cut = xcalloc(n + 1, sizeof(*rj.cut));
+	rj.key = xcalloc(n + 1, sizeof(*rj.key));
+	for (i = 0; i < n; i += m) {
 		if (memo == NULL)
-			m = n - j.base < per ? n - j.base : per;
+			m = n - i < per ? n - i : per;
 		else
-			for (m = 1; j.base + m < n &&
-			    !batch_cut(nk[j.base + m - 1], m, per); m++)
+			for (m = 1; i + m < n &&
+			    !batch_cut(nk[i + m - 1], m, per); m++)
 				continue;
 		key = hash_mix64(env ^ m ^ (uint64_t)per << 32);
-		for (i = 0; memo != NULL && i < m; i++)
-			key = hash_mix64(key ^ dk[j.base + i]);
+		for (k = 0; memo != NULL && k < m; k++)
+			key = hash_mix64(key ^ dk[i + k]);
+		rj.cut[nb] = i;
+		rj.key[nb++] = key;
+	}
+	rj.cut[nb] = n;
+	rj.got = xcalloc(nb ? nb : 1, sizeof(*rj.got));
+	for (w = 0; w < nb; w++) {
+		if (w % (size_t)jobs == 0 && memo != NULL && reuse) {
+			rj.from = w;
+			(void)par_for(w + (size_t)jobs <= nb ? (size_t)jobs :
+			    nb - w, jobs, batch_read, &rj);
+		}
+		j.base = rj.cut[w];
+		m = rj.cut[w + 1] - j.base;
+		key = rj.key[w];
 		if (memo != NULL)
-			keys[nb++] = key;
-		sj.b = memo != NULL && reuse ?
-		    bseg_read(memo, key, x->nparts) : NULL;
+			keys[w] = key;
+		sj.b = rj.got[w];
+		rj.got[w] = NULL;
 		if (sj.b == NULL) {
 			ncounted++;
 			par_for(m, jobs, count_one, &j);
@@ -1528,6 +1571,9 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		}
 		bseg_free(sj.b);
 	}
+	free(rj.cut);
+	free(rj.key);
+	free(rj.got);
 	if (memo != NULL) {
 		bseg_prune(memo, keys, nb);
 		if (diag_verbosity > 1)
