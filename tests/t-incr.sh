@@ -142,14 +142,17 @@ tp=$TMPD/tm
 sed -i 's/^theme: .*/theme: plain/' "$tp/site.yaml"
 FOLIO_TERMS_SAMPLE=60
 export FOLIO_TERMS_SAMPLE
-# tm_step WHAT: build -v incrementally, then check it equals a clean build.
-tm_step() {
-	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/tm.err"
-	rm -rf "$TMPD/tm-clean"
-	"$FOLIO" build -C "$tp" -o "$TMPD/tm-clean" -q --clean
-	check "incr: terms memo, $1, equals a clean build" diff -r -q "$TMPD/tm-clean" "$tp/public"
-	sed -n 's/.*terms memo: \(.*\)/\1/p' "$TMPD/tm.err"
+# memo_step TAG WHAT SED: build -v incrementally (its messages in
+# $TMPD/TAG.err), check it equals a clean build ($TMPD/TAG-clean), print
+# what the sed script SED takes from the messages.
+memo_step() {
+	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/$1.err"
+	rm -rf "$TMPD/$1-clean"
+	"$FOLIO" build -C "$tp" -o "$TMPD/$1-clean" -q --clean
+	check "incr: $2, equals a clean build" diff -r -q "$TMPD/$1-clean" "$tp/public"
+	sed -n "$3" "$TMPD/$1.err"
 }
+tm_step() { memo_step tm "terms memo, $1" 's/.*terms memo: \(.*\)/\1/p'; }
 tm_step "first build" > "$TMPD/tm.1"
 check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
 check "incr: terms memo sits beside the output" test -s "$tp/.public.folio-terms"
@@ -193,13 +196,7 @@ unset FOLIO_TERMS_SAMPLE
 # damaged memo file warns and its articles are parsed again; --clean
 # does not read it; a build into a new folder neither reads nor writes
 # one.
-am_step() {
-	"$FOLIO" build -C "$tp" -v > /dev/null 2> "$TMPD/am.err"
-	rm -rf "$TMPD/am-clean"
-	"$FOLIO" build -C "$tp" -o "$TMPD/am-clean" -q --clean
-	check "incr: load memo, $1, equals a clean build" diff -r -q "$TMPD/am-clean" "$tp/public"
-	sed -n 's/.*load memo: \([0-9]*\) of.*/\1/p' "$TMPD/am.err"
-}
+am_step() { memo_step am "load memo, $1" 's/.*load memo: \([0-9]*\) of.*/\1/p'; }
 # (The --clean build above neither read nor wrote it: one more edit.)
 printf '\n载入备忘测试前。\n' >> "$tp/content/articles/a0000020.md"
 "$FOLIO" build -C "$tp" -q
