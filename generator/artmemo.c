@@ -720,8 +720,10 @@ write_one(void *arg, size_t j)
 			continue;
 		last = a->memo_key;
 		le_put(&out, a->memo_key, 8);
-		if (a->memo_hit && bk->raw.p != NULL &&
-		    (r = rec_find(bk, a->memo_key)) != NULL) {
+		/* Its bytes as read, unless amemo_done let them go. */
+		if (a->memo_hit && bk->raw.len > 0 &&
+		    (r = rec_find(bk, a->memo_key)) != NULL &&
+		    r->off + r->len <= bk->raw.len) {
 			buf_put_var(&out, r->len);
 			buf_put(&out, bk->raw.p + r->off, r->len);
 			continue;

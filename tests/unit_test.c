@@ -643,6 +643,53 @@ test_artmemo(void)
 	for (n = 0; n < 2; n++)
 		article_free(&a[n]);
 
+	/*
+	 * Two articles with the same bytes in one bucket, whose file also
+	 * holds a record no article has any more: every article a hit and
+	 * as many hits as records, so the bucket's bytes go early
+	 * (amemo_done), yet it is written again.  The rewrite must not
+	 * copy from the bytes that went (ASan: a read past them).
+	 */
+	{
+		struct article	 c[3], *ca[3];
+		size_t		 cb[3] = { 9, 9, 9 }, q;
+
+		parse_one(&c[0], "x/c1.md", src, 2001);
+		parse_one(&c[1], "x/c2.md", src, 2001);
+		parse_one(&c[2], "x/c3.md", "---\ntitle: 三\n---\n三。\n", 2002);
+		for (q = 0; q < 3; q++)
+			ca[q] = &c[q];
+		m = amemo_read(dir, 42, 1, 1);
+		(void)amemo_keep(m, ca, 3, cb, 1);
+		amemo_free(m);
+		m = amemo_read(dir, 42, 1, 1);
+		for (q = 0; q < 2; q++)
+			amemo_expect(m, 9);
+		for (q = 0; q < 2; q++) {
+			article_free(&c[q]);
+			c[q].path = xstrdup("x/c.md");
+			c[q].memo_key = 2001;
+			c[q].memo_hit = amemo_load(m, 9, 2001, &c[q]);
+			amemo_done(m, 9, c[q].memo_hit);
+		}
+		OK(c[0].memo_hit && c[1].memo_hit &&
+		    amemo_keep(m, ca, 2, cb, 1) == 0,
+		    "artmemo: a bucket whose bytes went early is written again "
+		    "from its articles");
+		amemo_free(m);
+		m = amemo_read(dir, 42, 1, 1);
+		memset(&got, 0, sizeof(got));
+		got.path = xstrdup("y/c.md");
+		OK(amemo_load(m, 9, 2001, &got) == 1 &&
+		    strcmp(got.html, c[0].html) == 0 &&
+		    amemo_load(m, 9, 2002, &c[2]) == 0,
+		    "artmemo: ... and holds what it should");
+		article_free(&got);
+		amemo_free(m);
+		for (q = 0; q < 3; q++)
+			article_free(&c[q]);
+	}
+
 	/* The fuzz seeds taken from a build (built-N) are files that decode. */
 	snprintf(seed, sizeof(seed), "%s/tests/fuzz/corpus/artmemo",
 	    getenv("ROOT") ? getenv("ROOT") : ".");
