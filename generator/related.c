@@ -87,20 +87,26 @@ related_one(void *arg, size_t i)
 	const struct term_hit *h = x->t->hits[i];
 	struct acc	*acc = &x->accs[par_worker()];
 	struct cand	 top[REL_MAX], c;
-	size_t		 k, p, j, q, ntop = 0, nt = 0;
-	uint32_t	 id, a, me = (uint32_t)i + 1;
+	size_t		 k, j, q, ntop = 0, nt = 0;
+	uint32_t	 a, me = (uint32_t)i + 1;
 
 	for (k = 0; k < x->nvec[i]; k++) {
-		id = h[k].id;
-		for (p = x->start[id]; p < x->start[id + 1]; p++) {
-			if ((a = x->post[p].art) == i)
+		/* Locals: the compiler cannot know the stores below leave
+		 * them alone (the sums are made exactly as before). */
+		const struct post *pp = x->post + x->start[h[k].id];
+		const struct post *pe = x->post + x->start[h[k].id + 1];
+		double		 wk = x->vw[i][k], *s = acc->s;
+		uint32_t	*stamp = acc->stamp, *touched = acc->touched;
+
+		for (; pp < pe; pp++) {
+			if ((a = pp->art) == i)
 				continue;
-			if (acc->stamp[a] != me) {
-				acc->stamp[a] = me;
-				acc->s[a] = 0;
-				acc->touched[nt++] = a;
+			if (stamp[a] != me) {
+				stamp[a] = me;
+				s[a] = 0;
+				touched[nt++] = a;
 			}
-			acc->s[a] += x->vw[i][k] * x->post[p].w;
+			s[a] += wk * pp->w;
 		}
 	}
 	/* The best REL_MAX, kept sorted by insertion. */
