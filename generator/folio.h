@@ -693,6 +693,7 @@ struct taxo {
 };
 
 struct taxo	*tax_build(const struct build *);	/* tax_free; never fails */
+void		 tax_cleanup(void);	/* at exit */
 void		 tax_free(struct taxo *);
 void		 tax_dump(const struct taxo *, const struct build *, struct buf *);
 struct article	*tax_line_owner(const struct tax_source *, size_t); /* or NULL */

@@ -451,6 +451,7 @@ main(int argc, char **argv)
 	} else
 		rc = usage();
 	slug_cleanup();
+	tax_cleanup();
 	seg_cleanup();
 	u_cleanup();	/* ICU's own caches, for leak checkers */
 	return rc;
