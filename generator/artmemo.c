@@ -6,8 +6,9 @@
  * takes a third of a second).  A rebuild after a one-article commit
  * should not redo either for the other 9,999: this keeps every
  * article's parse (front matter tree, HTML, text, headings, summary)
- * keyed by a hash of its bytes, and every title's slug, in a folder
- * beside the output (".NAME.folio-articles"), and hands them back.
+ * keyed by a hash of its bytes, and every slug the build made, in a
+ * folder beside the output (".NAME.folio-articles"), and hands them
+ * back.
  *
  * Articles are spread over AM_BUCKETS files by a hash of their name in
  * the articles folder, so an edit rewrites one file of 1/64th of the
@@ -30,7 +31,8 @@
  *	    node)
  *	str: var length + 1 (0: none), then the bytes
  * The slugs file: "folio-slugs 1\n"  u64 memo key  u32 records, each
- *	str title (ascending, byte order), str slug.
+ *	str text (a title or a group's name; ascending, byte order),
+ *	str its slug (slug.c's slug_used).
  *
  * Ownership: the memo owns the files' bytes; what amemo_load puts into
  * an article is the article's own (freed by article_free).
@@ -69,7 +71,6 @@ struct am_bucket {
 	atomic_size_t	 hits;
 	atomic_int	 missed;
 };
-
 
 struct art_memo {
 	char		*dir;		/* owned */
@@ -331,13 +332,6 @@ bad:
 	return -1;
 }
 
-static int
-pair_cmp(const void *x, const void *y)
-{
-	return strcmp(((const struct slug_pair *)x)->from,
-	    ((const struct slug_pair *)y)->from);
-}
-
 static void
 pairs_free(struct slug_pair *p, size_t n)
 {
@@ -380,7 +374,7 @@ slugs_parse(const struct buf *raw, uint64_t key, struct slug_pair **out)
 		p[i].from = xstrndup(t, tl);
 		p[i].to = xstrndup(s, sl);
 		if (!slug_valid(p[i].to) ||
-		    (i > 0 && pair_cmp(&p[i - 1], &p[i]) >= 0)) {
+		    (i > 0 && strcmp(p[i - 1].from, p[i].from) >= 0)) {
 			i++;
 			goto bad;
 		}
@@ -414,23 +408,42 @@ other_key(const struct buf *in, const char *magic, uint64_t key)
 	    le_get(in->p + m, 8) != key;
 }
 
+/*
+ * Load the memo file path (magic: its kind) into in.  Returns 1 when it
+ * is whole and of m's key, for the caller to parse; 0 when it is not
+ * there or of another key; a damaged one counts in m->bad.
+ */
+static int
+memo_file(struct art_memo *m, const char *path, const char *magic,
+    struct buf *in)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if (file_load_sealed(path, AM_SEED, in, &why) == 0)
+		rc = !other_key(in, magic, m->key);
+	else {
+		rc = 0;
+		if (why == NULL)	/* there, but not whole */
+			atomic_fetch_add(&m->bad, 1);
+	}
+	free(why);
+	return rc;
+}
+
 /* par_for worker: read bucket j. */
 static int
 read_one(void *arg, size_t j)
 {
 	struct art_memo	*m = arg;
 	struct buf	 in;
-	char		*path = bucket_path(m, j), *why = NULL;
+	char		*path = bucket_path(m, j);
 
 	buf_init(&in);
-	if (file_load_sealed(path, AM_SEED, &in, &why) == 0) {
-		if (!other_key(&in, AM_MAGIC, m->key) &&
-		    bucket_parse(&m->b[j], &in, m->key) == -1)
-			atomic_fetch_add(&m->bad, 1);
-	} else if (why == NULL)		/* there, but not whole */
+	if (memo_file(m, path, AM_MAGIC, &in) &&
+	    bucket_parse(&m->b[j], &in, m->key) == -1)
 		atomic_fetch_add(&m->bad, 1);
 	buf_free(&in);
-	free(why);
 	free(path);
 	return 0;
 }
@@ -446,7 +459,7 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	struct art_memo	*m = xcalloc(1, sizeof(*m));
 	struct slug_pair *pairs;
 	struct buf	 in;
-	char		*path, *why = NULL;
+	char		*path;
 	long		 got;
 
 	m->dir = xstrdup(dir);
@@ -456,23 +469,19 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	(void)par_for(AM_BUCKETS, jobs, read_one, m);
 	buf_init(&in);
 	path = xasprintf("%s/slugs", dir);
-	if (file_load_sealed(path, AM_SEED, &in, &why) == 0) {
-		if (other_key(&in, AM_SLUG_MAGIC, m->key))
-			;
-		else if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
+	if (memo_file(m, path, AM_SLUG_MAGIC, &in)) {
+		if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
 			m->bad++;
 		else {
 			slug_remember(pairs, (size_t)got);
 			m->nslug = (size_t)got;
 			m->slugs_found = 1;
 		}
-	} else if (why == NULL)		/* there, but not whole */
-		m->bad++;
+	}
 	if (m->bad > 0)
 		diag_warn(dir, 0, 0, "%d of its files damaged; parsing "
 		    "their articles again", atomic_load(&m->bad));
 	buf_free(&in);
-	free(why);
 	free(path);
 	return m;
 }
@@ -559,29 +568,24 @@ amemo_load(const struct art_memo *m, size_t j, uint64_t key,
     struct article *a)
 {
 	const struct am_rec *rc;
+	struct article	 t;
 
 	if (m == NULL || j >= AM_BUCKETS ||
 	    (rc = rec_find(&m->b[j], key)) == NULL)
 		return 0;
+	/* Into a scratch article first: a is touched only on success. */
+	memset(&t, 0, sizeof(t));
 	if (rd_article((const unsigned char *)m->b[j].raw.p + rc->off,
-	    rc->len, a) == -1)
+	    rc->len, &t) == -1)
 		return 0;
-	if (fm_bind(a) == -1) {	/* what parsed once binds again */
-		val_free(a->fm);
-		free(a->html);
-		free(a->text);
-		free(a->autosum);
-		a->fm = NULL;
-		a->html = a->text = a->autosum = NULL;
-		while (a->nheads > 0) {
-			a->nheads--;
-			free(a->heads[a->nheads].id);
-			free(a->heads[a->nheads].text);
-		}
-		free(a->heads);
-		a->heads = NULL;
+	t.path = a->path;
+	if (fm_bind(&t, 1) == -1) {	/* what parsed once binds again */
+		t.path = NULL;
+		article_free(&t);
 		return 0;
 	}
+	t.memo_key = a->memo_key;	/* a has only these yet (load_one) */
+	*a = t;
 	return 1;
 }
 
@@ -858,7 +862,7 @@ amemo_check(const void *p, size_t n, uint64_t key)
 		ok = slugs_parse(&raw, key, &pairs);
 		for (i = 0; ok > 0 && i < (size_t)ok; i++)
 			if (!slug_valid(pairs[i].to) || (i > 0 &&
-			    pair_cmp(&pairs[i - 1], &pairs[i]) >= 0))
+			    strcmp(pairs[i - 1].from, pairs[i].from) >= 0))
 				abort();
 		if (ok > 0)
 			pairs_free(pairs, (size_t)ok);

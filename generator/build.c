@@ -48,7 +48,7 @@ load_one(void *arg, size_t i)
 	}
 	a = b->arts[i - 1];
 	buf_init(&in);
-	j = amemo_bucket(a->path + b->namelen);
+	j = b->abucket != NULL ? b->abucket[i - 1] : 0;
 	/* The memo has the bytes man_inputs hashed: no need to read them
 	 * (nor to trust that hash for bytes read after: those are hashed). */
 	if (b->amemo != NULL &&
@@ -202,7 +202,6 @@ build_load(struct build *b, const struct build_opts *o)
 	struct stat	 st;
 	struct timespec	 tl;
 	char		**found, *memodir;
-	size_t		*bucket;
 	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &tl);
@@ -257,28 +256,29 @@ build_load(struct build *b, const struct build_opts *o)
 		b->amemo = amemo_read(memodir, amemo_key(man_program(),
 		    b->site.raw_html), !o->clean, b->site.jobs);
 		free(memodir);
-		for (i = 0; i < b->narts; i++)
-			amemo_expect(b->amemo,
-			    amemo_bucket(b->arts[i]->path + b->namelen));
+		b->abucket = xcalloc(b->narts ? b->narts : 1,
+		    sizeof(*b->abucket));
+		for (i = 0; i < b->narts; i++) {
+			b->abucket[i] = amemo_bucket(b->arts[i]->path +
+			    b->namelen);
+			amemo_expect(b->amemo, b->abucket[i]);
+		}
 	}
 	rc = par_for(b->narts + 1, b->site.jobs, load_one, b);
 	if (rc == -1)
-		goto fail;
+		return -1;	/* build_free frees the memo */
 	if (b->amemo != NULL) {
-		bucket = xcalloc(b->narts ? b->narts : 1, sizeof(*bucket));
-		for (i = k = 0; i < b->narts; i++) {
-			bucket[i] = amemo_bucket(b->arts[i]->path + b->namelen);
+		for (i = k = 0; i < b->narts; i++)
 			k += !b->arts[i]->memo_hit;
-		}
 		if (diag_verbosity > 1)
 			fprintf(stderr, "folio:  load memo: %zu of %zu "
 			    "articles parsed\n", k, b->narts);
-		rc = amemo_keep(b->amemo, b->arts, b->narts, bucket,
-		    b->site.jobs);
-		free(bucket);
-		if (rc == -1)
-			goto fail;
+		if (amemo_keep(b->amemo, b->arts, b->narts, b->abucket,
+		    b->site.jobs) == -1)
+			return -1;
 	}
+	free(b->abucket);	/* drafts go next: it would not match */
+	b->abucket = NULL;
 	diag_lap(&tl, " parse");
 	for (i = k = 0; i < b->narts; i++) {
 		if (b->arts[i]->draft && !b->site.drafts) {
@@ -298,8 +298,6 @@ build_load(struct build *b, const struct build_opts *o)
 		b->arts[i]->idx = i;
 	b->globals = make_globals(&b->site);
 	return 0;
-fail:
-	return -1;	/* build_free frees the memo */
 }
 
 void
@@ -323,6 +321,7 @@ build_free(struct build *b)
 	free(b->kfile);
 	free(b->memo);
 	amemo_free(b->amemo);
+	free(b->abucket);
 	man_hashes_free(&b->arthash);
 	if (b->lockfd != -1)
 		close(b->lockfd);

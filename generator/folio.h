@@ -306,7 +306,7 @@ struct article {
 int	 fm_split(const char *, const char *, size_t, struct slice *, int *,
 	    struct slice *, int *);
 int	 fm_parse(struct article *, const char *, size_t);
-int	 fm_bind(struct article *);	/* a->fm's known keys into a */
+int	 fm_bind(struct article *, int);	/* a->fm's known keys into a */
 /* markdown.c: cmark-gfm -> html, plain text, headings */
 int	 md_render(struct article *, int raw_html);
 void	 article_free(struct article *);
@@ -433,6 +433,7 @@ struct build {
 	size_t		  kcap;		/* slots in kval */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
 	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
+	size_t		 *abucket;	/* while loading: each article's memo bucket */
 	struct man_hashes arthash;	/* article files' hashes (man_inputs) */
 	size_t		  namelen;	/* bytes before an article's name in its path */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */

@@ -239,13 +239,7 @@ fm_parse(struct article *a, const char *text, size_t len)
 		    "keys (title: ...)");
 		return -1;
 	}
-	if (val_get(a->fm, "title") == NULL ||
-	    val_get(a->fm, "title")->type == V_NULL) {
-		diag_err(a->path, yl, 1, "missing 'title' (every article "
-		    "needs one)");
-		return -1;
-	}
-	if (fm_bind(a) == -1)
+	if (fm_bind(a, yl) == -1)
 		return -1;
 	a->body = xstrndup(b.p, b.len);
 	a->body_line = bl;
@@ -253,18 +247,19 @@ fm_parse(struct article *a, const char *text, size_t len)
 }
 
 /*
- * Check the known keys of a->fm (a map with a title) and point a's
- * fields at them.  Returns 0, or -1 after printing path:line:col:
- * error.  Also what binds a front matter tree the load memo kept.
+ * Check the known keys of a->fm (a map) and point a's fields at them;
+ * line: where the front matter starts, for a missing title.  Returns 0,
+ * or -1 after printing path:line:col: error.  Also what binds a front
+ * matter tree the load memo kept.
  */
 int
-fm_bind(struct article *a)
+fm_bind(struct article *a, int line)
 {
 	struct val	*v;
 	const char	*slug;
 
 	if ((v = val_get(a->fm, "title")) == NULL || v->type == V_NULL) {
-		diag_err(a->path, 1, 1, "missing 'title' (every article "
+		diag_err(a->path, line, 1, "missing 'title' (every article "
 		    "needs one)");
 		return -1;
 	}

@@ -358,23 +358,22 @@ size_t
 slug_used(struct slug_pair **out, size_t *nnew)
 {
 	struct slug_pair *p;
-	size_t		  i, k, n = 0;
+	size_t		  i, k, n = 0, nold;
 
 	pthread_mutex_lock(&lock);
 	p = xcalloc(nknown + nmade + 1, sizeof(*p));
 	for (i = 0; i < nknown; i++)
 		if (atomic_load(&used[i]))
 			p[n++] = known[i];
-	k = n;
+	nold = n;
 	for (i = 0; i < nmade; i++)
 		p[n++] = made[i];
 	pthread_mutex_unlock(&lock);
 	qsort(p, n, sizeof(*p), pair_cmp);
-	*nnew = k;		/* for now: how many came from known */
 	for (i = k = 0; i < n; i++)	/* one text made many times */
 		if (k == 0 || strcmp(p[k - 1].from, p[i].from) != 0)
 			p[k++] = p[i];
-	*nnew = k - *nnew;	/* made ones are never known ones */
+	*nnew = k - nold;	/* a made one is never a known one */
 	*out = p;
 	return k;
 }
