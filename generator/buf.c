@@ -80,6 +80,15 @@ buf_put_var(struct buf *b, uint64_t v)
 	b->p[b->len] = '\0';
 }
 
+/* Append v in decimal, without printf (hot paths: manifest, pages). */
+void
+buf_put_dec(struct buf *b, unsigned long long v)
+{
+	char	 d[24];
+
+	buf_put(b, d, fmt_dec(d, v));
+}
+
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -317,7 +317,6 @@ build_free(struct build *b)
 	val_free(b->globals);
 	man_prev_free(b->prev);
 	htab_free(b->keys);
-	free(b->kval);
 	free(b->kfile);
 	free(b->memo);
 	amemo_free(b->amemo);
@@ -446,6 +445,7 @@ static unsigned char *
 trusted_files(struct build *b, char *const *files, size_t n)
 {
 	const struct man_prev *m = b->prev;
+	struct man_file	 f;
 	unsigned char	*t;
 	char		**fresh;
 	size_t		 i, nfresh = 0;
@@ -460,9 +460,11 @@ trusted_files(struct build *b, char *const *files, size_t n)
 	for (i = 0; i < n; i++)
 		if (out_fresh(b->out, files[i]))
 			fresh[nfresh++] = files[i];
-		else	/* kept: checked as it was linked */
-			t[i] = out_kept(b->out, files[i]) ||
+		else {	/* kept: checked as it was linked */
+			render_file(b, files[i], &f);
+			t[i] = f.known ||
 			    man_prev_untouched(m, &b->site, files[i]);
+		}
 	if (!lc_ids_kept(b->site.output_dir, out_stage_dir(b->out), fresh,
 	    nfresh, b->site.jobs)) {
 		free(t);

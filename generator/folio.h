@@ -42,6 +42,7 @@ void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, int);
 void	 buf_put_var(struct buf *, uint64_t);	/* LEB128 varint */
+void	 buf_put_dec(struct buf *, unsigned long long);	/* decimal */
 void	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_truncate(struct buf *, size_t);
 char	*buf_take(struct buf *);	/* caller frees; buffer left empty */
@@ -82,6 +83,7 @@ void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
+size_t	 fmt_dec(char *, unsigned long long);	/* decimal, no printf */
 int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
 int	 par_worker(void);	/* 0 .. jobs - 1: the par_for worker running */
 
@@ -381,7 +383,6 @@ struct output	*out_open(const char *outdir);	/* NULL after message */
 int		 out_put(struct output *, const char *rel, const void *, size_t);
 int		 out_keep(struct output *, const char *rel,
 		    const struct stat *);	/* its lstat; 0; -1; 1: cannot */
-int		 out_kept(const struct output *, const char *rel); /* linked */
 int		 out_fresh(const struct output *, const char *rel); /* new bytes */
 int		 out_has(const struct output *, const char *rel); /* written */
 const char	*out_stage_dir(const struct output *);	/* borrowed */
@@ -427,10 +428,10 @@ struct build {
 	struct val	**bodies;	/* its body HTML, shared; owns arts[i]->html */
 	uint64_t	  env;		/* fingerprint of program, config, theme */
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
-	struct htab	 *keys;		/* page path -> index in kval; owned */
-	uint64_t	 *kval;		/* render key of each page rendered */
-	struct man_file	 *kfile;	/* ... and what man_write needs; owned */
-	size_t		  kcap;		/* slots in kval */
+	struct htab	 *keys;		/* page path -> index in kfile; owned */
+	struct man_file	 *kfile;	/* each page's render key, and its stat
+					   when kept (man_write); owned */
+	size_t		  kcap;		/* slots in kfile */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
 	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
 	size_t		 *abucket;	/* while loading: each article's memo bucket */

@@ -462,14 +462,6 @@ man_prev_untouched(const struct man_prev *m, const struct site *s,
 	return man_same_file(s, &m->e[i], NULL);
 }
 
-/*
- * Record the published site, the inputs that built it and each page's
- * render key (fileof(arg, name, &f): f.key, 0 for files that are not
- * pages; f.known when the build kept the published file, whose stat it
- * took then: no lstat).
- * Returns 0, or -1 after a message (the site itself is published either
- * way).
- */
 /* man_write's lines, MAN_BLOCK files a job, each job its own buffer. */
 #define MAN_BLOCK	512
 
@@ -481,18 +473,6 @@ struct man_job {
 	void		 *arg;
 	struct buf	 *out;		/* one per block */
 };
-
-/* Append v, a decimal number, to b (printf per line was most of it). */
-static void
-put_dec(struct buf *b, unsigned long long v)
-{
-	char	 d[24], *p = d + sizeof(d);
-
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	buf_put(b, p, (size_t)(d + sizeof(d) - p));
-}
 
 static void
 put_hex16(struct buf *b, uint64_t v)
@@ -528,14 +508,14 @@ man_block(void *arg, size_t k)
 			f.sec = (long long)st.st_mtim.tv_sec;
 			f.nsec = (long)st.st_mtim.tv_nsec;
 		}
-		put_dec(b, f.size);
+		buf_put_dec(b, f.size);
 		buf_putc(b, ' ');
 		if (f.sec < 0)		/* as %lld would */
 			buf_putc(b, '-');
-		put_dec(b, f.sec < 0 ? 0ULL - (unsigned long long)f.sec :
+		buf_put_dec(b, f.sec < 0 ? 0ULL - (unsigned long long)f.sec :
 		    (unsigned long long)f.sec);
 		buf_putc(b, ' ');
-		put_dec(b, (unsigned long long)f.nsec);
+		buf_put_dec(b, (unsigned long long)f.nsec);
 		buf_putc(b, ' ');
 		put_hex16(b, f.key);
 		buf_putc(b, ' ');
@@ -545,6 +525,14 @@ man_block(void *arg, size_t k)
 	return 0;
 }
 
+/*
+ * Record the published site, the inputs that built it and each page's
+ * render key (fileof(arg, name, &f): f.key, 0 for files that are not
+ * pages; f.known when the build kept the published file, whose stat it
+ * took then: no lstat).  Lines are made without printf (it was most of
+ * the work).  Returns 0, or -1 after a message (the site itself is
+ * published either way).
+ */
 int
 man_write(const struct site *s, uint64_t inputs, uint64_t env,
     void (*fileof)(void *, const char *, struct man_file *), void *arg)

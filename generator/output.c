@@ -35,7 +35,6 @@ struct output {
 	char		**files;	/* paths written, relative; owned */
 	struct htab	*seen;		/* the same paths, to refuse a second write */
 	struct htab	*fresh;		/* paths written with new bytes */
-	struct htab	*kept;		/* paths kept by out_keep */
 	struct htab	*dirs;		/* folders made in staging */
 	size_t		 nfiles;	/* entries in files */
 	size_t		 cap;		/* slots in files */
@@ -71,7 +70,6 @@ out_open(const char *outdir)
 	pthread_mutex_init(&o->lock, NULL);
 	o->seen = htab_new();
 	o->fresh = htab_new();
-	o->kept = htab_new();
 	o->dirs = htab_new();
 	parent = xstrdup(o->dir);
 	if ((slash = strrchr(parent, '/')) != NULL) {
@@ -343,18 +341,8 @@ out_keep(struct output *o, const char *rel, const struct stat *st)
 		diag_err(dst, 0, 0, "cannot link: %s", strerror(errno));
 		return -1;
 	}
-	pthread_mutex_lock(&o->lock);
-	htab_add(o->kept, rel, strlen(rel));
-	pthread_mutex_unlock(&o->lock);
 	staged_one(o);
 	return 0;
-}
-
-/* Was rel kept by out_keep (published file linked as it was)?  1 if so. */
-int
-out_kept(const struct output *o, const char *rel)
-{
-	return htab_find(o->kept, rel, strlen(rel)) != HTAB_NONE;
 }
 
 /*
@@ -434,7 +422,6 @@ out_free(struct output *o)
 	free(o->files);
 	htab_free(o->seen);
 	htab_free(o->fresh);
-	htab_free(o->kept);
 	htab_free(o->dirs);
 	free(o->dir);
 	free(o->stage);

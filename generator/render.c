@@ -267,10 +267,8 @@ key_record(struct build *b, const char *rel, uint64_t key,
 	i = htab_add(b->keys, rel, strlen(rel));
 	if (i >= b->kcap) {
 		b->kcap = i + 1 > 2 * b->kcap ? i + 1 : 2 * b->kcap;
-		b->kval = xreallocarray(b->kval, b->kcap, sizeof(*b->kval));
 		b->kfile = xreallocarray(b->kfile, b->kcap, sizeof(*b->kfile));
 	}
-	b->kval[i] = key;
 	f = &b->kfile[i];
 	memset(f, 0, sizeof(*f));
 	f->key = key;
@@ -329,24 +327,6 @@ render_file(void *arg, const char *rel, struct man_file *f)
 		*f = b->kfile[i];
 }
 
-static int	render_page_more(struct build *, const char *, const char *,
-		    const char *, struct val *,
-		    void (*)(struct build *, struct val *, const void *),
-		    const void *);
-
-/*
- * Render template tmpl with ctx (consumed) into rel.  Adds "root" and
- * "page" {title, path, url (absolute, when base_url is set)}.  A page
- * the last build rendered from the same key is kept as published.
- * Returns 0, or -1 after a message.  Thread-safe.
- */
-int
-render_page(struct build *b, const char *tmpl, const char *rel,
-    const char *title, struct val *ctx)
-{
-	return render_page_more(b, tmpl, rel, title, ctx, NULL, NULL);
-}
-
 /*
  * render_page, and when the page must be rendered (its key is new),
  * more(b, ctx, arg) first: for fields made only of what the key has
@@ -401,6 +381,19 @@ render_page_more(struct build *b, const char *tmpl, const char *rel,
 }
 
 /*
+ * Render template tmpl with ctx (consumed) into rel.  Adds "root" and
+ * "page" {title, path, url (absolute, when base_url is set)}.  A page
+ * the last build rendered from the same key is kept as published.
+ * Returns 0, or -1 after a message.  Thread-safe.
+ */
+int
+render_page(struct build *b, const char *tmpl, const char *rel,
+    const char *title, struct val *ctx)
+{
+	return render_page_more(b, tmpl, rel, title, ctx, NULL, NULL);
+}
+
+/*
  * The path of page i (from 0) of a list: base.html, base-2.html ...;
  * caller frees.  (Without printf: lists ask for it ~180,000 times.)
  */
@@ -408,16 +401,12 @@ static char *
 page_rel(const char *base, size_t i)
 {
 	struct buf	 b;
-	char		 num[24], *p = num + sizeof(num);
 
 	buf_init(&b);
 	buf_puts(&b, base);
 	if (i > 0) {
-		*--p = '\0';
-		for (i++; i > 0; i /= 10)
-			*--p = (char)('0' + i % 10);
 		buf_putc(&b, '-');
-		buf_puts(&b, p);
+		buf_put_dec(&b, (unsigned long long)i + 1);
 	}
 	buf_puts(&b, ".html");
 	return buf_take(&b);

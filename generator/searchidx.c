@@ -1474,7 +1474,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
 	struct rjob	 rj;
 	size_t		 i, k, m, w, nb = 0, ncounted = 0;
-	uint64_t	 key, *dk = NULL, *nk = NULL, *keys = NULL;
+	uint64_t	 key, *dk = NULL, *nk = NULL;
 	double		 sum = 0;
 
 	memset(&j, 0, sizeof(j));
@@ -1500,7 +1500,6 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			p = p != NULL ? p + 1 : arts[i]->path;
 			nk[i] = hash_words(p, strlen(p), 0);
 		}
-		keys = xreallocarray(NULL, n ? n : 1, sizeof(*keys));
 	}
 	sj.x = x;
 	sj.j = &j;
@@ -1537,8 +1536,6 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		j.base = rj.cut[w];
 		m = rj.cut[w + 1] - j.base;
 		key = rj.key[w];
-		if (memo != NULL)
-			keys[w] = key;
 		sj.b = rj.got[w];
 		rj.got[w] = NULL;
 		if (sj.b == NULL) {
@@ -1572,17 +1569,16 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		bseg_free(sj.b);
 	}
 	free(rj.cut);
-	free(rj.key);
 	free(rj.got);
 	if (memo != NULL) {
-		bseg_prune(memo, keys, nb);
+		bseg_prune(memo, rj.key, nb);	/* sorts them */
 		if (diag_verbosity > 1)
 			fprintf(stderr, "folio:  index memo: %zu of %zu batches "
 			    "counted\n", ncounted, nb);
 	}
+	free(rj.key);
 	free(dk);
 	free(nk);
-	free(keys);
 	for (i = 0; i < x->nparts; i++)
 		x->nterms += x->parts[i].nterms;
 	x->avgdl = n ? sum / (double)n : 0;

@@ -694,6 +694,22 @@ hash64(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
+/* v in decimal into d (room for 21 bytes), NUL-terminated; its length. */
+size_t
+fmt_dec(char *d, unsigned long long v)
+{
+	char	 tmp[24], *p = tmp + sizeof(tmp);
+	size_t	 n;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(d, p, n);
+	d[n] = '\0';
+	return n;
+}
+
 int
 str_cmp(const void *a, const void *b)
 {

@@ -171,17 +171,9 @@ val_num(double d)
 	v->num = d;
 	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
 		/* "%.0f" without printf: lists make a number a page. */
-		unsigned long long u = d < 0 ? (unsigned long long)-d :
-		    (unsigned long long)d;
-		char	*p = tmp + sizeof(tmp);
-
-		*--p = '\0';
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) > 0);
-		if (d < 0)
-			*--p = '-';
-		memmove(tmp, p, (size_t)(tmp + sizeof(tmp) - p));
+		tmp[0] = '-';
+		fmt_dec(tmp + (d < 0), d < 0 ? (unsigned long long)-d :
+		    (unsigned long long)d);
 	} else if (d == floor(d) && fabs(d) < 1e15)
 		snprintf(tmp, sizeof(tmp), "%.0f", d);
 	else
