@@ -19,10 +19,10 @@
 //          (meta.js included), median over the runs.
 //   wall   cold again, but timed from outside (Date.now() around
 //          page.fill() and a polling wait): harness overhead included.
-// --phases also prints, for the first cold run of each query, when each
-// search/ file was asked for (<script> added; seen when the script's
-// microtasks are done) and arrived (its loader call), and search.js's
-// marks of its phases (it sets them when window.folioTrace is true, as
+// --phases also prints, for the first cold, next and again runs of each
+// query, when each search/ file was asked for (<script> added; seen when
+// the script's microtasks are done) and arrived (its loader call), and
+// search.js's marks of its phases (it sets them when window.folioTrace is true, as
 // here with --phases: the times then include the marks' small cost), in
 // ms after the keystroke.  Prints, never asserts.
 import fs from 'node:fs';
@@ -158,7 +158,7 @@ console.log(`median of ${runs} runs, ms from the keystroke to results painted (i
 console.log('query              results    cold    load    next   again   KB cold   wall cold');
 for (const q of queries) {
 	const cold = [], load = [], next = [], again = [], kb = [], wall = [];
-	let count = null, shown = null;
+	let count = null, shown = null, shownNext = null, shownAgain = null;
 	for (let i = 0; i < runs; i++) {
 		let urls = [];
 		let page = await freshPage(browser, urls, 500);
@@ -170,23 +170,31 @@ for (const q of queries) {
 		if (phases && shown === null)
 			shown = c;
 		await run(page, OTHER);
-		again.push((await run(page, q)).ms);
+		const a = await run(page, q);
+		again.push(a.ms);
+		if (phases && shownAgain === null)
+			shownAgain = a;
 		await page.close();
 		page = await freshPage(browser, [], 0);
 		load.push((await run(page, q)).ms);
 		await page.close();
 		page = await freshPage(browser, [], 500);
 		await run(page, OTHER);
-		next.push((await run(page, q)).ms);
+		const n = await run(page, q);
+		next.push(n.ms);
+		if (phases && shownNext === null)
+			shownNext = n;
 		await page.close();
 	}
 	console.log(`${q.padEnd(16)} ${String(count).padStart(9)} ${f0(median(cold)).padStart(7)} ` +
 	    `${f0(median(load)).padStart(7)} ` +
 	    `${f0(median(next)).padStart(7)} ${f0(median(again)).padStart(7)} ` +
 	    `${f0(median(kb)).padStart(9)} ${f0(median(wall)).padStart(11)}`);
-	if (shown) {
-		console.log(`    cold run 1: done ${f0(shown.done)} ms, painted ${f0(shown.ms)} ms; files (ms after the keystroke):`);
-		for (const e of shown.log)
+	for (const [name, r] of [['cold', shown], ['next', shownNext], ['again', shownAgain]]) {
+		if (!r)
+			continue;
+		console.log(`    ${name} run 1: done ${f0(r.done)} ms, painted ${f0(r.ms)} ms; files (ms after the keystroke):`);
+		for (const e of r.log)
 			console.log(`      ${f0(e[2]).padStart(6)}  ${e[0]} ${e[1]}`);
 	}
 }

@@ -621,14 +621,15 @@
 			for (i = 1; i < ts.length; i++)
 				cand = intersect(cand, ts[i].docs);
 			pl.loose.forEach(function (c) { cand = intersect(cand, term(c).docs); });
-			var at = ts.map(function () { return 0; });
+			var at = new Int32Array(ts.length), ptr = new Int32Array(ts.length);
+			var offs = Int32Array.from(u, function (x) { return x.off; });
 			docs = new Int32Array(cand.length);
 			tf = new Int32Array(cand.length);
 			for (j = 0; j < cand.length; j++) {
 				d = cand[j];
 				for (i = 0; i < ts.length; i++)
 					at[i] = find(ts[i].docs, d, at[i]);
-				if ((n = one ? 1 : lineUp(ts, u, at, d)) > 0) {
+				if ((n = one ? 1 : lineUp(ts, offs, at, d, ptr)) > 0) {
 					docs[m] = d;
 					tf[m++] = n;
 				}
@@ -643,19 +644,26 @@
 
 	/*
 	 * Where in document d (at[i]: its index in ts[i]) the units' terms
-	 * stand at their offsets from one start: the field-weighted count
-	 * of such starts, 0 if none.
+	 * stand at their offsets offs[i] from one start: the field-weighted
+	 * count of such starts, 0 if none.  ptr: scratch, one per unit.
 	 */
-	function lineUp(ts, u, at, d) {
-		var t0 = ts[0], ptr = u.map(function (x, i) { return ts[i].off[at[i]]; });
-		var n = 0, te = meta.te[d], bs = meta.bs[d];
-		for (var k = t0.off[at[0]]; k < t0.off[at[0] + 1]; k++) {
-			var start = t0.pos[k] - u[0].off, ok = start >= 0;
-			for (var i = 1; ok && i < u.length; i++) {
-				var want = start + u[i].off, t = ts[i], end = t.off[at[i] + 1];
-				while (ptr[i] < end && t.pos[ptr[i]] < want)
-					ptr[i]++;
-				ok = ptr[i] < end && t.pos[ptr[i]] === want;
+	function lineUp(ts, offs, at, d, ptr) {
+		var t0 = ts[0], nu = ts.length, i, k, start, want, t, end, ok, p;
+		var n = 0, te = meta.te[d], bs = meta.bs[d], kend = t0.off[at[0] + 1];
+		for (i = 1; i < nu; i++)
+			ptr[i] = ts[i].off[at[i]];
+		for (k = t0.off[at[0]]; k < kend; k++) {
+			start = t0.pos[k] - offs[0];
+			ok = start >= 0;
+			for (i = 1; ok && i < nu; i++) {
+				want = start + offs[i];
+				t = ts[i];
+				end = t.off[at[i] + 1];
+				p = ptr[i];
+				while (p < end && t.pos[p] < want)
+					p++;
+				ptr[i] = p;
+				ok = p < end && t.pos[p] === want;
 			}
 			if (ok)
 				n += start < te ? W_TITLE : start < bs ? W_META : W_BODY;
