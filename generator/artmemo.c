@@ -569,6 +569,7 @@ amemo_load(const struct art_memo *m, size_t j, uint64_t key,
 {
 	const struct am_rec *rc;
 	struct article	 t;
+	int		 rc_bind;
 
 	if (m == NULL || j >= AM_BUCKETS ||
 	    (rc = rec_find(&m->b[j], key)) == NULL)
@@ -579,7 +580,13 @@ amemo_load(const struct art_memo *m, size_t j, uint64_t key,
 	    rc->len, &t) == -1)
 		return 0;
 	t.path = a->path;
-	if (fm_bind(&t, 1) == -1) {	/* what parsed once binds again */
+	/* What parsed once binds again; if a record that passed its
+	 * checksum does not, the article is parsed instead, and the
+	 * parse says what is wrong, if anything. */
+	diag_hush(1);
+	rc_bind = fm_bind(&t, 1);
+	diag_hush(0);
+	if (rc_bind == -1) {
 		t.path = NULL;
 		article_free(&t);
 		return 0;

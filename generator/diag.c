@@ -11,6 +11,18 @@
 int			diag_verbosity = 1;
 static size_t		nerrors;
 static pthread_mutex_t	lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int hushed;	/* see diag_hush */
+
+/*
+ * While on, this thread's errors and warnings are neither printed nor
+ * counted: for a caller that tries something it falls back from
+ * quietly (the load memo binding a front matter it kept).
+ */
+void
+diag_hush(int on)
+{
+	hushed = on;
+}
 
 static void
 emit(const char *kind, const char *path, int line, int col,
@@ -35,6 +47,8 @@ diag_err(const char *path, int line, int col, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	if (hushed)
+		return;
 	va_start(ap, fmt);
 	emit("error", path, line, col, fmt, ap);
 	va_end(ap);
@@ -48,7 +62,7 @@ diag_warn(const char *path, int line, int col, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (diag_verbosity < 1)
+	if (diag_verbosity < 1 || hushed)
 		return;
 	va_start(ap, fmt);
 	emit("warning", path, line, col, fmt, ap);

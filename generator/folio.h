@@ -95,6 +95,7 @@ void	 diag_err(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
 void	 diag_warn(const char *, int, int, const char *, ...) PRINTFLIKE(4, 5);
 void	 diag_info(const char *, ...) PRINTFLIKE(1, 2);
 size_t	 diag_error_count(void);
+void	 diag_hush(int);		/* this thread's messages dropped */
 struct timespec;
 void	 diag_lap(struct timespec *, const char *); /* -v: step times */
 

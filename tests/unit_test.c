@@ -690,6 +690,35 @@ test_artmemo(void)
 			article_free(&c[q]);
 	}
 
+	/*
+	 * A record that passes its checksum but whose front matter does not
+	 * bind (here an empty title; only a hand-made file has one): not a
+	 * hit, and not an error either, since the article is parsed again
+	 * and the parse says what is wrong, if anything.
+	 */
+	{
+		struct article	 e, *ea[1] = { &e };
+		size_t		 eb[1] = { 11 }, errs = diag_error_count();
+		struct val	*tv;
+
+		parse_one(&e, "x/e.md", src, 3001);
+		tv = val_get(e.fm, "title");
+		tv->s[0] = '\0';
+		tv->slen = 0;
+		m = amemo_read(dir, 42, 1, 1);
+		(void)amemo_keep(m, ea, 1, eb, 1);
+		amemo_free(m);
+		m = amemo_read(dir, 42, 1, 1);
+		memset(&got, 0, sizeof(got));
+		got.path = xstrdup("y/e.md");
+		OK(amemo_load(m, 11, 3001, &got) == 0 && got.title == NULL &&
+		    diag_error_count() == errs,
+		    "artmemo: a record that does not bind is a miss, quietly");
+		free(got.path);
+		amemo_free(m);
+		article_free(&e);
+	}
+
 	/* The fuzz seeds taken from a build (built-N) are files that decode. */
 	snprintf(seed, sizeof(seed), "%s/tests/fuzz/corpus/artmemo",
 	    getenv("ROOT") ? getenv("ROOT") : ".");
