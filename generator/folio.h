@@ -71,7 +71,32 @@ char	**tree_list(const char *, size_t *);	/* files below it, sorted */
 int	 mkdir_p(const char *);			/* 0 / -1 with message */
 int	 rm_rf(const char *);			/* 0 / -1 with message */
 int	 utf8_check(const char *, size_t, size_t *);	/* 1 valid; else 0, *bad = offset */
-size_t	 utf8_decode(const char *, size_t, uint32_t *); /* bytes used (>=1) */
+size_t	 utf8_decode_rest(const char *, size_t, uint32_t *);
+
+/*
+ * Decode one UTF-8 sequence at s (n >= 1 bytes left): the bytes used
+ * (>= 1); invalid gives U+FFFD and 1 byte.  Inline for the sequences
+ * that are most of the text (ASCII; three bytes led by E1-EC or EE-EF,
+ * which cannot be overlong or a surrogate): callers decode every
+ * character of every article.
+ */
+static inline size_t
+utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xe1 && u[0] != 0xed && u[0] <= 0xef && n >= 3 &&
+	    (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80) {
+		*cp = (uint32_t)(u[0] & 0x0f) << 12 |
+		    (uint32_t)(u[1] & 0x3f) << 6 | (uint32_t)(u[2] & 0x3f);
+		return 3;
+	}
+	return utf8_decode_rest(s, n, cp);
+}
 void	 text_pos(const char *, size_t, int *, int *);	/* offset -> line, col */
 uint64_t hash64(const void *, size_t, uint64_t);	/* FNV-1a 64 */
 uint64_t hash_mix64(uint64_t);			/* for hash tables */

@@ -386,35 +386,50 @@ cls_load(void)
 size_t
 seg_norm(struct buf *b, const char *s, size_t n)
 {
-	size_t		 start = b->len, i, k, slow = SIZE_MAX;
+	size_t		 start = b->len, i, k, nk, slow = SIZE_MAX, run = SIZE_MAX;
 	uint32_t	 cp, next;
 
 	pthread_once(&cls_once, cls_load);
 	buf_grow(b, n + 1);
-	for (i = 0; i < n; i += k) {
-		k = utf8_decode(s + i, n - i, &cp);
-		if (cp < 0x10000 && (cls[cp] & (KEEP | MAP))) {
-			if (i + k == n)
-				next = 0;	/* the end: a boundary */
-			else
-				(void)utf8_decode(s + i + k, n - i - k, &next);
-			if (next < 0x10000 && (cls[next] & BOUND)) {
-				if (slow != SIZE_MAX) {
-					seg_norm_icu(b, s + slow, i - slow);
-					slow = SIZE_MAX;
-				}
-				if (cls[cp] & MAP)
-					buf_putc(b, (char)map_of(cp));
-				else if (cp >= 'A' && cp <= 'Z')
-					buf_putc(b, (char)(cp - 'A' + 'a'));
-				else
-					buf_put(b, s + i, k);
+	/* Each character decoded once: cp (k bytes) at i, next after it;
+	 * kept characters gather into a run [run, i) copied in one go. */
+	k = n > 0 ? utf8_decode(s, n, &cp) : 0;
+	for (i = 0; i < n; i += k, cp = next, k = nk) {
+		if (i + k == n) {
+			next = 0;	/* the end: a boundary */
+			nk = 0;
+		} else
+			nk = utf8_decode(s + i + k, n - i - k, &next);
+		if (cp < 0x10000 && (cls[cp] & (KEEP | MAP)) &&
+		    next < 0x10000 && (cls[next] & BOUND)) {
+			if (slow != SIZE_MAX) {
+				seg_norm_icu(b, s + slow, i - slow);
+				slow = SIZE_MAX;
+			}
+			if (!(cls[cp] & MAP) && !(cp >= 'A' && cp <= 'Z')) {
+				if (run == SIZE_MAX)
+					run = i;
 				continue;
 			}
+			if (run != SIZE_MAX) {
+				buf_put(b, s + run, i - run);
+				run = SIZE_MAX;
+			}
+			if (cls[cp] & MAP)
+				buf_putc(b, (char)map_of(cp));
+			else
+				buf_putc(b, (char)(cp - 'A' + 'a'));
+			continue;
+		}
+		if (run != SIZE_MAX) {
+			buf_put(b, s + run, i - run);
+			run = SIZE_MAX;
 		}
 		if (slow == SIZE_MAX)
 			slow = i;
 	}
+	if (run != SIZE_MAX)
+		buf_put(b, s + run, n - run);
 	if (slow != SIZE_MAX)
 		seg_norm_icu(b, s + slow, n - slow);
 	return b->len - start;

@@ -511,9 +511,11 @@ rm_rf(const char *path)
 /*
  * Decode one UTF-8 sequence at s (n bytes left).  Returns the bytes
  * used, at least 1; an invalid sequence gives U+FFFD and 1 byte.
+ * utf8_decode in folio.h takes ASCII and most three-byte sequences
+ * (all of Han) itself and calls this for the rest.
  */
 size_t
-utf8_decode(const char *s, size_t n, uint32_t *cp)
+utf8_decode_rest(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	uint32_t		 c;

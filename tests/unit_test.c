@@ -134,7 +134,8 @@ test_val_arena(void)
 	val_free_shared(sh);
 }
 
-/* utf8_check as it was before its inline path: the reference. */
+/* utf8_check as it was before its inline path, through the whole
+ * decoder (not utf8_decode's inline short cut): the reference. */
 static int
 utf8_check_ref(const char *s, size_t n, size_t *bad)
 {
@@ -144,7 +145,7 @@ utf8_check_ref(const char *s, size_t n, size_t *bad)
 	while (i < n) {
 		if (s[i] == '\0')
 			break;
-		k = utf8_decode(s + i, n - i, &cp);
+		k = utf8_decode_rest(s + i, n - i, &cp);
 		if (cp == 0xfffd && k == 1)
 			break;
 		i += k;
@@ -190,6 +191,28 @@ test_utf8_random(void)
 		agree = r1 == r2 && (r1 || bad1 == bad2);
 	}
 	OK(agree, "utf8_check agrees on every E0..EF xx yy");
+	/* utf8_decode's inline short cut = the whole decoder, cut short too. */
+	for (i = 0; i < 16 * 256 * 256 * 3 && agree; i++) {
+		uint32_t c1 = 1, c2 = 2;
+
+		b[0] = (unsigned char)(0xe0 + (i / 3 >> 16));
+		b[1] = (unsigned char)(i / 3 >> 8);
+		b[2] = (unsigned char)(i / 3);
+		n = 1 + i % 3;
+		agree = utf8_decode((const char *)b, n, &c1) ==
+		    utf8_decode_rest((const char *)b, n, &c2) && c1 == c2;
+	}
+	for (i = 0; i < 256 && agree; i++) {
+		uint32_t c1 = 1, c2 = 2;
+
+		b[0] = (unsigned char)i;
+		b[1] = 0x80;
+		b[2] = 0x80;
+		b[3] = 0x80;
+		agree = utf8_decode((const char *)b, 4, &c1) ==
+		    utf8_decode_rest((const char *)b, 4, &c2) && c1 == c2;
+	}
+	OK(agree, "utf8_decode's short cut = the whole decoder");
 }
 
 static void
