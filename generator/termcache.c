@@ -276,6 +276,18 @@ hit_cmp_id(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* h[0..n) in ascending ids, the memo's order (unless they are already). */
+void
+hits_by_id(struct term_hit *h, size_t n)
+{
+	size_t	 k;
+
+	for (k = 1; k < n && h[k - 1].id < h[k].id; k++)
+		continue;
+	if (k < n)
+		qsort(h, n, sizeof(*h), hit_cmp_id);
+}
+
 void
 tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
     const uint64_t *akey, struct term_hit *const *hits, const size_t *nhits,
@@ -294,12 +306,8 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 	le_put(&b, narts, 4);
 	for (i = 0; i < narts; i++) {
 		/* Ascending ids (weigh_one's order does not depend on it);
-		 * those the last memo gave are so already. */
-		for (k = 1; k < nhits[i] && hits[i][k - 1].id < hits[i][k].id;
-		    k++)
-			continue;
-		if (k < nhits[i])
-			qsort(hits[i], nhits[i], sizeof(*hits[i]), hit_cmp_id);
+		 * counting and the last memo made them so already. */
+		hits_by_id(hits[i], nhits[i]);
 		le_put(&b, akey[i], 8);
 		le_put(&b, nhits[i], 4);
 		for (k = 0, prev = 0; k < nhits[i]; k++) {

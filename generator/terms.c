@@ -335,14 +335,21 @@ occ_sort(struct occ *o, size_t n)
 	free(tmp);
 }
 
-/* Counting state shared by the workers of one pass. */
+/*
+ * Counting state shared by the workers of one pass.  Chunks are counted
+ * into occ[cur] while one worker folds the chunk before, in occ[!cur],
+ * into the map (merge_occ: one thread, in article order).
+ */
 struct count {
 	struct chars	*cs;		/* by article; borrowed */
 	struct gmap	*shorter;	/* grams one shorter, pruned; borrowed */
+	struct gmap	*out;		/* the pass's map; borrowed */
 	int		 len;		/* gram length of this pass */
-	size_t		 base;		/* first article of the chunk */
-	struct occ	**occ;		/* by article in chunk: sorted occurrences; owned */
-	size_t		*nocc;		/* by article in chunk */
+	size_t		 base;		/* first article of the chunk counted */
+	struct occ	**occ[2];	/* by article in chunk: sorted occurrences; owned */
+	size_t		*nocc[2];	/* by article in chunk */
+	int		 cur;		/* the buffers being counted into */
+	size_t		 pbase, pn;	/* the chunk before: first article, count */
 };
 
 static int
@@ -376,8 +383,8 @@ count_one(void *arg, size_t i)
 		n++;
 	}
 	occ_sort(o, n);
-	c->occ[i] = o;
-	c->nocc[i] = n;
+	c->occ[c->cur][i] = o;
+	c->nocc[c->cur][i] = n;
 	return 0;
 }
 
@@ -403,31 +410,64 @@ merge_occ(struct gmap *m, const struct occ *o, size_t n, uint32_t art)
 	}
 }
 
+/* Fold the chunk before (pbase, pn) into the map, freeing it. */
+static void
+merge_prev(struct count *c)
+{
+	size_t	 i;
+	int	 p = !c->cur;
+
+	for (i = 0; i < c->pn; i++) {
+		merge_occ(c->out, c->occ[p][i], c->nocc[p][i],
+		    (uint32_t)(c->pbase + i));
+		free(c->occ[p][i]);
+	}
+	c->pn = 0;
+}
+
+/* par_for worker: item 0 folds the chunk before, item i + 1 counts article i. */
+static int
+count_or_merge(void *arg, size_t i)
+{
+	struct count	*c = arg;
+
+	if (i == 0) {
+		merge_prev(c);
+		return 0;
+	}
+	return count_one(c, i - 1);
+}
+
 /* One counting pass over every article for grams of length len. */
 static void
 count_pass(struct chars *cs, size_t narts, int jobs, int len,
     struct gmap *shorter, struct gmap *out)
 {
 	struct count	 c;
-	size_t		 i, n, chunk = (size_t)CHUNK * (size_t)jobs;
+	size_t		 n, chunk = (size_t)CHUNK * (size_t)jobs;
+	int		 k;
 
 	memset(&c, 0, sizeof(c));
 	c.cs = cs;
 	c.len = len;
 	c.shorter = shorter;
-	c.occ = xcalloc(chunk, sizeof(*c.occ));
-	c.nocc = xcalloc(chunk, sizeof(*c.nocc));
+	c.out = out;
+	for (k = 0; k < 2; k++) {
+		c.occ[k] = xcalloc(chunk, sizeof(*c.occ[k]));
+		c.nocc[k] = xcalloc(chunk, sizeof(*c.nocc[k]));
+	}
 	for (c.base = 0; c.base < narts; c.base += n) {
 		n = narts - c.base < chunk ? narts - c.base : chunk;
-		par_for(n, jobs, count_one, &c);
-		for (i = 0; i < n; i++) {
-			merge_occ(out, c.occ[i], c.nocc[i],
-			    (uint32_t)(c.base + i));
-			free(c.occ[i]);
-		}
+		par_for(n + 1, jobs, count_or_merge, &c);
+		c.pbase = c.base;
+		c.pn = n;
+		c.cur = !c.cur;
 	}
-	free(c.occ);
-	free(c.nocc);
+	merge_prev(&c);		/* the last chunk */
+	for (k = 0; k < 2; k++) {
+		free(c.occ[k]);
+		free(c.nocc[k]);
+	}
 }
 
 /*
@@ -773,7 +813,9 @@ hits_one(void *arg, size_t i)
 	/* Leave where as found: -1 everywhere. */
 	for (k = 0; k < n; k++)
 		where[h[k].id] = -1;
-	k = n;	/* one entry per term, in first-seen order (weigh_one sorts) */
+	k = n;	/* one entry per term; by id, as the memo keeps them (here,
+		 * on the counting threads, not where the memo is written) */
+	hits_by_id(h, k);
 	free(ch->id);
 	free(ch->lh);
 	ch->id = NULL;
