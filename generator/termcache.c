@@ -8,8 +8,9 @@
  * vocabulary is the same, counts again only the articles whose text
  * changed.  Both are pure functions of what they are keyed by, so a
  * memo hit gives the very bytes a clean build would; any doubt about
- * the file (another version, a bad checksum, a bad record) drops it
- * whole.
+ * the file (another version, a bad checksum, records out of place)
+ * drops it whole, and an article whose record holds values out of range
+ * (checked when it is asked for) is counted again.
  *
  * The file, integers little-endian:
  *	"folio-terms 1\n"
@@ -88,7 +89,7 @@ tm_parse(struct term_memo *m)
 	struct tm_art	*a;
 	const char	*s, *nul;
 	uint64_t	 key;
-	uint32_t	 nh, id, d, tf, ttf;
+	uint32_t	 nh;
 
 	if (len < sizeof(TM_MAGIC) - 1 + 12 ||
 	    memcmp(p, TM_MAGIC, sizeof(TM_MAGIC) - 1) != 0)
@@ -129,15 +130,13 @@ tm_parse(struct term_memo *m)
 		if (key == 0 || nh > (len - off) / 3)
 			return -1;
 		start = off;
-		for (k = 0, id = 0; k < nh; k++) {
-			if (get_var(p, len, &off, &d) == -1 ||
-			    get_var(p, len, &off, &tf) == -1 ||
-			    get_var(p, len, &off, &ttf) == -1 ||
-			    (k > 0 && d == 0) || d >= m->ntext - id ||
-			    tf == 0 || tf > UINT16_MAX || ttf > UINT16_MAX)
-				return -1;
-			id += d;
-		}
+		/* Its 3 x nh varints: each ends at a byte below 0x80.  Their
+		 * values are tmemo_hits's to check, on the counting threads,
+		 * for the articles a build asks about. */
+		for (k = 3 * (size_t)nh; k > 0 && off < len; off++)
+			k -= p[off] < 0x80;
+		if (k > 0)
+			return -1;
 		a = art_slot(m, key);
 		if (a->key == 0) {	/* a repeat has the same counts */
 			a->key = key;
@@ -231,8 +230,9 @@ tmemo_same(const struct term_memo *m, char *const *text, size_t n)
 /*
  * The counts remembered for the text with key akey, into *h (caller
  * frees; NULL when none): returns their number, or -1 when the memo has
- * none for it.  Only meaningful once tmemo_same said the vocabulary is
- * the memo's: counts are term ids.
+ * none for it or its record is out of range.  Thread-safe.  Only
+ * meaningful once tmemo_same said the vocabulary is the memo's: counts
+ * are term ids.
  */
 long
 tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
@@ -249,10 +249,16 @@ tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
 		*h = xreallocarray(NULL, a->n, sizeof(**h));
 	p = (const unsigned char *)m->raw.p;
 	off = a->off;
-	for (k = 0, id = 0; k < a->n; k++) {	/* tm_parse checked them */
-		(void)get_var(p, m->raw.len, &off, &d);
-		(void)get_var(p, m->raw.len, &off, &tf);
-		(void)get_var(p, m->raw.len, &off, &ttf);
+	for (k = 0, id = 0; k < a->n; k++) {
+		if (get_var(p, m->raw.len, &off, &d) == -1 ||
+		    get_var(p, m->raw.len, &off, &tf) == -1 ||
+		    get_var(p, m->raw.len, &off, &ttf) == -1 ||
+		    (k > 0 && d == 0) || d >= m->ntext - id ||
+		    tf == 0 || tf > UINT16_MAX || ttf > UINT16_MAX) {
+			free(*h);	/* a bad record: counted again */
+			*h = NULL;
+			return -1;
+		}
 		id += d;
 		(*h)[k].id = id;
 		(*h)[k].tf = (uint16_t)tf;

@@ -464,6 +464,26 @@ test_termcache(void)
 	OK(k == 0 && got == NULL, "termcache: an article with none");
 	OK(tmemo_hits(m, 33, &got) == -1, "termcache: an unknown text");
 	tmemo_free(m);
+	/* A record whose values are out of range (tf 0) parses; asked
+	 * for, it is no hit (its article is counted again), the rest are. */
+	{
+		struct term_hit	 hbad[] = { { 1, 0, 0, 0 } }, *hp3[3];
+		uint64_t	 akey3[] = { 11, 22, 44 };
+		size_t		 nh3[] = { 2, 0, 1 };
+
+		hp3[0] = h0;
+		hp3[1] = NULL;
+		hp3[2] = hbad;
+		tmemo_write(path, 77, text, 3, akey3, hp3, nh3, 3);
+		m = tmemo_read(path);
+		got = h0;
+		OK(m != NULL && tmemo_hits(m, 44, &got) == -1 && got == NULL,
+		    "termcache: a record out of range is no hit");
+		k = tmemo_hits(m, 11, &got);
+		OK(k == 2 && got[1].id == 2, "termcache: ... the others are");
+		free(got);
+		tmemo_free(m);
+	}
 	/* One byte changed: the checksum says no (a warning, no memo). */
 	buf_init(&b);
 	if (file_load(path, &b, &why) == -1)
