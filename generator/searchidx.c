@@ -1099,13 +1099,14 @@ seg_make(void *arg, size_t p)
 
 /*
  * par_for worker: append the batch's segments of part p to their terms,
- * the first entry's gap now counted from the term's last document.
+ * the first entry's gap now counted from the term's last document; then
+ * free them (here, on the part's thread, not later on one).
  */
 static int
 seg_append(void *arg, size_t p)
 {
 	struct sjob	*sj = arg;
-	const struct tpart *bp = &sj->b->parts[p];
+	struct tpart	*bp = &sj->b->parts[p];
 	const struct iterm *g;
 	const unsigned char *s;
 	struct iterm	*t;
@@ -1125,6 +1126,8 @@ seg_append(void *arg, size_t p)
 		t->last = (long)sj->base + g->last;
 		t->df += g->df;
 	}
+	tpart_free(bp);
+	memset(bp, 0, sizeof(*bp));
 	return 0;
 }
 
@@ -1451,6 +1454,27 @@ batch_read(void *arg, size_t i)
 	return 0;
 }
 
+/* Each document's key and its file name's hash (idx_make, with a memo). */
+struct kjob {
+	struct article *const *arts;	/* borrowed */
+	uint64_t	 env;
+	uint64_t	*dk;	/* doc_key by document; borrowed */
+	uint64_t	*nk;	/* hash of the file name by document; borrowed */
+};
+
+static int
+keys_one(void *arg, size_t i)
+{
+	struct kjob	*kj = arg;
+	const char	*p;
+
+	kj->dk[i] = doc_key(kj->arts[i], kj->env);
+	p = strrchr(kj->arts[i]->path, '/');
+	p = p != NULL ? p + 1 : kj->arts[i]->path;
+	kj->nk[i] = hash_words(p, strlen(p), 0);
+	return 0;
+}
+
 /*
  * Build the index of arts[0..n) (document i is arts[i]) with up to
  * jobs threads, a batch of documents at a time: counted in parallel,
@@ -1470,9 +1494,9 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	struct sjob	 sj;
 	struct dterms	*d;
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
-	const char	*p;
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
 	struct rjob	 rj;
+	struct kjob	 kj;
 	size_t		 i, k, m, w, nb = 0, ncounted = 0;
 	uint64_t	 key, *dk = NULL, *nk = NULL;
 	double		 sum = 0;
@@ -1492,14 +1516,11 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	x->bs = xcalloc(n ? n : 1, sizeof(*x->bs));
 	if (memo != NULL) {
 		(void)mkdir_p(memo);
-		dk = xreallocarray(NULL, n ? n : 1, sizeof(*dk));
-		nk = xreallocarray(NULL, n ? n : 1, sizeof(*nk));
-		for (i = 0; i < n; i++) {
-			dk[i] = doc_key(arts[i], env);
-			p = strrchr(arts[i]->path, '/');
-			p = p != NULL ? p + 1 : arts[i]->path;
-			nk[i] = hash_words(p, strlen(p), 0);
-		}
+		kj.arts = arts;
+		kj.env = env;
+		kj.dk = dk = xreallocarray(NULL, n ? n : 1, sizeof(*dk));
+		kj.nk = nk = xreallocarray(NULL, n ? n : 1, sizeof(*nk));
+		(void)par_for(n, jobs, keys_one, &kj);
 	}
 	sj.x = x;
 	sj.j = &j;
