@@ -94,20 +94,27 @@ ctx_item(const struct article *a)
 	return m;
 }
 
+/* par_for worker: article i's list entry and body (which owns its html). */
+static int
+release_one(void *arg, size_t i)
+{
+	struct build	*b = arg;
+
+	val_free_shared(b->items[i]);
+	val_free_shared(b->bodies[i]);
+	b->arts[i]->html = NULL;
+	return 0;
+}
+
 /*
  * Free what only rendering needs: the shared list entries and the body
- * HTML (the bodies own it).  Safe to call twice.
+ * HTML (the bodies own it), on -j threads.  Safe to call twice.
  */
 void
 render_release(struct build *b)
 {
-	size_t	 i;
-
-	for (i = 0; b->items != NULL && i < b->narts; i++) {
-		val_free_shared(b->items[i]);
-		val_free_shared(b->bodies[i]);	/* frees the html */
-		b->arts[i]->html = NULL;
-	}
+	if (b->items != NULL)
+		(void)par_for(b->narts, b->site.jobs, release_one, b);
 	free(b->items);
 	free(b->bodies);
 	b->items = NULL;

@@ -2568,23 +2568,36 @@ enum facet {
 static const char *const facet_name[FC__MAX] = { "province", "tag",
     "source" };
 
-/* Each facet's values of article a, pushed onto l (borrowed strings). */
+/* Room for n more in *l (*cap entries): doubled when short. */
 static void
-facet_values(const struct article *a, int f, const char ***l, size_t *n)
+vals_room(const char ***l, size_t *cap, size_t n)
+{
+	if (n > *cap) {
+		*cap = n > 2 * *cap ? n : 2 * *cap;
+		*l = xreallocarray(*l, *cap, sizeof(**l));
+	}
+}
+
+/*
+ * Facet f's values of article a into *l (borrowed strings; *cap
+ * entries, grown as needed), *n of them.
+ */
+static void
+facet_values(const struct article *a, int f, const char ***l, size_t *cap,
+    size_t *n)
 {
 	size_t	 i;
 
 	*n = 0;
 	if (f == FC_PROVINCE && a->region != NULL && a->region->n > 0) {
-		*l = xreallocarray(*l, 1, sizeof(**l));
+		vals_room(l, cap, 1);
 		(*l)[(*n)++] = a->region->kids[0]->s;
 	} else if (f == FC_TAG && a->tags != NULL) {
-		*l = xreallocarray(*l, a->tags->n + 1, sizeof(**l));
+		vals_room(l, cap, a->tags->n);
 		for (i = 0; i < a->tags->n; i++)
 			(*l)[(*n)++] = a->tags->kids[i]->s;
 	} else if (f == FC_SOURCE) {
-		*l = xreallocarray(*l, (a->authors ? a->authors->n : 0) + 1,
-		    sizeof(**l));
+		vals_room(l, cap, (a->authors ? a->authors->n : 0) + 1);
 		if (a->organization != NULL && *a->organization)
 			(*l)[(*n)++] = a->organization;
 		for (i = 0; a->authors != NULL && i < a->authors->n; i++)
@@ -2614,7 +2627,7 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 {
 	struct buf	 b, fd;
 	char		**tab[FC__MAX], **big = NULL;
-	size_t		 ntab[FC__MAX], i, j, k, nv;
+	size_t		 ntab[FC__MAX], i, j, k, nv, vcap = 0, tcap;
 	const char	**vals = NULL;
 	int		 f, rc;
 
@@ -2622,11 +2635,14 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 	buf_init(&fd);
 	for (f = 0; f < FC__MAX; f++) {
 		tab[f] = NULL;
-		ntab[f] = 0;
+		ntab[f] = tcap = 0;
 		for (i = 0; i < n; i++) {
-			facet_values(arts[i], f, &vals, &nv);
-			tab[f] = xreallocarray(tab[f], ntab[f] + nv + 1,
-			    sizeof(*tab[f]));
+			facet_values(arts[i], f, &vals, &vcap, &nv);
+			if (ntab[f] + nv + 1 > tcap) {
+				tcap = 2 * (ntab[f] + nv + 1);
+				tab[f] = xreallocarray(tab[f], tcap,
+				    sizeof(*tab[f]));
+			}
 			for (j = 0; j < nv; j++)
 				tab[f][ntab[f]++] = (char *)vals[j];
 		}
@@ -2640,7 +2656,7 @@ write_meta(const struct idx *x, struct article *const *arts, size_t n,
 	/* Per document and facet: count, then value ids (ascending). */
 	for (i = 0; i < n; i++)
 		for (f = 0; f < FC__MAX; f++) {
-			facet_values(arts[i], f, &vals, &nv);
+			facet_values(arts[i], f, &vals, &vcap, &nv);
 			vput(&fd, nv);
 			for (j = 0; j < nv; j++)
 				vput(&fd, (uint64_t)find_str(tab[f], ntab[f],
