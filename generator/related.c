@@ -57,6 +57,18 @@ post_cmp(const void *x, const void *y)
 	return a->art < b->art ? -1 : a->art > b->art;
 }
 
+/* par_for worker: term id's postings, heaviest first, if it has too many. */
+static int
+post_sort(void *arg, size_t id)
+{
+	struct inv	*x = arg;
+	size_t		 k = x->start[id + 1] - x->start[id];
+
+	if (k > POST_MAX)
+		qsort(x->post + x->start[id], k, sizeof(*x->post), post_cmp);
+	return 0;
+}
+
 /* A scored candidate. */
 struct cand {
 	uint32_t	 art;	/* article idx */
@@ -177,12 +189,11 @@ rel_compute(struct taxo *tax, struct article *const *arts, size_t n,
 			fill[id]++;
 		}
 	free(fill);
-	/* Keep each term's POST_MAX heaviest postings, compacted. */
+	/* Keep each term's POST_MAX heaviest postings (sorted on -j
+	 * threads), compacted. */
+	(void)par_for(t->n, jobs, post_sort, &x);
 	for (id = 0, m = 0; id < t->n; id++) {
 		k = x.start[id + 1] - x.start[id];
-		if (k > POST_MAX)
-			qsort(x.post + x.start[id], k, sizeof(*x.post),
-			    post_cmp);
 		cut = k < POST_MAX ? k : POST_MAX;
 		memmove(x.post + m, x.post + x.start[id],
 		    cut * sizeof(*x.post));

@@ -268,12 +268,7 @@ tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
 	return (long)a->n;
 }
 
-/*
- * Write the memo of this build to path: the vocabulary (n terms, keyed
- * vkey) and each article's raw counts (keyed akey[i]; sorted by term
- * id here).  A failure is reported like any other file the build
- * cannot write.
- */
+/* Order of term hits by id. */
 static int
 hit_cmp_id(const void *x, const void *y)
 {
@@ -294,15 +289,58 @@ hits_by_id(struct term_hit *h, size_t n)
 		qsort(h, n, sizeof(*h), hit_cmp_id);
 }
 
+/* Records to encode (tmemo_write): article i's into rec[i]. */
+struct tm_enc {
+	const uint64_t	 *akey;
+	struct term_hit *const *hits;
+	const size_t	 *nhits;
+	struct buf	 *rec;	/* by article; owned by tmemo_write */
+};
+
+/* par_for worker: article i's record. */
+static int
+enc_one(void *arg, size_t i)
+{
+	struct tm_enc	*e = arg;
+	struct term_hit	*h = e->hits[i];
+	struct buf	*b = &e->rec[i];
+	size_t		 k;
+	uint32_t	 prev;
+
+	/* Ascending ids (weigh_one's order does not depend on it);
+	 * counting and the last memo made them so already. */
+	hits_by_id(h, e->nhits[i]);
+	le_put(b, e->akey[i], 8);
+	le_put(b, e->nhits[i], 4);
+	for (k = 0, prev = 0; k < e->nhits[i]; k++) {
+		buf_put_var(b, h[k].id - prev);
+		buf_put_var(b, h[k].tf);
+		buf_put_var(b, h[k].ttf);
+		prev = h[k].id;
+	}
+	return 0;
+}
+
+/*
+ * Write the memo of this build to path: the vocabulary (n terms, keyed
+ * vkey) and each article's raw counts (keyed akey[i]; sorted by term
+ * id here), encoded on jobs threads.  A failure is reported like any
+ * other file the build cannot write.
+ */
 void
 tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
     const uint64_t *akey, struct term_hit *const *hits, const size_t *nhits,
-    size_t narts)
+    size_t narts, int jobs)
 {
+	struct tm_enc	 e;
 	struct buf	 b;
-	size_t		 i, k;
-	uint32_t	 prev;
+	size_t		 i;
 
+	e.akey = akey;
+	e.hits = hits;
+	e.nhits = nhits;
+	e.rec = xcalloc(narts ? narts : 1, sizeof(*e.rec));
+	(void)par_for(narts, jobs, enc_one, &e);
 	buf_init(&b);
 	buf_puts(&b, TM_MAGIC);
 	le_put(&b, vkey, 8);
@@ -311,18 +349,10 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 		buf_put(&b, text[i], strlen(text[i]) + 1);
 	le_put(&b, narts, 4);
 	for (i = 0; i < narts; i++) {
-		/* Ascending ids (weigh_one's order does not depend on it);
-		 * counting and the last memo made them so already. */
-		hits_by_id(hits[i], nhits[i]);
-		le_put(&b, akey[i], 8);
-		le_put(&b, nhits[i], 4);
-		for (k = 0, prev = 0; k < nhits[i]; k++) {
-			buf_put_var(&b, hits[i][k].id - prev);
-			buf_put_var(&b, hits[i][k].tf);
-			buf_put_var(&b, hits[i][k].ttf);
-			prev = hits[i][k].id;
-		}
+		buf_put(&b, e.rec[i].p, e.rec[i].len);
+		buf_free(&e.rec[i]);
 	}
+	free(e.rec);
 	(void)file_write_sealed(path, &b, TM_SEED);
 	buf_free(&b);
 }

@@ -1244,7 +1244,7 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	tmemo_free(memo);
 	if (o->memo != NULL && k)
 		tmemo_write(o->memo, vkey, t->text, t->n, akey, t->hits,
-		    t->nhits, n);
+		    t->nhits, n, jobs);
 	free(akey);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));

@@ -446,7 +446,7 @@ test_termcache(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/memo", dir);
-	tmemo_write(path, 77, text, 3, akey, hp, nh, 2);
+	tmemo_write(path, 77, text, 3, akey, hp, nh, 2, 2);
 	m = tmemo_read(path);
 	OK(m != NULL, "termcache: a memo written reads back");
 	v = tmemo_vocab(m, 77, &n);
@@ -474,7 +474,7 @@ test_termcache(void)
 		hp3[0] = h0;
 		hp3[1] = NULL;
 		hp3[2] = hbad;
-		tmemo_write(path, 77, text, 3, akey3, hp3, nh3, 3);
+		tmemo_write(path, 77, text, 3, akey3, hp3, nh3, 3, 2);
 		m = tmemo_read(path);
 		got = h0;
 		OK(m != NULL && tmemo_hits(m, 44, &got) == -1 && got == NULL,
