@@ -289,22 +289,25 @@ hits_by_id(struct term_hit *h, size_t n)
 		qsort(h, n, sizeof(*h), hit_cmp_id);
 }
 
-/* Records to encode (tmemo_write): article i's into rec[i]. */
+#define TM_WINDOW	1024	/* records encoded at a time */
+
+/* Records to encode (tmemo_write): article from + i's into rec[i]. */
 struct tm_enc {
 	const uint64_t	 *akey;
 	struct term_hit *const *hits;
 	const size_t	 *nhits;
-	struct buf	 *rec;	/* by article; owned by tmemo_write */
+	size_t		  from;
+	struct buf	 *rec;	/* TM_WINDOW of them; owned by tmemo_write */
 };
 
-/* par_for worker: article i's record. */
+/* par_for worker: article from + j's record. */
 static int
-enc_one(void *arg, size_t i)
+enc_one(void *arg, size_t j)
 {
 	struct tm_enc	*e = arg;
+	size_t		 i = e->from + j, k;
 	struct term_hit	*h = e->hits[i];
-	struct buf	*b = &e->rec[i];
-	size_t		 k;
+	struct buf	*b = &e->rec[j];
 	uint32_t	 prev;
 
 	/* Ascending ids (weigh_one's order does not depend on it);
@@ -334,13 +337,12 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 {
 	struct tm_enc	 e;
 	struct buf	 b;
-	size_t		 i;
+	size_t		 i, m;
 
 	e.akey = akey;
 	e.hits = hits;
 	e.nhits = nhits;
-	e.rec = xcalloc(narts ? narts : 1, sizeof(*e.rec));
-	(void)par_for(narts, jobs, enc_one, &e);
+	e.rec = xcalloc(TM_WINDOW, sizeof(*e.rec));
 	buf_init(&b);
 	buf_puts(&b, TM_MAGIC);
 	le_put(&b, vkey, 8);
@@ -348,10 +350,17 @@ tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
 	for (i = 0; i < n; i++)
 		buf_put(&b, text[i], strlen(text[i]) + 1);
 	le_put(&b, narts, 4);
-	for (i = 0; i < narts; i++) {
-		buf_put(&b, e.rec[i].p, e.rec[i].len);
-		buf_free(&e.rec[i]);
+	/* A window at a time: the records are held twice only there. */
+	for (e.from = 0; e.from < narts; e.from += m) {
+		m = narts - e.from < TM_WINDOW ? narts - e.from : TM_WINDOW;
+		(void)par_for(m, jobs, enc_one, &e);
+		for (i = 0; i < m; i++) {
+			buf_put(&b, e.rec[i].p, e.rec[i].len);
+			buf_truncate(&e.rec[i], 0);
+		}
 	}
+	for (i = 0; i < TM_WINDOW; i++)
+		buf_free(&e.rec[i]);
 	free(e.rec);
 	(void)file_write_sealed(path, &b, TM_SEED);
 	buf_free(&b);
