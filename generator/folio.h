@@ -655,8 +655,8 @@ struct tax_group {
 	struct tax_group **kids;	/* regions: nodes below, by slug; owned array */
 	size_t		   nkids;	/* entries in kids */
 	int		   depth;	/* regions: 0 for the top level */
-	size_t		   stamp;	/* topics: scratch of taxonomy.c gather */
-	size_t		   slot;	/* ... where in its picks, if stamped */
+	size_t		   gid;		/* its index among its kind's groups while
+					 * they are collected (taxonomy.c) */
 };
 
 struct tax_range {

@@ -125,6 +125,7 @@ group_get(struct kind *k, enum tax_kind kind, char *key, const char *name)
 	g->kind = kind;
 	g->key = key;
 	g->name = xstrdup(name);
+	g->gid = k->n;
 	k->g = xreallocarray(k->g, k->n + 1, sizeof(*k->g));
 	k->g[k->n++] = g;
 	return g;
@@ -472,15 +473,19 @@ eligible(const struct terms *tm, size_t id, const struct htab *places)
 }
 
 /*
- * Picks being gathered: a topic's place in them is stamped on it.
- * byterm caches topic_find by term id: a topic found stays found (none
- * is dropped while picking), none found holds while no topic was made
- * since (seen[id] == topics made + 1).
+ * Picks being gathered (one gathering at a time per picks, one picks
+ * per thread): a topic's place in them is in slot[gid], if stamp[gid]
+ * is this gathering's.  byterm caches topic_find by term id: a topic
+ * found stays found (none is dropped while picking), none found holds
+ * while no topic was made since (seen[id] == topics made + 1).
  */
 struct picks {
 	struct pick	 *pk;		/* owned */
 	size_t		  n, cap;	/* entries used, allocated */
 	size_t		  stamp;	/* this gathering's; never 0 */
+	size_t		 *gstamp;	/* by topic gid; owned */
+	size_t		 *gslot;	/* by topic gid; owned */
+	size_t		  ng;		/* entries in gstamp and gslot */
 	struct tax_group **byterm;	/* term id -> topic, or NULL; owned */
 	size_t		 *seen;		/* term id -> when NULL was found; owned */
 };
@@ -501,17 +506,45 @@ term_topic(struct picks *p, const struct kind *k, const struct curation *c,
 static size_t
 pick_slot(struct picks *p, struct tax_group *g)
 {
-	if (g->stamp == p->stamp)
-		return g->slot;
+	size_t	 m;
+
+	if (g->gid >= p->ng) {		/* topics made since: room */
+		m = 2 * g->gid + 16;
+		p->gstamp = xreallocarray(p->gstamp, m, sizeof(*p->gstamp));
+		p->gslot = xreallocarray(p->gslot, m, sizeof(*p->gslot));
+		memset(p->gstamp + p->ng, 0, (m - p->ng) * sizeof(*p->gstamp));
+		p->ng = m;
+	}
+	if (p->gstamp[g->gid] == p->stamp)
+		return p->gslot[g->gid];
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
 		p->pk = xreallocarray(p->pk, p->cap, sizeof(*p->pk));
 	}
 	memset(&p->pk[p->n], 0, sizeof(*p->pk));
 	p->pk[p->n].g = g;
-	g->stamp = p->stamp;
-	g->slot = p->n;
+	p->gstamp[g->gid] = p->stamp;
+	p->gslot[g->gid] = p->n;
 	return p->n++;
+}
+
+/* Fresh picks for a term table of ntm terms; picks_free frees. */
+static void
+picks_init(struct picks *p, size_t ntm)
+{
+	memset(p, 0, sizeof(*p));
+	p->byterm = xcalloc(ntm ? ntm : 1, sizeof(*p->byterm));
+	p->seen = xcalloc(ntm ? ntm : 1, sizeof(*p->seen));
+}
+
+static void
+picks_free(struct picks *p)
+{
+	free(p->pk);
+	free(p->gstamp);
+	free(p->gslot);
+	free(p->byterm);
+	free(p->seen);
 }
 
 /*
@@ -579,6 +612,57 @@ choose(struct tax_art *ta, const struct pick *pk, size_t npk)
 		}
 }
 
+/* An article's membership of a topic, with the weight it adds. */
+struct memb {
+	struct tax_group *g;	/* borrowed */
+	double		  w;
+};
+
+/* add_topics's second pass on -j threads. */
+struct mjob {
+	struct taxo	 *t;
+	struct kind	 *k;
+	const struct build *b;
+	const struct curation *cur;
+	struct picks	 *pp;	/* by par_worker; owned */
+	size_t		  npp;
+	struct memb	**mem;	/* by article: its memberships; owned */
+	size_t		 *nmem;	/* by article */
+};
+
+/*
+ * par_for worker: what article i shows (its tags and topics) and the
+ * topics it belongs to (those it shows or is tagged with, or mentions
+ * MEMBER_TF times), into mem[i] in pick order.
+ */
+static int
+member_one(void *arg, size_t i)
+{
+	struct mjob	 *mj = arg;
+	struct picks	 *p = &mj->pp[par_worker()];
+	struct article	 *a = mj->b->arts[i];
+	struct tax_art	 *ta = &mj->t->art[i];
+	struct tax_group *g;
+	size_t		  j, n = 0;
+
+	if (a->tags != NULL && a->tags->n > 0)
+		ta->tags = xcalloc(a->tags->n, sizeof(*ta->tags));
+	gather(mj->t, mj->k, mj->cur, a, p, ta->tags);
+	choose(ta, p->pk, p->n);
+	mj->mem[i] = xcalloc(p->n ? p->n : 1, sizeof(**mj->mem));
+	for (j = 0; j < p->n; j++) {
+		g = p->pk[j].g;
+		if (!p->pk[j].tag && !has_topic(ta, g) &&
+		    p->pk[j].ttf == 0 && p->pk[j].tf <
+		    ((g->origin & TAX_ADDED) ? 1 : MEMBER_TF))
+			continue;
+		mj->mem[i][n].g = g;
+		mj->mem[i][n++].w = p->pk[j].w;
+	}
+	mj->nmem[i] = n;
+	return 0;
+}
+
 /*
  * Topics.  A topic is a tag, a curated term (topics.add) or a found
  * term of TERM_COMPOUND or more characters (a compound: 业委会, 红色物业;
@@ -600,6 +684,7 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 	struct tax_art	 *ta;
 	struct article	 *a;
 	const struct val *add;
+	struct mjob	  mj;
 	uint32_t	 *support;
 	size_t		  i, j, q, n, id;
 	char		 *nk;
@@ -637,9 +722,7 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 			g->origin |= TAX_FOUND;
 	free(support);
 
-	memset(&p, 0, sizeof(p));
-	p.byterm = xcalloc(tm->n ? tm->n : 1, sizeof(*p.byterm));
-	p.seen = xcalloc(tm->n ? tm->n : 1, sizeof(*p.seen));
+	picks_init(&p, tm->n);
 	/* Articles with too few: their heaviest recurring compounds. */
 	for (i = 0; i < b->narts; i++) {
 		ta = &t->art[i];
@@ -663,27 +746,37 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		}
 	}
 
-	/* What each shows, and every topic it belongs to. */
+	picks_free(&p);
+
+	/*
+	 * What each shows, and every topic it belongs to: worked out on
+	 * -j threads (no topic is made from here on), then joined to the
+	 * topics in archive order, scores summed in the same order.
+	 */
+	memset(&mj, 0, sizeof(mj));
+	mj.t = t;
+	mj.k = k;
+	mj.b = b;
+	mj.cur = cur;
+	mj.npp = b->site.jobs > 1 ? (size_t)b->site.jobs : 1;
+	mj.pp = xcalloc(mj.npp, sizeof(*mj.pp));
+	for (i = 0; i < mj.npp; i++)
+		picks_init(&mj.pp[i], tm->n);
+	mj.mem = xcalloc(b->narts ? b->narts : 1, sizeof(*mj.mem));
+	mj.nmem = xcalloc(b->narts ? b->narts : 1, sizeof(*mj.nmem));
+	(void)par_for(b->narts, b->site.jobs, member_one, &mj);
 	for (i = 0; i < b->narts; i++) {
-		a = b->arts[i];
-		ta = &t->art[i];
-		if (a->tags != NULL && a->tags->n > 0)
-			ta->tags = xcalloc(a->tags->n, sizeof(*ta->tags));
-		gather(t, k, cur, a, &p, ta->tags);
-		choose(ta, p.pk, p.n);
-		for (j = 0; j < p.n; j++) {
-			g = p.pk[j].g;
-			if (!p.pk[j].tag && !has_topic(ta, g) &&
-			    p.pk[j].ttf == 0 && p.pk[j].tf <
-			    ((g->origin & TAX_ADDED) ? 1 : MEMBER_TF))
-				continue;
-			group_add(g, a);
-			g->score += p.pk[j].w;
+		for (j = 0; j < mj.nmem[i]; j++) {
+			group_add(mj.mem[i][j].g, b->arts[i]);
+			mj.mem[i][j].g->score += mj.mem[i][j].w;
 		}
+		free(mj.mem[i]);
 	}
-	free(p.pk);
-	free(p.byterm);
-	free(p.seen);
+	for (i = 0; i < mj.npp; i++)
+		picks_free(&mj.pp[i]);
+	free(mj.pp);
+	free(mj.mem);
+	free(mj.nmem);
 
 	/* Drop topics nobody belongs to (a curated term never used). */
 	top = k->g;
