@@ -746,12 +746,11 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 		}
 	}
 
-	picks_free(&p);
-
 	/*
 	 * What each shows, and every topic it belongs to: worked out on
-	 * -j threads (no topic is made from here on), then joined to the
-	 * topics in archive order, scores summed in the same order.
+	 * -j threads (no topic is made from here on, so the first pass's
+	 * cache of term topics holds for all), then joined to the topics in
+	 * archive order, scores summed in the same order.
 	 */
 	memset(&mj, 0, sizeof(mj));
 	mj.t = t;
@@ -760,8 +759,12 @@ add_topics(struct taxo *t, struct kind *k, const struct build *b,
 	mj.cur = cur;
 	mj.npp = b->site.jobs > 1 ? (size_t)b->site.jobs : 1;
 	mj.pp = xcalloc(mj.npp, sizeof(*mj.pp));
-	for (i = 0; i < mj.npp; i++)
+	for (i = 0; i < mj.npp; i++) {
 		picks_init(&mj.pp[i], tm->n);
+		memcpy(mj.pp[i].byterm, p.byterm, tm->n * sizeof(*p.byterm));
+		memcpy(mj.pp[i].seen, p.seen, tm->n * sizeof(*p.seen));
+	}
+	picks_free(&p);
 	mj.mem = xcalloc(b->narts ? b->narts : 1, sizeof(*mj.mem));
 	mj.nmem = xcalloc(b->narts ? b->narts : 1, sizeof(*mj.nmem));
 	(void)par_for(b->narts, b->site.jobs, member_one, &mj);
