@@ -300,6 +300,19 @@ build_load(struct build *b, const struct build_opts *o)
 	return 0;
 }
 
+/* What a build holds outside memory: a staging folder not yet
+ * published goes, and the lock. */
+static void
+build_close(struct build *b)
+{
+	if (b->lockfd != -1)
+		close(b->lockfd);
+	b->lockfd = -1;
+	if (b->out != NULL)
+		out_abort(b->out);
+	b->out = NULL;
+}
+
 void
 build_free(struct build *b)
 {
@@ -322,10 +335,7 @@ build_free(struct build *b)
 	amemo_free(b->amemo);
 	free(b->abucket);
 	man_hashes_free(&b->arthash);
-	if (b->lockfd != -1)
-		close(b->lockfd);
-	if (b->out)
-		out_abort(b->out);
+	build_close(b);
 	config_free(&b->site);
 	memset(b, 0, sizeof(*b));
 }
@@ -344,12 +354,7 @@ static struct build *volatile left = &left_store;	/* the store stays */
 static void
 build_leave(struct build *b)
 {
-	if (b->out != NULL)
-		out_abort(b->out);
-	b->out = NULL;
-	if (b->lockfd != -1)
-		close(b->lockfd);
-	b->lockfd = -1;
+	build_close(b);
 	*left = *b;
 }
 
