@@ -388,6 +388,7 @@ seg_norm(struct buf *b, const char *s, size_t n)
 {
 	size_t		 start = b->len, i, k, nk, slow = SIZE_MAX, run = SIZE_MAX;
 	uint32_t	 cp, next;
+	int		 fast;
 
 	pthread_once(&cls_once, cls_load);
 	buf_grow(b, n + 1);
@@ -400,33 +401,28 @@ seg_norm(struct buf *b, const char *s, size_t n)
 			nk = 0;
 		} else
 			nk = utf8_decode(s + i + k, n - i - k, &next);
-		if (cp < 0x10000 && (cls[cp] & (KEEP | MAP)) &&
-		    next < 0x10000 && (cls[next] & BOUND)) {
-			if (slow != SIZE_MAX) {
-				seg_norm_icu(b, s + slow, i - slow);
-				slow = SIZE_MAX;
-			}
-			if (!(cls[cp] & MAP) && !(cp >= 'A' && cp <= 'Z')) {
-				if (run == SIZE_MAX)
-					run = i;
-				continue;
-			}
-			if (run != SIZE_MAX) {
-				buf_put(b, s + run, i - run);
-				run = SIZE_MAX;
-			}
-			if (cls[cp] & MAP)
-				buf_putc(b, (char)map_of(cp));
-			else
-				buf_putc(b, (char)(cp - 'A' + 'a'));
+		fast = cp < 0x10000 && (cls[cp] & (KEEP | MAP)) &&
+		    next < 0x10000 && (cls[next] & BOUND);
+		if (fast && slow != SIZE_MAX) {
+			seg_norm_icu(b, s + slow, i - slow);
+			slow = SIZE_MAX;
+		}
+		if (fast && !(cls[cp] & MAP) && !(cp >= 'A' && cp <= 'Z')) {
+			if (run == SIZE_MAX)	/* as it is: in the run */
+				run = i;
 			continue;
 		}
 		if (run != SIZE_MAX) {
 			buf_put(b, s + run, i - run);
 			run = SIZE_MAX;
 		}
-		if (slow == SIZE_MAX)
-			slow = i;
+		if (!fast) {
+			if (slow == SIZE_MAX)
+				slow = i;
+		} else if (cls[cp] & MAP)
+			buf_putc(b, (char)map_of(cp));
+		else
+			buf_putc(b, (char)(cp - 'A' + 'a'));
 	}
 	if (run != SIZE_MAX)
 		buf_put(b, s + run, n - run);
