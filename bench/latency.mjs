@@ -22,9 +22,9 @@
 // --phases also prints, for the first cold, next and again runs of each
 // query, when each search/ file was asked for (<script> added; seen when
 // the script's microtasks are done) and arrived (its loader call), and
-// search.js's marks of its phases (it sets them when window.folioTrace is true, as
-// here with --phases: the times then include the marks' small cost), in
-// ms after the keystroke.  Prints, never asserts.
+// search.js's marks of its phases (it sets them when window.folioTrace
+// is true, as here with --phases: the times then include the marks'
+// small cost), in ms after the keystroke.  Prints, never asserts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
