@@ -386,6 +386,43 @@ region_title(const struct tax_group *g)
 	return s;
 }
 
+/*
+ * How many of topic g's articles its pages list: topics.max_pages
+ * pages' worth, newest first (a topic of thousands is browsed by its
+ * latest and searched for the rest).  One cut short says so in
+ * extra's "capped": {listed, unlisted, q: its name as a quoted search
+ * query, %-encoded, when the theme has a search page}.
+ */
+static size_t
+topic_listed(const struct build *b, const struct tax_group *g,
+    struct val *extra)
+{
+	size_t		 max = (size_t)b->site.topic_pages *
+			    (size_t)b->site.per_page;
+	struct val	*c;
+	struct buf	 q;
+	char		*s;
+
+	if (max == 0 || g->narts <= max)
+		return g->narts;
+	c = val_map();
+	val_set(c, "listed", val_num((double)max));
+	val_set(c, "unlisted", val_num((double)(g->narts - max)));
+	if (has(b, "search")) {
+		/* Quoted: the exact phrase, unless it holds a quote. */
+		s = strpbrk(g->name, "\"") != NULL ||
+		    strstr(g->name, "\xe2\x80\x9c") != NULL ||
+		    strstr(g->name, "\xe2\x80\x9d") != NULL ? xstrdup(g->name) :
+		    xasprintf("\"%s\"", g->name);
+		buf_init(&q);
+		esc_query(&q, s, strlen(s));
+		val_set(c, "q", val_strown(buf_take(&q)));
+		free(s);
+	}
+	val_set(extra, "capped", c);
+	return max;
+}
+
 static int
 group_one(void *arg, size_t i)
 {
@@ -426,8 +463,9 @@ group_one(void *arg, size_t i)
 		title = xstrdup(g->name);
 	val_set(extra, tmpl_group[j->k], self);
 	base = xstrndup(g->url, strlen(g->url) - 5);
-	rc = render_list(b, tmpl_group[j->k], base, title, g->arts, g->narts,
-	    extra);
+	rc = render_list(b, tmpl_group[j->k], base, title, g->arts,
+	    j->k == TAX_TOPIC ? topic_listed(b, g, extra) : g->narts,
+	    g->narts, extra);
 	free(base);
 	free(title);
 	val_arena_end();

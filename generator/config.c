@@ -126,16 +126,27 @@ check_topics(struct site *s)
 	struct val	*t = val_get(s->raw, "topics"), *v;
 	size_t		 i, k;
 
+	s->topic_pages = TOPIC_PAGES;
 	if (t == NULL || t->type == V_NULL)
 		return 0;
 	if (t->type != V_MAP) {
 		diag_err(s->config_path, t->line, t->col, "'topics' must be "
-		    "a map {add: [...], rename: {from: to}, exclude: [...]}");
+		    "a map {add: [...], rename: {from: to}, exclude: [...], "
+		    "max_pages: N}");
 		return -1;
 	}
 	for (i = 0; i < t->n; i++) {
 		v = t->kids[i];
-		if (strcmp(t->keys[i], "add") == 0 ||
+		if (strcmp(t->keys[i], "max_pages") == 0) {
+			if (v->type != V_NUM || v->num < 0 ||
+			    v->num > 100000 || v->num != (int)v->num) {
+				diag_err(s->config_path, v->line, v->col,
+				    "'topics.max_pages' must be a whole number "
+				    "0..100000 (0: list every article)");
+				return -1;
+			}
+			s->topic_pages = (int)v->num;
+		} else if (strcmp(t->keys[i], "add") == 0 ||
 		    strcmp(t->keys[i], "exclude") == 0) {
 			if (v->type != V_LIST)
 				goto bad;
@@ -151,7 +162,7 @@ check_topics(struct site *s)
 		} else {
 			diag_err(s->config_path, v->kline, v->kcol,
 			    "unknown key 'topics.%s' (known: add, rename, "
-			    "exclude)", t->keys[i]);
+			    "exclude, max_pages)", t->keys[i]);
 			return -1;
 		}
 	}

@@ -102,6 +102,28 @@ esc_xml(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/* Percent-encode s but for ASCII letters, digits and the bytes in keep. */
+static void
+pct(struct buf *b, const char *s, size_t n, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char	 c;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c != '\0' &&
+		    strchr(keep, c) != NULL))
+			buf_putc(b, c);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
 /*
  * A relative URL path: keep unreserved ASCII, '/', '.', '-', '_', '~',
  * '#', '?', '=', '&' as given and percent-encode every other byte.
@@ -111,21 +133,17 @@ esc_xml(struct buf *b, const char *s, size_t n)
 void
 esc_url(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char	 c;
-	size_t		 i;
+	pct(b, s, n, "/.-_~#?=&%");
+}
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("/.-_~#?=&%", c) != NULL)
-			buf_putc(b, c);
-		else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		}
-	}
+/*
+ * A query value (after "?q="): keep unreserved ASCII and percent-encode
+ * every other byte, '&', '=', '#', '+' and '%' included.
+ */
+void
+esc_query(struct buf *b, const char *s, size_t n)
+{
+	pct(b, s, n, "-._~");
 }
 
 /*

@@ -192,6 +192,7 @@ void	 esc_html(struct buf *, const char *, size_t);	/* text, "attr" */
 void	 unesc_html(struct buf *, const char *, size_t);	/* its inverse */
 void	 esc_xml(struct buf *, const char *, size_t);	/* XML 1.0 */
 void	 esc_url(struct buf *, const char *, size_t);	/* %-encode */
+void	 esc_query(struct buf *, const char *, size_t);	/* a ?q= value */
 void	 esc_json(struct buf *, const char *, size_t);	/* JSON/JS string body */
 void	 esc_yaml(struct buf *, const char *, size_t);	/* "quoted" scalar */
 
@@ -284,7 +285,9 @@ struct site {
 	int		 raw_html;	/* markdown.raw_html: pass HTML through */
 	int		 drafts;	/* build drafts too (--drafts) */
 	int		 jobs;		/* worker threads (-j) */
-	struct val	*topics;	/* topics: {add, rename, exclude}; owned by raw */
+	struct val	*topics;	/* topics: {add, rename, exclude, max_pages}; owned by raw */
+	int		 topic_pages;	/* topics.max_pages: a topic's listed pages (0: all) */
+#define TOPIC_PAGES	10	/* its default */
 	struct val	*raw;		/* the parsed file; owned */
 };
 
@@ -532,8 +535,9 @@ struct val	*ctx_article(const struct build *, const struct article *);
 int		 render_page(struct build *, const char *tmpl, const char *rel,
 		    const char *title, struct val *ctx); /* consumes ctx; 0/-1 */
 int		 render_list(struct build *, const char *tmpl, const char *base,
-		    const char *title, struct article *const *, size_t,
-		    struct val *extra); /* paginated base.html, base-2.html ...; consumes extra */
+		    const char *title, struct article *const *, size_t n,
+		    size_t total, struct val *extra); /* paginated base.html,
+		    base-2.html ... of n articles; "count" is total; consumes extra */
 int		 render_all(struct build *);	/* every page; 0/-1 */
 
 /* ---- serve.c: folio serve, a live preview on 127.0.0.1 ---- */

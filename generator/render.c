@@ -426,15 +426,16 @@ page_url(const char *base, size_t i)
 }
 
 /*
- * A paginated list: base.html, base-2.html, ...  Each page's context
- * has items, pagination {current, total, prev, next, pages[{n, url,
+ * A paginated list of n articles: base.html, base-2.html, ...  Each
+ * page's context has items, count (total: n, or more when the list is
+ * cut short), pagination {current, total, prev, next, pages[{n, url,
  * current} or {gap}]} and the fields of extra (consumed); pages holds
  * the first, the last, and two either side of the current one, with
  * a gap entry where some are left out.  Returns 0 or -1.
  */
 int
 render_list(struct build *b, const char *tmpl, const char *base,
-    const char *title, struct article *const *arts, size_t n,
+    const char *title, struct article *const *arts, size_t n, size_t total,
     struct val *extra)
 {
 	size_t		 per = (size_t)b->site.per_page, np, p, i;
@@ -449,7 +450,7 @@ render_list(struct build *b, const char *tmpl, const char *base,
 		for (i = p * per; i < n && i < (p + 1) * per; i++)
 			val_push(items, item_ref(b, arts[i]));
 		val_set(ctx, "items", items);
-		val_set(ctx, "count", val_num((double)n));
+		val_set(ctx, "count", val_num((double)total));
 		if (np > 1) {
 			pg = val_map();
 			val_set(pg, "current", val_num((double)p + 1));
@@ -550,7 +551,7 @@ render_all(struct build *b)
 		rc = render_home(b);
 	if (rc == 0)
 		rc = render_list(b, "list", "list/index", "全部文章",
-		    b->arts, b->narts, NULL);
+		    b->arts, b->narts, b->narts, NULL);
 	if (rc == 0 && tmpl_has(b->tmpl, "search"))
 		rc = render_page(b, "search", "search/index.html", "搜索",
 		    val_map());

@@ -55,6 +55,7 @@ bad yaml-alias      "printf -- '---\ntitle: &t x\nplace: *t\n---\nbody\n' > $A/a
 bad unknown-key     "echo 'colour: blue' >> site.yaml"
 bad site-bad-yaml   "echo 'extra: [' >> site.yaml"
 bad site-per-page   "sed -i 's/^per_page: .*/per_page: many/' site.yaml"
+bad topic-pages     "printf 'topics:\n  max_pages: -1\n' >> site.yaml"
 bad unknown-theme   "sed -i 's/^theme: .*/theme: nosuch/' site.yaml"
 bad output-content  "echo 'output: content' >> site.yaml"
 bad output-parent   "echo 'output: .' >> site.yaml"

@@ -85,6 +85,29 @@ check "tax: a topic of five articles has a second page" test -f "$s/topics/wang-
 n=$(grep -o '<ul class="topics">.*</ul>' "$a" | grep -o '<li>' | wc -l)
 check "tax: an article shows 3-8 topics ($n)" test "$n" -ge 3 -a "$n" -le 8
 
+# A topic lists topics.max_pages pages, newest first, and says where
+# the rest are (the default theme links a quoted search); 0 lists all.
+# Going from 0 to 1 and back, incremental builds equal clean ones.
+cap=$TMPD/cap
+cp -r "$fx" "$cap"
+cp -r "$ROOT/themes/default" "$cap/themes/"
+sed -i 's/^theme: .*/theme: default/; s/^topics:/topics:\n  max_pages: 0/' "$cap/site.yaml"
+"$FOLIO" build -C "$cap" -q 2> "$TMPD/cap.err"
+check "tax: max_pages 0 lists a topic's every page" test -f "$cap/public/topics/wang-ge-yuan-2.html"
+sed -n '/<ol class="items">/,/<\/ol>/p' "$cap/public/topics/wang-ge-yuan.html" > "$TMPD/cap.all"
+sed -i 's/max_pages: 0/max_pages: 1/' "$cap/site.yaml"
+"$FOLIO" build -C "$cap" -q 2>> "$TMPD/cap.err"
+t=$cap/public/topics/wang-ge-yuan.html
+check "tax: max_pages 1 drops the topic's second page" test ! -e "$cap/public/topics/wang-ge-yuan-2.html"
+check "tax: a capped topic counts all and says how many it lists" grep -q '共 5 篇，按时间由近及远排列，这里列出最近的 3 篇' "$t"
+check "tax: a capped topic links a quoted search for the rest" grep -q '更早的 2 篇不在此列出：<a href="../search/index.html?q=%22%E7%BD%91%E6%A0%BC%E5%91%98%22">搜索所有提到“网格员”的文章</a>' "$t"
+sed -n '/<ol class="items">/,/<\/ol>/p' "$t" > "$TMPD/cap.one"
+check "tax: a capped topic lists its three newest" sh -c "test \$(grep -c '<li' '$TMPD/cap.one') = 3 && cmp -s '$TMPD/cap.all' '$TMPD/cap.one'"
+check "tax: a topic within max_pages is not capped" sh -c "test -f '$cap/public/topics/mei-li-ting-yuan.html' && ! grep -q 'page-more' '$cap/public/topics/mei-li-ting-yuan.html'"
+"$FOLIO" build -C "$cap" -o "$TMPD/cap-clean" -q 2>> "$TMPD/cap.err"
+check "tax: capped incremental build equals a clean one" diff -r "$cap/public" "$TMPD/cap-clean"
+check "tax: capped site's links resolve" "$FOLIO" check -C "$cap" -q
+
 # Source pages: articles in page order with their lines, continuation
 # lines linked, the raw text escaped, every line anchored.
 p=$s/pages/p3.html

@@ -247,6 +247,12 @@ test_escape(void)
 	esc_url(&b, "a b/中", 7);
 	STR_EQ(b.p, "a%20b/%E4%B8%AD", "esc_url");
 	buf_truncate(&b, 0);
+	esc_url(&b, "a\0b", 3);
+	STR_EQ(b.p, "a%00b", "esc_url encodes a NUL byte");
+	buf_truncate(&b, 0);
+	esc_query(&b, "\"A&B=c#d+e%/~\"\xe4\xb8\xad", 17);
+	STR_EQ(b.p, "%22A%26B%3Dc%23d%2Be%25%2F~%22%E4%B8%AD", "esc_query");
+	buf_truncate(&b, 0);
 	esc_yaml(&b, "a\"b\n", 4);
 	STR_EQ(b.p, "\"a\\\"b\\n\"", "esc_yaml");
 	buf_free(&b);
