@@ -92,12 +92,21 @@ bench_folio() {
 	files=$(find "$p" -type f | wc -l); obytes=$(bytes "$p")
 	mdbytes=$(bytes "$d/content/articles"); sbytes=$(bytes "$p/search")
 	for r in $(seq "$RUNS"); do timed noop "$p" "$FOLIO" build -C "$d"; done
-	# One article's body, another's tags: a new edit each run.
+	# One article's body (a paragraph added at its end), another's
+	# tags: a new edit each run.
 	a=$(printf '%s/content/articles/a%07d.md' "$d" $((n / 2)))
 	b=$(printf '%s/content/articles/a%07d.md' "$d" $((n / 3)))
 	for r in $(seq "$RUNS"); do
 		printf '\n基准测试第%s次修改：本段文字由基准测试追加。\n' "$r" >> "$a"
 		timed body "$p" "$FOLIO" build -C "$d"
+	done
+	# A word put in the first paragraph of a third: what comes after it
+	# moves, so every index entry of the article's later words changes.
+	m=$(printf '%s/content/articles/a%07d.md' "$d" $((n / 4)))
+	for r in $(seq "$RUNS"); do
+		awk -v w="基准测试第${r}处插入。" 'f == 2 && !done && /^[^#!<[]/ && NF { $0 = w $0; done = 1 }
+			/^---$/ && f < 2 { f++ } { print }' "$m" > "$m.tmp" && mv "$m.tmp" "$m"
+		timed middle "$p" "$FOLIO" build -C "$d"
 	done
 	for r in $(seq "$RUNS"); do
 		sed -i "s/^tags: .*/tags: [\"基准标签$r\", \"党建引领\"]/" "$b"
@@ -115,6 +124,7 @@ bench_folio() {
 	row "$n" "full build" full
 	row "$n" "no-op rebuild" noop
 	row "$n" "edit one body" body
+	row "$n" "edit one body's start" middle
 	row "$n" "edit one article's tags" tags
 	row "$n" "add one article" add
 	row "$n" "delete one article" delete

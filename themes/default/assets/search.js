@@ -1174,16 +1174,26 @@
 		});
 	}
 
+	/*
+	 * The word segmenter, or null: made once, its first use loads ICU's
+	 * Chinese dictionary (some 30 ms), which warmUp() does ahead.
+	 */
+	function wordSegmenter() {
+		if (!segmenter && window.Intl && Intl.Segmenter) {
+			segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+			Array.from(segmenter.segment('业委会'));
+		}
+		return segmenter;
+	}
+
 	/* Related terms (Intl.Segmenter words of the query) and browsing. */
 	function showEmpty(res) {
 		var p = document.createElement('p');
 		p.textContent = '试试更短的词，或去掉引号和排除词。';
 		empty.appendChild(p);
 		var words = [];
-		if (window.Intl && Intl.Segmenter) {
-			/* Made once: a new one loads ICU's dictionary again. */
-			var seg = segmenter = segmenter ||
-			    new Intl.Segmenter('zh', { granularity: 'word' });
+		var seg = wordSegmenter();
+		if (seg) {
 			res.words.forEach(function (w) {
 				for (var s of seg.segment(w.text))
 					if (s.isWordLike && Array.from(s.segment).length >= 2 &&
@@ -1280,7 +1290,8 @@
 	 * twice: made-up terms of private-use characters in 400 documents
 	 * (put in the term maps and dropped again before any real query
 	 * starts), and a made-up document chunk deflated here
-	 * (CompressionStream), rendered off the page.
+	 * (CompressionStream), rendered off the page; then the word
+	 * segmenter of the empty state is made.
 	 * It loads no file; the engine has compiled that code before the
 	 * reader types.  Then #search gets data-warm="done" (for tests).
 	 */
@@ -1367,7 +1378,10 @@
 					return again();
 			});
 		}
-		again().catch(function () {}).then(done);
+		again().catch(function () {}).then(function () {
+			if (gen === 0)
+				wordSegmenter();
+		}).then(done);
 	}
 
 	/*
