@@ -231,30 +231,34 @@ test_utf8(void)
 static void
 test_escape(void)
 {
+	static const struct {
+		void		 (*esc)(struct buf *, const char *, size_t);
+		const char	*in;
+		size_t		 n;
+		const char	*want, *name;
+	} t[] = {
+		{ esc_html, "<a href=\"x\">'&'</a>", 19,
+		  "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
+		  "esc_html" },
+		{ esc_json, "</script>\"\\\n\xe2\x80\xa8", 15,
+		  "\\u003c/script\\u003e\\\"\\\\\\n\\u2028", "esc_json" },
+		{ esc_xml, "]]>&\x01", 5, "]]&gt;&amp;",
+		  "esc_xml drops control bytes" },
+		{ esc_url, "a b/中", 7, "a%20b/%E4%B8%AD", "esc_url" },
+		{ esc_url, "a\0b", 3, "a%00b", "esc_url encodes a NUL byte" },
+		{ esc_query, "\"A&B=c#d+e%/~\"\xe4\xb8\xad", 17,
+		  "%22A%26B%3Dc%23d%2Be%25%2F~%22%E4%B8%AD", "esc_query" },
+		{ esc_yaml, "a\"b\n", 4, "\"a\\\"b\\n\"", "esc_yaml" },
+	};
 	struct buf	 b;
+	size_t		 i;
 
 	buf_init(&b);
-	esc_html(&b, "<a href=\"x\">'&'</a>", 19);
-	STR_EQ(b.p, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
-	    "esc_html");
-	buf_truncate(&b, 0);
-	esc_json(&b, "</script>\"\\\n\xe2\x80\xa8", 15);
-	STR_EQ(b.p, "\\u003c/script\\u003e\\\"\\\\\\n\\u2028", "esc_json");
-	buf_truncate(&b, 0);
-	esc_xml(&b, "]]>&\x01", 5);
-	STR_EQ(b.p, "]]&gt;&amp;", "esc_xml drops control bytes");
-	buf_truncate(&b, 0);
-	esc_url(&b, "a b/中", 7);
-	STR_EQ(b.p, "a%20b/%E4%B8%AD", "esc_url");
-	buf_truncate(&b, 0);
-	esc_url(&b, "a\0b", 3);
-	STR_EQ(b.p, "a%00b", "esc_url encodes a NUL byte");
-	buf_truncate(&b, 0);
-	esc_query(&b, "\"A&B=c#d+e%/~\"\xe4\xb8\xad", 17);
-	STR_EQ(b.p, "%22A%26B%3Dc%23d%2Be%25%2F~%22%E4%B8%AD", "esc_query");
-	buf_truncate(&b, 0);
-	esc_yaml(&b, "a\"b\n", 4);
-	STR_EQ(b.p, "\"a\\\"b\\n\"", "esc_yaml");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_truncate(&b, 0);
+		t[i].esc(&b, t[i].in, t[i].n);
+		STR_EQ(b.p, t[i].want, t[i].name);
+	}
 	buf_free(&b);
 }
 
