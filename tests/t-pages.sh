@@ -8,7 +8,8 @@
 #     (tests/browser/pages.mjs);
 # one case per page for each.  The archive has fewer articles than a
 # page holds, so the same articles are built again with per_page: 4 and
-# the paginated pages of that build checked too.  Screenshots of each kind of page go to
+# topics.max_pages: 1, and that build's paginated pages and the topic
+# pages cut short (with their search link) are checked too.  Screenshots of each kind of page go to
 # build/screens/theme-*.png (not compared: for looking at).
 
 browser=$ROOT/tests/browser
@@ -42,18 +43,28 @@ pages_project() {
 	    > "$TMPD/import.out" 2>&1
 }
 
-# The same articles, 4 to a page, in $TMPD/paged/site.
+# The same articles, 4 to a page and a topic's first page only, in
+# $TMPD/paged/site.
 pages_paged() {
 	mkdir -p "$TMPD/paged"
 	sed 's/^per_page:.*/per_page: 4/' "$proj/site.yaml" > "$TMPD/paged/site.yaml"
 	grep -q '^per_page: 4' "$TMPD/paged/site.yaml" || echo 'per_page: 4' >> "$TMPD/paged/site.yaml"
+	if grep -q '^topics:' "$TMPD/paged/site.yaml"; then
+		sed -i 's/^topics:.*/&\n  max_pages: 1/' "$TMPD/paged/site.yaml"
+	else
+		printf 'topics:\n  max_pages: 1\n' >> "$TMPD/paged/site.yaml"
+	fi
 	ln -s "$proj/themes" "$TMPD/paged/themes"
 	ln -s "$proj/content" "$TMPD/paged/content"
 	"$FOLIO" build -C "$TMPD/paged" -o "$TMPD/paged/site" -q 2> "$TMPD/paged.err" || return 1
 	# Every paginated list: its pages 2, 3, ... and its first page.
 	(cd "$TMPD/paged/site" && find . -name '*-[0-9]*.html' | sed 's|^\./||' |
 	    sed -E 'p; s/-[0-9]+\.html$/.html/' | sort -u) > "$TMPD/paged.list"
-	test -s "$TMPD/paged.list"
+	# ... and the topics cut short.
+	(cd "$TMPD/paged/site" && grep -l 'class="page-more"' topics/*.html) \
+	    > "$TMPD/capped.list"
+	sort -u -o "$TMPD/paged.list" "$TMPD/paged.list" "$TMPD/capped.list"
+	test -s "$TMPD/paged.list" && test -s "$TMPD/capped.list"
 }
 
 pages_vnu() {
