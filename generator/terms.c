@@ -472,11 +472,14 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 
 /*
  * The articles terms are found in: all of them up to DISCOVER, else
- * about DISCOVER of them, chosen by a hash of the slug, so that adding,
- * deleting or editing one article leaves the rest of the sample alone
- * (terms are then weighed in every article).  FOLIO_TERMS_SAMPLE=N in
- * the environment sets another DISCOVER (tests, on small archives).
- * Returns their indexes in order (caller frees), *ns of them.
+ * about DISCOVER of them, chosen by a hash of the file name (not of the
+ * slug: deleting one renumbers its same-titled followers' slugs) below
+ * a cut made from n rounded up to a step of 1/128 to 1/64 of it.  So
+ * adding, deleting or editing one article leaves the rest of the sample,
+ * and when it was not in it the vocabulary, as it was (terms are then
+ * weighed in every article).  FOLIO_TERMS_SAMPLE=N in the environment
+ * sets another DISCOVER (tests, on small archives).  Returns their
+ * indexes in order (caller frees), *ns of them.
  */
 static size_t *
 sample_of(struct article *const *arts, size_t n, size_t *ns)
@@ -484,13 +487,23 @@ sample_of(struct article *const *arts, size_t n, size_t *ns)
 	size_t		*s = xreallocarray(NULL, n ? n : 1, sizeof(*s));
 	const char	*e = getenv("FOLIO_TERMS_SAMPLE");	/* tests */
 	size_t		 most = e && atol(e) > 0 ? (size_t)atol(e) : DISCOVER;
-	uint64_t	 cut = ((uint64_t)1 << 32) * most / (n ? n : 1);
-	size_t		 i;
+	size_t		 i, step, nq;
+	uint64_t	 cut;
+	const char	*name;
 
-	for (i = *ns = 0; i < n; i++)
-		if (n <= most || (hash_mix64(hash64(arts[i]->slug,
-		    strlen(arts[i]->slug), 0)) & 0xffffffff) < cut)
+	for (step = 1; step * 128 <= n; step *= 2)
+		continue;
+	nq = (n + step - 1) / step * step;
+	cut = ((uint64_t)1 << 32) * most / (nq ? nq : 1);
+	for (i = *ns = 0; i < n; i++) {
+		if ((name = strrchr(arts[i]->path, '/')) == NULL)
+			name = arts[i]->path;
+		else
+			name++;
+		if (n <= most || (hash_mix64(hash64(name, strlen(name), 0)) &
+		    0xffffffff) < cut)
 			s[(*ns)++] = i;
+	}
 	return s;
 }
 
@@ -1080,22 +1093,22 @@ key_one(void *arg, size_t i)
 
 /*
  * The vocabulary's key: what finding it reads (the program, the
- * sample's texts in order, the article count, the forced terms).
+ * sample's texts in order, the set of forced terms fset, sorted), not
+ * the article count nor how often a tag is used.
  */
 static uint64_t
-vocab_key(const struct term_opts *o, const uint64_t *akey,
-    const size_t *smap, size_t ns, size_t n)
+vocab_key(uint64_t env, char *const *fset, size_t nfset,
+    const uint64_t *akey, const size_t *smap, size_t ns)
 {
-	uint64_t	 h = hash_mix64(o->env ^ 0x766f636162ULL), v[2];
+	uint64_t	 h = hash_mix64(env ^ 0x766f636162ULL), v;
 	size_t		 i;
 
-	v[0] = n;
-	v[1] = ns;
-	h = hash_words(v, sizeof(v), h);
+	v = ns;
+	h = hash_words(&v, sizeof(v), h);
 	for (i = 0; i < ns; i++)
 		h = hash_words(&akey[smap[i]], sizeof(*akey), h);
-	for (i = 0; i < o->nforced; i++)
-		h = hash_words(o->forced[i], strlen(o->forced[i]) + 1, h);
+	for (i = 0; i < nfset; i++)
+		h = hash_words(fset[i], strlen(fset[i]) + 1, h);
 	return h ? h : 1;
 }
 
@@ -1127,7 +1140,8 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	size_t		 i, k, ntexts = 0, ns;
 	uint64_t	 key, vkey, *akey;
 	char *const	*forced = o->forced;
-	size_t		 nforced = o->nforced;
+	size_t		 nforced = o->nforced, nfset;
+	char		**fset;
 	int		 jobs = o->jobs;
 
 	t = xcalloc(1, sizeof(*t));
@@ -1139,23 +1153,27 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 
 	cs = xcalloc(n ? n : 1, sizeof(*cs));
 	cx.arts = arts;
-	cx.longs = xcalloc(nforced ? nforced : 1, sizeof(*cx.longs));
+	/* The forced terms as a set, sorted: tags repeat across articles. */
+	fset = xcalloc(nforced ? nforced : 1, sizeof(*fset));
+	if (nforced > 0)
+		memcpy(fset, forced, nforced * sizeof(*fset));
+	if (nforced > 1)
+		qsort(fset, nforced, sizeof(*fset), cstr_cmp);
+	for (i = nfset = 0; i < nforced; i++)
+		if (nfset == 0 || strcmp(fset[nfset - 1], fset[i]) != 0)
+			fset[nfset++] = fset[i];
+	cx.longs = xcalloc(nfset ? nfset : 1, sizeof(*cx.longs));
 	cx.nlongs = 0;
-	for (i = 0; i < nforced; i++)
-		if (forced[i][0] != '\0' && !gram_of(forced[i], &key))
-			cx.longs[cx.nlongs++] = forced[i];
-	if (cx.nlongs > 1)	/* each once: tags repeat across articles */
-		qsort(cx.longs, cx.nlongs, sizeof(*cx.longs), cstr_cmp);
-	for (i = k = 0; i < cx.nlongs; i++)
-		if (k == 0 || strcmp(cx.longs[k - 1], cx.longs[i]) != 0)
-			cx.longs[k++] = cx.longs[i];
-	cx.nlongs = k;
+	for (i = 0; i < nfset; i++)
+		if (fset[i][0] != '\0' && !gram_of(fset[i], &key))
+			cx.longs[cx.nlongs++] = fset[i];
 	smap = sample_of(arts, n, &ns);
 	akey = xcalloc(n ? n : 1, sizeof(*akey));
 	kx.arts = arts;
 	kx.akey = akey;
 	par_for(n, jobs, key_one, &kx);
-	vkey = vocab_key(o, akey, smap, ns, n);
+	vkey = vocab_key(o->env, fset, nfset, akey, smap, ns);
+	free(fset);
 	if (o->memo != NULL && o->reuse)
 		memo = tmemo_read(o->memo);
 

@@ -177,6 +177,21 @@ check "incr: terms memo, ... and equals a clean build" diff -r -q "$TMPD/tm-clea
 sed -i 's/^tags: .*/tags: ["备忘测试标签"]/' "$tp/content/articles/a0000007.md"
 tm_step "tag edit" > "$TMPD/tm.tag"
 check "incr: terms memo, a tag edit finds the vocabulary again" grep -q '^vocabulary found' "$TMPD/tm.tag"
+# Deleting or adding an article outside the sample keeps the vocabulary:
+# the sample is cut by file name against the count rounded up to a step
+# (4 here), the key holds the set of tags, not how often each is used.
+for i in 100 101 102; do
+	mv "$tp/content/articles/$(printf 'a%07d.md' $i)" "$TMPD/"
+	tm_step "delete a$i" > "$TMPD/tm.del"
+	grep -q '^vocabulary kept' "$TMPD/tm.del" && break
+done
+check "incr: terms memo, deleting an article outside the sample keeps the vocabulary (a$i)" grep -q '^vocabulary kept, 0 of 29[789] articles counted' "$TMPD/tm.del"
+for k in 1 2 3; do
+	sed "s/^title: .*/title: 备忘测试新增$k/" "$tp/content/articles/a0000200.md" > "$tp/content/articles/new$k.md"
+	tm_step "add new$k" > "$TMPD/tm.add"
+	grep -q '^vocabulary kept' "$TMPD/tm.add" && break
+done
+check "incr: terms memo, adding an article outside the sample keeps the vocabulary (new$k)" grep -q '^vocabulary kept, 1 of' "$TMPD/tm.add"
 for bad in garbage truncated; do
 	if [ $bad = garbage ]; then echo garbage > "$tp/.public.folio-terms"
 	else head -c 5000 "$tp/.public.folio-terms" > "$TMPD/tm.half"; cp "$TMPD/tm.half" "$tp/.public.folio-terms"; fi
