@@ -106,25 +106,57 @@ art_cmp(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
+/* Oldest first (undated last), then by path: who keeps a shared base. */
+static int
+art_cmp_old(const void *x, const void *y)
+{
+	const struct article *a = *(const struct article *const *)x;
+	const struct article *b = *(const struct article *const *)y;
+	int		 c;
+
+	if ((a->date == NULL) != (b->date == NULL))
+		return a->date == NULL ? 1 : -1;
+	if (a->date != NULL && (c = strcmp(a->date, b->date)) != 0)
+		return c;
+	return strcmp(a->path, b->path);
+}
+
+/* Is s taken?  If not, take it (for a). */
+static int
+slug_take(struct htab *used, struct article *a, char *s)
+{
+	if (htab_find(used, s, strlen(s)) != HTAB_NONE) {
+		free(s);
+		return 0;
+	}
+	htab_add(used, s, strlen(s));
+	a->slug = s;
+	return 1;
+}
+
 /*
- * Slugs: an explicit 'slug:' must be unique (an error otherwise);
- * slugs made from titles get -2, -3 ... in path order when they clash.
+ * Slugs: an explicit 'slug:' must be unique (an error otherwise).  A
+ * slug made from a title is the title's pinyin; when titles clash, the
+ * oldest article keeps it and each other one adds its date (base-
+ * YYYYMMDD), else six hex digits of its file name's hash, else -2, -3
+ * ... after those.  So an article's slug moves only when an older one
+ * of its title (or one of its title and date) comes or goes, not when
+ * newer ones come or others go: links and deploys stay put.
  */
 static int
 assign_slugs(struct build *b)
 {
-	struct article	**byp, **owner = NULL;
-	struct htab	 *used = htab_new(), *bases = htab_new();
-	size_t		 *next = NULL;	/* by base: the suffix to try next */
+	struct article	**byp, **owner = NULL, *a;
+	struct htab	 *used = htab_new();
 	struct val	 *v;
-	const char	 *s;
-	char		 *base;
+	const char	 *s, *name;
+	char		 *hx;
 	size_t		  i, id, n = b->narts, dup;
 	int		  rc = -1;
 
 	byp = xreallocarray(NULL, n ? n : 1, sizeof(*byp));
 	memcpy(byp, b->arts, n * sizeof(*byp));
-	qsort(byp, n, sizeof(*byp), art_cmp);
+	qsort(byp, n, sizeof(*byp), art_cmp_old);
 	for (i = 0; i < n; i++) {
 		if ((s = val_gets(byp[i]->fm, "slug")) == NULL)
 			continue;
@@ -141,33 +173,24 @@ assign_slugs(struct build *b)
 		byp[i]->slug = xstrdup(s);
 	}
 	for (i = 0; i < n; i++) {
-		if (byp[i]->slug != NULL)
+		if ((a = byp[i])->slug != NULL ||
+		    slug_take(used, a, xstrdup(a->autoslug)))
 			continue;
-		base = byp[i]->autoslug;
-		byp[i]->slug = xstrdup(base);
-		/*
-		 * The smallest free suffix: every one below where this base
-		 * last stopped is taken (nothing is ever freed), so start
-		 * there; many articles of one title stay linear.
-		 */
-		if ((id = htab_find(bases, base, strlen(base))) == HTAB_NONE) {
-			id = htab_add(bases, base, strlen(base));
-			next = xreallocarray(next, id + 1, sizeof(*next));
-			next[id] = 1;
-		}
-		for (dup = next[id]; htab_find(used, byp[i]->slug,
-		    strlen(byp[i]->slug)) != HTAB_NONE; ) {
-			free(byp[i]->slug);
-			byp[i]->slug = xasprintf("%s-%zu", base, ++dup);
-		}
-		next[id] = dup;
-		htab_add(used, byp[i]->slug, strlen(byp[i]->slug));
+		if (a->date != NULL && slug_take(used, a, xasprintf("%s-%.4s%.2s"
+		    "%.2s", a->autoslug, a->date, a->date + 5, a->date + 8)))
+			continue;
+		name = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 :
+		    a->path;
+		hx = xasprintf("%s-%06llx", a->autoslug, (unsigned long long)
+		    (hash64(name, strlen(name), 0) & 0xffffff));
+		for (dup = 1; !slug_take(used, a, dup == 1 ? xstrdup(hx) :
+		    xasprintf("%s-%zu", hx, dup)); dup++)
+			continue;
+		free(hx);
 	}
 	rc = 0;
 out:
 	htab_free(used);
-	htab_free(bases);
-	free(next);
 	free(owner);
 	free(byp);
 	return rc;
