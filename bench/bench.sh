@@ -112,9 +112,16 @@ bench_folio() {
 		sed -i "s/^tags: .*/tags: [\"基准标签$r\", \"党建引领\"]/" "$b"
 		timed tags "$p" "$FOLIO" build -C "$d"
 	done
+	# Added: a copy of the middle article (its date: it lands mid-archive
+	# and renumbers the search documents after it), then a newest one
+	# (dated after all: the common case, it appends).
 	for r in $(seq "$RUNS"); do
 		sed "s/^title: .*/title: \"基准测试新增文章$r\"/" "$a" > "$d/content/articles/new$r.md"
 		timed add "$p" "$FOLIO" build -C "$d"
+	done
+	for r in $(seq "$RUNS"); do
+		sed "s/^title: .*/title: \"基准测试最新文章$r\"/; s/^date: .*/date: 2099-01-$(printf %02d "$r")/" "$a" > "$d/content/articles/newest$r.md"
+		timed newest "$p" "$FOLIO" build -C "$d"
 	done
 	mkdir -p "$d/trash"
 	for r in $(seq "$RUNS"); do
@@ -127,6 +134,7 @@ bench_folio() {
 	row "$n" "edit one body's start" middle
 	row "$n" "edit one article's tags" tags
 	row "$n" "add one article" add
+	row "$n" "add a newest article" newest
 	row "$n" "delete one article" delete
 	printf '%-8s output %s files, %s; Markdown %s; search index %s (%s of the Markdown)\n' \
 		"$n" "$files" "$(mb "$obytes")" "$(mb "$mdbytes")" "$(mb "$sbytes")" \
