@@ -410,7 +410,7 @@ topic_listed(const struct build *b, const struct tax_group *g,
 	val_set(c, "unlisted", val_num((double)(g->narts - max)));
 	if (has(b, "search")) {
 		/* Quoted: the exact phrase, unless it holds a quote. */
-		s = strpbrk(g->name, "\"") != NULL ||
+		s = strchr(g->name, '"') != NULL ||
 		    strstr(g->name, "\xe2\x80\x9c") != NULL ||
 		    strstr(g->name, "\xe2\x80\x9d") != NULL ? xstrdup(g->name) :
 		    xasprintf("\"%s\"", g->name);

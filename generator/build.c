@@ -179,8 +179,7 @@ assign_slugs(struct build *b)
 		if (a->date != NULL && slug_take(used, a, xasprintf("%s-%.4s%.2s"
 		    "%.2s", a->autoslug, a->date, a->date + 5, a->date + 8)))
 			continue;
-		name = strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 :
-		    a->path;
+		name = path_base(a->path);
 		hx = xasprintf("%s-%06llx", a->autoslug, (unsigned long long)
 		    (hash64(name, strlen(name), 0) & 0xffffff));
 		for (dup = 1; !slug_take(used, a, dup == 1 ? xstrdup(hx) :

@@ -120,6 +120,14 @@ check_markdown(struct site *s)
 	return 0;
 }
 
+/* Is v a whole number lo..hi?  (Checked before the cast to int.) */
+static int
+is_whole(const struct val *v, int lo, int hi)
+{
+	return v->type == V_NUM && v->num >= lo && v->num <= hi &&
+	    v->num == (int)v->num;
+}
+
 static int
 check_topics(struct site *s)
 {
@@ -138,8 +146,7 @@ check_topics(struct site *s)
 	for (i = 0; i < t->n; i++) {
 		v = t->kids[i];
 		if (strcmp(t->keys[i], "max_pages") == 0) {
-			if (v->type != V_NUM || v->num < 0 ||
-			    v->num > 100000 || v->num != (int)v->num) {
+			if (!is_whole(v, 0, 100000)) {
 				diag_err(s->config_path, v->line, v->col,
 				    "'topics.max_pages' must be a whole number "
 				    "0..100000 (0: list every article)");
@@ -276,8 +283,7 @@ config_parse(struct site *s, const char *dir, const char *path,
 	}
 	s->per_page = 20;
 	if ((v = val_get(s->raw, "per_page")) != NULL) {
-		if (v->type != V_NUM || v->num < 1 || v->num > 10000 ||
-		    v->num != (int)v->num) {
+		if (!is_whole(v, 1, 10000)) {
 			diag_err(s->config_path, v->line, v->col,
 			    "'per_page' must be a whole number 1..10000");
 			goto out;

@@ -108,6 +108,7 @@ void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
+const char *path_base(const char *);		/* after the last '/' */
 size_t	 fmt_dec(char *, unsigned long long);	/* decimal, no printf */
 int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
 int	 par_worker(void);	/* 0 .. jobs - 1: the par_for worker running */

@@ -2174,14 +2174,6 @@ yaml_str(struct buf *b, const char *s)
 	esc_yaml(b, s, strlen(s));
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char	*s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /* A paragraph's first character must not start a Markdown block. */
 static void
 md_para(struct buf *b, const char *s, size_t n)
@@ -2267,7 +2259,7 @@ render(const struct imp_plan *p, int ai, struct buf *out)
 		}
 	}
 	buf_puts(&b, "\nsource:\n  file: ");
-	yaml_str(&b, base_name(p->path));
+	yaml_str(&b, path_base(p->path));
 	if (a->nlabels == 1) {
 		buf_puts(&b, "\n  page: ");
 		yaml_str(&b, a->labels[0]);
@@ -2398,7 +2390,7 @@ imp_dump(const struct imp_plan *p, struct buf *b)
 	size_t	 i, off, n;
 	char	 tmp[256];
 
-	buf_printf(b, "== %s: %zu articles\n", base_name(p->path), p->narts);
+	buf_printf(b, "== %s: %zu articles\n", path_base(p->path), p->narts);
 	for (i = 0; i < p->narts; i++) {
 		struct buf r;
 
@@ -2443,7 +2435,7 @@ report_page(const struct imp_plan *p, struct buf *b)
 	int	 any;
 
 	buf_puts(b, "  - file: ");
-	yaml_str(b, base_name(p->path));
+	yaml_str(b, path_base(p->path));
 	buf_puts(b, "\n    articles:\n");
 	for (i = 0; i < p->narts; i++) {
 		struct buf r;

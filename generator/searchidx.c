@@ -1469,8 +1469,7 @@ keys_one(void *arg, size_t i)
 	const char	*p;
 
 	kj->dk[i] = doc_key(kj->arts[i], kj->env);
-	p = strrchr(kj->arts[i]->path, '/');
-	p = p != NULL ? p + 1 : kj->arts[i]->path;
+	p = path_base(kj->arts[i]->path);
 	kj->nk[i] = hash_words(p, strlen(p), 0);
 	return 0;
 }

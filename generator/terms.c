@@ -496,10 +496,7 @@ sample_of(struct article *const *arts, size_t n, size_t *ns)
 	nq = (n + step - 1) / step * step;
 	cut = ((uint64_t)1 << 32) * most / (nq ? nq : 1);
 	for (i = *ns = 0; i < n; i++) {
-		if ((name = strrchr(arts[i]->path, '/')) == NULL)
-			name = arts[i]->path;
-		else
-			name++;
+		name = path_base(arts[i]->path);
 		if (n <= most || (hash_mix64(hash64(name, strlen(name), 0)) &
 		    0xffffffff) < cut)
 			s[(*ns)++] = i;
@@ -923,12 +920,6 @@ weigh_one(void *arg, size_t i)
 	return 0;
 }
 
-static int
-cstr_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* Is s all Han term characters, NG_MIN..NG_MAX of them?  Packs it. */
 static int
 gram_of(const char *s, uint64_t *key)
@@ -1158,7 +1149,7 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	if (nforced > 0)
 		memcpy(fset, forced, nforced * sizeof(*fset));
 	if (nforced > 1)
-		qsort(fset, nforced, sizeof(*fset), cstr_cmp);
+		qsort(fset, nforced, sizeof(*fset), str_cmp);
 	for (i = nfset = 0; i < nforced; i++)
 		if (nfset == 0 || strcmp(fset[nfset - 1], fset[i]) != 0)
 			fset[nfset++] = fset[i];
@@ -1197,7 +1188,7 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 			texts[ntexts++] = xstrdup(forced[i]);
 		}
 	if (ntexts > 1)
-		qsort(texts, ntexts, sizeof(*texts), cstr_cmp);
+		qsort(texts, ntexts, sizeof(*texts), str_cmp);
 	memset(&vocab, 0, sizeof(vocab));
 	t->text = xcalloc(ntexts ? ntexts : 1, sizeof(*t->text));
 	t->forced = xcalloc(ntexts ? ntexts : 1, 1);

@@ -730,6 +730,15 @@ fmt_dec(char *d, unsigned long long v)
 	return n;
 }
 
+/* The last component of path: after its last '/', or all of it. */
+const char *
+path_base(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
 int
 str_cmp(const void *a, const void *b)
 {
