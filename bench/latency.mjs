@@ -7,13 +7,18 @@
 // timeStamp (a capture listener added before the page's own scripts) to
 // the first frame after #results got data-state="done" for that query
 // (a MutationObserver, then requestAnimationFrame and a task after it).
+// The page shows results as their documents come in, in rank order, so
+//   first  is the same for the first result of the cold query: the first
+//          frame after #results got a new first child, a result ("-":
+//          no result);
 //   cold   a fresh page (new browser context), opened as a reader opens
 //          it (search.js loads meta.js with the page and, when idle,
 //          runs a made-up search to warm the engine up), the query typed
 //          500 ms after the load event: its term and document files are
 //          not loaded;
 //   load   the same, but the query typed as soon as the load event came;
-//   next   as cold, but typed after another query (党) was done;
+//   next   as cold, but typed after another query (党) was done (and
+//          nfirst its first result);
 //   again  the query typed again after that other query: all loaded.
 //   KB     the bytes of search/ files the page loaded for the cold query
 //          (meta.js included), median over the runs.
@@ -100,20 +105,28 @@ function instrument(trace) {
 function arm(q) {
 	const L = window.__lat, list = document.getElementById('results');
 	L.t0 = null;
-	L.done = L.paint = null;
+	L.done = L.paint = L.first = null;
 	L.log = [];
 	L.q = q;
+	const old = list.firstElementChild;
+	const painted = (k) => requestAnimationFrame(() => setTimeout(() => { L[k] = performance.now(); }, 0));
 	const check = () => {
+		const top = list.firstElementChild;
+		if (L.first === null && top && top !== old && top.classList.contains('result') &&
+		    list.getAttribute('data-q') === q) {
+			L.first = 0;
+			painted('first');
+		}
 		if (L.done !== null || list.getAttribute('data-state') !== 'done' ||
 		    list.getAttribute('data-q') !== q)
 			return;
 		L.done = performance.now();
-		requestAnimationFrame(() => setTimeout(() => { L.paint = performance.now(); }, 0));
+		painted('paint');
 	};
 	if (L.obs)
 		L.obs.disconnect();
 	L.obs = new MutationObserver(check);
-	L.obs.observe(list, { attributes: true, attributeFilter: ['data-state', 'data-q'] });
+	L.obs.observe(list, { attributes: true, attributeFilter: ['data-state', 'data-q'], childList: true });
 }
 
 async function run(page, q) {
@@ -129,7 +142,7 @@ async function run(page, q) {
 		    ['mark', m.name.slice(6), m.startTime]);
 		performance.clearMarks();
 		const log = L.log.concat(marks).sort((a, b) => a[2] - b[2]);
-		return { ms: L.paint - L.t0, done: L.done - L.t0, log: log.map((e) => [e[0], e[1], e[2] - L.t0]),
+		return { ms: L.paint - L.t0, done: L.done - L.t0, first: L.first ? L.first - L.t0 : null, log: log.map((e) => [e[0], e[1], e[2] - L.t0]),
 		    count: document.getElementById('results').getAttribute('data-count') };
 	});
 	r.wall = wall;
@@ -142,6 +155,9 @@ async function freshPage(browser, urls, pause) {
 	await page.addInitScript(instrument, phases);
 	page.on('request', (r) => urls.push(r.url()));
 	await page.goto(url);
+	/* Playwright's own page script, compiled on its first use (some
+	 * 13 ms): here, not in the middle of the first timed query. */
+	await page.waitForFunction(() => true);
 	if (pause)
 		await page.waitForTimeout(pause);
 	return page;
@@ -155,15 +171,17 @@ function median(v) {
 const f0 = (x) => String(Math.round(x));
 const browser = await launch();
 console.log(`median of ${runs} runs, ms from the keystroke to results painted (in the page); wall: cold timed by the harness`);
-console.log('query              results    cold    load    next   again   KB cold   wall cold');
+console.log('query              results   first    cold    load  nfirst    next   again   KB cold   wall cold');
 for (const q of queries) {
-	const cold = [], load = [], next = [], again = [], kb = [], wall = [];
+	const first = [], cold = [], load = [], nfirst = [], next = [], again = [], kb = [], wall = [];
 	let count = null, shown = null, shownNext = null, shownAgain = null;
 	for (let i = 0; i < runs; i++) {
 		let urls = [];
 		let page = await freshPage(browser, urls, 500);
 		const c = await run(page, q);
 		cold.push(c.ms);
+		if (c.first !== null)
+			first.push(c.first);
 		wall.push(c.wall);
 		kb.push(loadedBytes(urls) / 1024);
 		count = c.count;
@@ -182,18 +200,21 @@ for (const q of queries) {
 		await run(page, OTHER);
 		const n = await run(page, q);
 		next.push(n.ms);
+		if (n.first !== null)
+			nfirst.push(n.first);
 		if (phases && shownNext === null)
 			shownNext = n;
 		await page.close();
 	}
-	console.log(`${q.padEnd(16)} ${String(count).padStart(9)} ${f0(median(cold)).padStart(7)} ` +
-	    `${f0(median(load)).padStart(7)} ` +
-	    `${f0(median(next)).padStart(7)} ${f0(median(again)).padStart(7)} ` +
+	const m0 = (v) => (v.length ? f0(median(v)) : '-').padStart(7);
+	console.log(`${q.padEnd(16)} ${String(count).padStart(9)} ${m0(first)} ${m0(cold)} ` +
+	    `${m0(load)} ${m0(nfirst)} ${m0(next)} ${m0(again)} ` +
 	    `${f0(median(kb)).padStart(9)} ${f0(median(wall)).padStart(11)}`);
 	for (const [name, r] of [['cold', shown], ['next', shownNext], ['again', shownAgain]]) {
 		if (!r)
 			continue;
-		console.log(`    ${name} run 1: done ${f0(r.done)} ms, painted ${f0(r.ms)} ms; files (ms after the keystroke):`);
+		console.log(`    ${name} run 1: first result painted ${r.first === null ? '-' : f0(r.first)} ms, ` +
+		    `done ${f0(r.done)} ms, painted ${f0(r.ms)} ms; files (ms after the keystroke):`);
 		for (const e of r.log)
 			console.log(`      ${f0(e[2]).padStart(6)}  ${e[0]} ${e[1]}`);
 	}

@@ -25,7 +25,7 @@
 	var C_DOC = '\x1d', C_ITEM = '\x1e', C_FLD = '\x1f', C_ESC = '\x1b';
 	/* Field weights by block kind, as fweight[] in searchidx.c. */
 	var W_TITLE = 4, W_META = 2, W_BODY = 1;
-	var PAGE = 10, K1 = 1.2, B = 0.75, DEBOUNCE = 60;
+	var PAGE = 10, FIRST = 3, K1 = 1.2, B = 0.75, DEBOUNCE = 60;
 
 	var SPACE = /\p{White_Space}/u;
 	var WORDCH = /[\p{L}\p{N}\p{M}]/u;
@@ -89,6 +89,74 @@
 	var NOTERM = { docs: new Int32Array(0), wtf: new Int32Array(0),
 	    off: new Int32Array(1), pos: new Int32Array(0) };
 
+	/* A reader of 15-bit code units from s at i, high bit first. */
+	function Bits(s, i) {
+		this.s = s;
+		this.i = i;
+		this.acc = 0;	/* the low n bits pending */
+		this.n = 0;
+	}
+	Bits.prototype.bits = function (k) {
+		var v = 0, t;
+		while (k > 0) {
+			if (this.n === 0) {
+				this.acc = this.s.charCodeAt(this.i++) - U0;
+				this.n = 15;
+			}
+			t = k < this.n ? k : this.n;
+			this.n -= t;
+			k -= t;
+			v = v * (1 << t) + ((this.acc >>> this.n) & ((1 << t) - 1));
+		}
+		return v;
+	};
+	/* Elias gamma: z 0s, then z + 1 bits.  (Past the end: an error, not zeros forever.) */
+	Bits.prototype.gamma = function () {
+		var z = 0, w, c;
+		for (;;) {
+			if (this.n === 0) {
+				if (this.i >= this.s.length)
+					throw new Error('search index entry cut short');
+				this.acc = this.s.charCodeAt(this.i++) - U0;
+				this.n = 15;
+			}
+			w = this.acc & ((1 << this.n) - 1);
+			if (w !== 0)
+				break;
+			z += this.n;
+			this.n = 0;
+		}
+		c = Math.clz32(w << (32 - this.n));
+		this.n -= c;
+		return this.bits(z + c + 1);
+	};
+	/* Rice(v, k): 1s up to a 0, then k bits. */
+	Bits.prototype.rice = function (k) {
+		var q = 0, t, w, z, n = this.n, acc = this.acc;
+		for (;;) {
+			if (n === 0) {
+				acc = this.s.charCodeAt(this.i++) - U0;
+				n = 15;
+			}
+			t = (1 << n) - 1;
+			w = acc & t;
+			if (w !== t)
+				break;
+			q += n;
+			n = 0;
+		}
+		z = Math.clz32(~(w << (32 - n)));
+		n -= z + 1;
+		q = (q + z) * (1 << k);
+		this.acc = acc;
+		if (n >= k) {
+			this.n = n - k;
+			return q + ((acc >>> this.n) & ((1 << k) - 1));
+		}
+		this.n = n;
+		return q + this.bits(k);
+	};
+
 	/*
 	 * A term's entry (put_term in C) from code unit at of s, 15 bits a
 	 * unit, high bit first: k (5 bits), gamma(df), then per document
@@ -99,88 +167,31 @@
 	 * pos[off[j]..off[j+1]) are docs[j]'s.
 	 */
 	function decodeTerm(s, at, isPos, withPos) {
-		var i = at, acc = 0, n = 0;	/* acc: the low n bits pending */
-		function bits(k) {
-			var v = 0, t;
-			while (k > 0) {
-				if (n === 0) {
-					acc = s.charCodeAt(i++) - U0;
-					n = 15;
-				}
-				t = k < n ? k : n;
-				n -= t;
-				k -= t;
-				v = v * (1 << t) + ((acc >>> n) & ((1 << t) - 1));
-			}
-			return v;
-		}
-		function gamma() {	/* z 0s, then z + 1 bits */
-			var z = 0, w, c;
-			for (;;) {
-				if (n === 0) {
-					acc = s.charCodeAt(i++) - U0;
-					n = 15;
-				}
-				w = acc & ((1 << n) - 1);
-				if (w !== 0)
-					break;
-				z += n;
-				n = 0;
-			}
-			c = Math.clz32(w << (32 - n));
-			n -= c;
-			return bits(z + c + 1);
-		}
-		/* Rice(v, k): 1s up to a 0, then k bits. */
-		function rice(k) {
-			var q = 0, t, w, z;
-			for (;;) {
-				if (n === 0) {
-					acc = s.charCodeAt(i++) - U0;
-					n = 15;
-				}
-				t = (1 << n) - 1;
-				w = acc & t;
-				if (w !== t)
-					break;
-				q += n;
-				n = 0;
-			}
-			z = Math.clz32(~(w << (32 - n)));
-			n -= z + 1;
-			q = (q + z) * (1 << k);
-			if (k === 0)
-				return q;
-			if (n >= k) {
-				n -= k;
-				return q + ((acc >>> n) & ((1 << k) - 1));
-			}
-			return q + bits(k);
-		}
-		var k = bits(5), df = gamma(), j, c, p, e;
+		var r = new Bits(s, at), k = r.bits(5), df = r.gamma(), j, c, p, e;
 		var docs = new Int32Array(df), wtf = new Int32Array(df), doc = -1;
 		if (!isPos) {
 			for (j = 0; j < df; j++) {
-				doc += rice(k) + 1;
+				doc += r.rice(k) + 1;
 				docs[j] = doc;
-				wtf[j] = bits(1) + 1;
+				wtf[j] = r.bits(1) + 1;
 			}
 			return { docs: docs, wtf: wtf, off: null, pos: null };
 		}
 		var off = new Int32Array(df + 1), head = new Int32Array(df);
 		for (j = 0; j < df; j++) {
-			doc += rice(k) + 1;
+			doc += r.rice(k) + 1;
 			docs[j] = doc;
-			c = gamma();
-			e = gamma() - 1;
+			c = r.gamma();
+			e = r.gamma() - 1;
 			wtf[j] = c + e;
-			head[j] = e > 0 ? gamma() : 0;
+			head[j] = e > 0 ? r.gamma() : 0;
 			off[j + 1] = off[j] + c;
 		}
 		if (!withPos)
 			return { docs: docs, wtf: wtf, off: off, pos: null };
 		/* Positions before the body from 0, the body's from its start. */
 		var pos = new Int32Array(off[df]), dl = meta.dl, bs = meta.bs, h;
+		var acc = r.acc, n = r.n, i = r.i, q, m, t, w;
 		for (j = 0; j < df; j++) {
 			c = off[j + 1] - off[j];
 			k = riceK(dl[docs[j]], c);
@@ -188,19 +199,37 @@
 			for (p = -1, e = off[j]; e < off[j + 1]; e++) {
 				if (e === h)
 					p = bs[docs[j]] - 1;
-				pos[e] = p += rice(k) + 1;
+				/* Bits.rice(k), the reader's state in locals: most of the work. */
+				for (q = 0; ; q += n, n = 0) {
+					if (n === 0) {
+						acc = s.charCodeAt(i++) - U0;
+						n = 15;
+					}
+					t = (1 << n) - 1;
+					if ((w = acc & t) !== t)
+						break;
+				}
+				m = Math.clz32(~(w << (32 - n)));
+				n -= m + 1;
+				q = (q + m) * (1 << k);
+				for (m = k; m > n; m -= n, n = 15, acc = s.charCodeAt(i++) - U0)
+					q += (acc & ((1 << n) - 1)) * (1 << (m - n));
+				n -= m;
+				pos[e] = p += q + ((acc >>> n) & ((1 << m) - 1)) + 1;
 			}
 		}
 		return { docs: docs, wtf: wtf, off: off, pos: pos };
 	}
 
 	/*
-	 * A made-up term entry (put_term's format) for warmUp(): n
-	 * documents (0 to n - 1), c positions each, all in the body, the
-	 * first first + 1 past its start, then every fourth.
+	 * A made-up term entry in put_term's format, for warmUp(): post is
+	 * [[doc, positions], ...] by ascending doc, positions as
+	 * decodeTerm gives them back (ascending; those below the body's
+	 * start meta.bs[doc] count as metadata, weight 2), or for a term
+	 * without positions [[doc, more than once], ...].
 	 */
-	function madeUpEntry(n, c, first) {
-		var out = [], acc = 0, nb = 0, j, i;
+	function madeUpEntry(post, isPos) {
+		var out = [], acc = 0, nb = 0, df = post.length, k, j, i, p, c, h;
 		function put(v, len) {	/* len bits of v, high first */
 			while (len-- > 0) {
 				acc = acc * 2 + (Math.floor(v / Math.pow(2, len)) & 1);
@@ -217,19 +246,39 @@
 		}
 		function rice(v, k) {
 			var q = Math.floor(v / Math.pow(2, k));
-			put(Math.pow(2, q + 1) - 2, q + 1);
+			for (; q > 0; q--)
+				put(1, 1);
+			put(0, 1);
 			put(v % Math.pow(2, k), k);
 		}
-		put(0, 5);	/* k = 0: every document gap is 0 */
-		gamma(n);
-		for (j = 0; j < n; j++) {
-			rice(0, 0);
-			gamma(c);
-			gamma(1);
+		function before(x) {
+			return x[1].filter(function (p) { return p < meta.bs[x[0]]; }).length;
 		}
-		for (j = 0; j < n; j++)
-			for (i = 0; i < c; i++)
-				rice(i ? 3 : first, riceK(meta.dl[j], c));
+		k = riceK(meta.n - df, df);
+		put(k, 5);
+		gamma(df);
+		for (j = 0; j < df; j++) {
+			rice(post[j][0] - (j ? post[j - 1][0] : -1) - 1, k);
+			if (!isPos) {
+				put(post[j][1] ? 1 : 0, 1);
+				continue;
+			}
+			h = before(post[j]);
+			gamma(post[j][1].length);
+			gamma(h + 1);	/* metadata weighs 2: one extra each */
+			if (h > 0)
+				gamma(h);
+		}
+		for (j = 0; isPos && j < df; j++) {
+			c = post[j][1].length;
+			h = before(post[j]);
+			for (p = -1, i = 0; i < c; i++) {
+				if (i === h)
+					p = meta.bs[post[j][0]] - 1;
+				rice(post[j][1][i] - p - 1, riceK(meta.dl[post[j][0]], c));
+				p = post[j][1][i];
+			}
+		}
 		if (nb > 0)
 			put(0, 15 - nb);
 		return out.join('');
@@ -1114,34 +1163,55 @@
 
 	/*
 	 * Show results from `from` on, PAGE at a time; loading starts at
-	 * once.  Returns a function that waits for the documents and then
-	 * calls before() (if given) and appends them: the page changes in
-	 * one go, so the main thread is free while the files load.
+	 * once.  Returns a function that waits for the documents and
+	 * appends the results in two goes: the first FIRST (a screenful)
+	 * as soon as they are in, after calling before() (if given), then
+	 * the rest.  The old results stay until the new ones replace them,
+	 * and the main thread is free while the files load.  (On file://
+	 * the browser hands over one file at a time, some 3 ms each, and
+	 * every frame with new text costs 10-20 ms of layout: measured, a
+	 * frame per result made the tenth 30 ms later, two frames show the
+	 * first three 20-30 ms before the tenth.)
 	 */
 	function renderPage(res, from, myGen) {
 		var page = topOf(res, res.view, from + PAGE).slice(from);
 		mark('page');
-		var docs = Promise.all(page.map(function (x) {
+		var docs = page.map(function (x) {
 			return loadDoc(res.docs[x]);
-		}));
+		});
+		function put(a, b, before) {
+			return Promise.all(docs.slice(a, b)).then(function (got) {
+				if (myGen !== gen)
+					return;
+				if (before)
+					before();
+				got.forEach(function (doc) {
+					list.appendChild(renderItem(doc, current.plain));
+				});
+			});
+		}
 		return function (before) {
-			return docs.then(function (docs) {
+			return put(0, FIRST, function () {
+				mark('first');
+				if (before)
+					before();
+			}).then(function () {
+				return put(FIRST, docs.length, null);
+			}).then(function () {
 				if (myGen !== gen)
 					return;
 				mark('docs');
-				if (before)
-					before();
-				docs.forEach(function (doc) {
-					list.appendChild(renderItem(doc, current.plain));
-				});
 				current.shown = from + page.length;
 				more.hidden = current.shown >= res.view.length;
 			});
 		};
 	}
 
-	/* Facet filter + render of a finished search. */
-	function show(res) {
+	/*
+	 * Facet filter + render of a finished search; then(), if given,
+	 * is called after finished(), once the results are painted.
+	 */
+	function show(res, then) {
 		if (!res)
 			return;
 		var myGen = gen, view = [], page, j;
@@ -1169,8 +1239,16 @@
 				    (view.length < res.docs.length ?
 				    '（已筛选，共 ' + res.docs.length + ' 篇）' : ''));
 		}).then(function () {
-			if (myGen === gen)
-				finished();
+			if (myGen !== gen)
+				return;
+			finished();
+			if (then)
+				requestAnimationFrame(function () {
+					setTimeout(function () {
+						if (myGen === gen)
+							then();
+					}, 0);
+				});
 		});
 	}
 
@@ -1238,11 +1316,11 @@
 	function start(push) {
 		var q = input.value.trim();
 		var myGen = ++gen;
-		setURL(q, filters, push);
 		var words = parseQuery(q);
 		mark('start');
 		list.setAttribute('data-state', 'busy');
 		if (!words.length) {
+			setURL(q, filters, push);
 			current = null;
 			clear(list);
 			clear(empty);
@@ -1263,6 +1341,16 @@
 		}, 150);
 		var plain = words.filter(function (w) { return !w.neg; })
 		    .map(function (w) { return w.text; });
+		/*
+		 * The address changes once the results are painted: a history
+		 * entry changed while the index files load, or before the
+		 * results' frame, cost them some 30 ms (measured in Chromium:
+		 * the browser's own navigation work).
+		 */
+		function address() {
+			setURL(q, filters, push);
+			shown = location.pathname + location.search;
+		}
 		return execute(words, function (done, total) {
 			if (myGen === gen && total > 0)
 				setCount('正在核对 ' + done + ' / ' + total + ' 篇候选文章…');
@@ -1272,10 +1360,11 @@
 			current = { q: q, words: words, plain: plain, docs: res.docs,
 			    score: res.score, view: null, shown: 0 };
 			list.setAttribute('data-q', q);
-			return show(current);
+			return show(current, address);
 		}).catch(function (e) {
 			if (myGen !== gen)
 				return;
+			address();
 			setCount('搜索索引无法加载（' + e.message + '）');
 			list.setAttribute('data-state', 'error');
 		});
@@ -1285,48 +1374,136 @@
 	 * A cold query runs much code once: it decodes some 100,000
 	 * positions, lines them up, scores thousands of documents, inflates
 	 * ten document chunks and renders their results, and engines run a
-	 * function's first calls in their interpreter.  So once meta.js is
-	 * in and the page idle, run a made-up search through the same code,
-	 * twice: made-up terms of private-use characters in 400 documents
-	 * (put in the term maps and dropped again before any real query
-	 * starts), and a made-up document chunk deflated here
+	 * function's first calls in their interpreter, and optimize them
+	 * for the kinds of values and branches those calls saw (a branch
+	 * they never took costs a deoptimization when real data takes it).
+	 * So once meta.js is in and the page idle, run made-up searches
+	 * through the same code, twice: made-up terms (CJK extension A
+	 * letters, pairs and one alone, in up to 200 documents, with
+	 * metadata and body positions, some lining up) for a phrase, two
+	 * words, a four-letter word with an exclusion and a single letter,
+	 * put in the term maps and dropped again before any real query
+	 * starts; the decoding and lining up of the phrase again until
+	 * 60,000 positions went through (measured in Chromium: a cold
+	 * 业委会 matched in 54 ms after the old warm-up of 12,000, in 14 ms
+	 * after this); and a made-up document chunk deflated here
 	 * (CompressionStream), rendered off the page; then the word
-	 * segmenter of the empty state is made.
+	 * segmenter of the empty state is made.  A task each, some 10-30
+	 * ms: a keystroke waits for one at most.
 	 * It loads no file; the engine has compiled that code before the
 	 * reader types.  Then #search gets data-warm="done" (for tests).
 	 */
 	function warmUp() {
-		var W = '\ue000\ue001\ue002', keys = Array.from(W);
-		var words = [W], n = Math.min(meta.n, 400), round = 0;
+		var L = ['\u3400', '\u3401', '\u3402', '\u3403', '\u3404'];
+		var ABC = L[0] + L[1] + L[2], words = [ABC];
+		var n = Math.min(meta.n, 200), made = null, seed = 1;
+		var queries = [[ABC], [ABC, L[3] + L[4]], [ABC + L[3], '-' + L[4]], [L[4]]];
 		function done() {
 			root.setAttribute('data-warm', 'done');
 		}
 		if (n === 0)
 			return done();
+		function rnd(m) {	/* 0 .. m - 1, the same every page */
+			seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+			return (seed >>> 12) % m;	/* the low bits of an LCG cycle */
+		}
+		/* Positions in d: from these moved by `by`, each kept 1 in keep, plus up to extra. */
+		function positions(d, from, by, keep, extra) {
+			var got = new Set(), bs = meta.bs[d], len = Math.max(meta.dl[d] - bs, 8);
+			(from || []).forEach(function (p) {
+				if (rnd(10) < keep)
+					got.add(p + by);
+			});
+			if (bs > 0 && rnd(5) === 0)
+				got.add(rnd(bs));
+			for (var i = rnd(extra + 1); i > 0; i--)
+				got.add(bs + rnd(len));
+			return Array.from(got).sort(function (a, b) { return a - b; });
+		}
+		/* term -> entry string; pairs follow AB's positions now and then. */
+		function make() {
+			var post = { }, ab = [], t, d, p;
+			[L[0] + L[1], L[1] + L[2], L[2] + L[3], L[3] + L[4]].forEach(function (t) {
+				post[t] = [];
+			});
+			post[L[4]] = [];
+			for (d = 0; d < n; d++) {
+				ab[d] = rnd(10) < 6 ? positions(d, null, 0, 0, 8) : [];
+				if (ab[d].length)
+					post[L[0] + L[1]].push([d, ab[d]]);
+				if ((p = positions(d, ab[d], 1, 7, rnd(4) ? 0 : 2)).length)
+					post[L[1] + L[2]].push([d, p]);
+				if ((p = positions(d, ab[d], 2, 5, rnd(3) ? 0 : 2)).length)
+					post[L[2] + L[3]].push([d, p]);
+				if (rnd(10) < 3 && (p = positions(d, null, 0, 0, 4)).length)
+					post[L[3] + L[4]].push([d, p]);
+				if (rnd(2))
+					post[L[4]].push([d, rnd(3) === 0]);
+			}
+			made = {};
+			for (t in post) {
+				if (post[t].length === 0)	/* an entry has a document */
+					post[t].push([0, t.length > 1 ? [meta.bs[0]] : false]);
+				made[t] = madeUpEntry(post[t], t.length > 1);
+			}
+		}
 		function forget() {
-			keys.forEach(function (t) {
+			Object.keys(made).forEach(function (t) {
 				entries.delete(t);
 				decoded.delete(t);
 			});
-			wordCache.delete(W);
+			wordCache.clear();
 		}
 		/*
 		 * Only before the first query: the made-up terms are in the
-		 * maps from here until forget(), within one microtask run.
+		 * maps from here until forget(), within one microtask run
+		 * (no real query can start in it).
 		 */
+		function remember() {
+			if (!made)
+				make();
+			Object.keys(made).forEach(function (t) {
+				entries.set(t, [made[t], 0]);
+			});
+		}
 		function search() {
 			if (!meta.shards || gen !== 0)
 				return Promise.resolve();
-			keys.forEach(function (t, k) {
-				entries.set(t, [madeUpEntry(n, 12, 3 + k), 0]);
-			});
-			return execute([{ text: W, neg: false }], function () {},
-			    function () { return false; }).then(function (res) {
-				var view = [];
-				for (var j = 0; j < res.docs.length; j++)
-					view.push(j);
-				topOf(res, view, PAGE);
-			}).finally(forget);
+			remember();
+			return queries.reduce(function (p, q) {
+				return p.then(function () {
+					wordCache.clear();
+					return execute(parseQuery(q.join(' ')), function () {},
+					    function () { return false; });
+				}).then(function (res) {
+					var view = [];
+					for (var j = 0; j < res.docs.length; j++)
+						view.push(j);
+					topOf(res, view, PAGE);
+				});
+			}, Promise.resolve()).finally(forget);
+		}
+		/*
+		 * The hottest loops once more, until some 15,000 positions
+		 * have gone through decodeTerm and lineUp; four times (a task
+		 * each), 60,000: what a phrase of common words decodes, and
+		 * what it takes the engine to compile them with its
+		 * optimizing compiler.
+		 */
+		function hot() {
+			var abc = L[0] + L[1] + L[2], e, i, reps;
+			if (!meta.shards || gen !== 0)
+				return;
+			remember();
+			e = made[L[0] + L[1]];
+			reps = Math.ceil(15000 / Math.max(decodeTerm(e, 0, true, true).pos.length, 1));
+			for (i = 1; i < reps; i++)
+				decodeTerm(e, 0, true, true);
+			for (i = 0; i < reps; i++) {
+				wordCache.delete(abc);
+				wordDocs(abc);
+			}
+			forget();
 		}
 		function chunk() {
 			var docs = [], text, bytes, i, j;
@@ -1335,8 +1512,8 @@
 			for (i = 0; i < meta.chunk; i++) {
 				text = [];
 				for (j = 0; j < 40; j++)
-					text.push('第' + j + '段，' + W + '与' + i + '号文章的正文。');
-				docs.push(['a' + i, '标题' + W, '某地', '2020-01-01',
+					text.push('第' + j + '段，' + ABC + '与' + i + '号文章的正文。');
+				docs.push(['a' + i, '标题' + ABC, '某地', '2020-01-01',
 				    '省' + C_ITEM + '市', '记者', '机构', '作者', '标签',
 				    '小标题', text.join('\n')].join(C_FLD));
 			}
@@ -1369,19 +1546,21 @@
 				});
 			});
 		}
-		/* Once a query has started, it has warmed up the engine itself. */
-		function again() {
-			if (gen !== 0)
-				return Promise.resolve();
-			return Promise.all([search(), chunk()]).then(function () {
-				if (++round < 2)
-					return again();
+		/*
+		 * A task each, so that a keystroke waits for one at most.
+		 * Once a query has started, it has warmed up the engine itself.
+		 */
+		var steps = [search, chunk, hot, hot, search, chunk, hot, hot, function () {
+			wordSegmenter();
+		}];
+		function next() {
+			if (gen !== 0 || steps.length === 0)
+				return done();
+			Promise.resolve(steps.shift()()).catch(function () {}).then(function () {
+				setTimeout(next, 0);
 			});
 		}
-		again().catch(function () {}).then(function () {
-			if (gen === 0)
-				wordSegmenter();
-		}).then(done);
+		next();
 	}
 
 	/*
