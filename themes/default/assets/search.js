@@ -1057,18 +1057,24 @@
 		}
 		meta.facets.forEach(function (fc, f) {
 			var name = fc[0], vals = fc[1], n = new Int32Array(vals.length);
-			var top = [], i, k, fo = meta.fo[f], fi = meta.fi[f];
+			var top = [], i, j, k, fo = meta.fo[f], fi = meta.fi[f];
 			for (i = 0; i < docs.length; i++)
 				for (k = fo[docs[i]]; k < fo[docs[i] + 1]; k++)
 					n[fi[k]]++;
-			for (i = 0; i < n.length; i++)
-				if (n[i] > 0)
-					top.push([i, n[i]]);
+			/* The 8 most frequent, then by name: a selection, not a sort of thousands. */
+			function before(a, b) {
+				return n[a] > n[b] || (n[a] === n[b] && vals[a] < vals[b]);
+			}
+			for (i = 0; i < n.length; i++) {
+				if (n[i] === 0 || (top.length === 8 && !before(i, top[7])))
+					continue;
+				for (j = Math.min(top.length, 7); j > 0 && before(i, top[j - 1]); j--)
+					top[j] = top[j - 1];
+				top[j] = i;
+			}
 			if (!top.length)
 				return;
-			top = top.sort(function (a, b) {
-				return b[1] - a[1] || (vals[a[0]] < vals[b[0]] ? -1 : 1);
-			}).slice(0, 8);
+			top = top.map(function (v) { return [v, n[v]]; });
 			var sec = document.createElement('section');
 			sec.className = 'facet';
 			var h = document.createElement('h2');
