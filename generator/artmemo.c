@@ -20,7 +20,7 @@
  * costs time, never correctness.
  *
  * An articles file, integers little-endian, var = LEB128 (buf_put_var):
- *	"folio-articles 1\n"  u64 memo key  u32 records
+ *	"folio-articles 2\n"  u64 memo key  u32 records
  *	each record: u64 content key (ascending), var length, then
  *	    that many bytes: var body line, the front matter tree (node),
  *	    str html, str text, str summary, var headings, each:
@@ -29,13 +29,18 @@
  *	    bool: u8; number: u64 bits of the double, str text;
  *	    string: str; list: var n, n nodes; map: var n, n x (str key,
  *	    node)
- *	str: var length + 1 (0: none), then the bytes
- * The slugs file: "folio-slugs 1\n"  u64 memo key  u32 records, each
+ *	str: var length + 1 (0: none), then the bytes and a NUL
+ * The slugs file: "folio-slugs 2\n"  u64 memo key  u32 records, each
  *	str text (a title or a group's name; ascending, byte order),
  *	str its slug (slug.c's slug_used).
  *
- * Ownership: the memo owns the files' bytes; what amemo_load puts into
- * an article is the article's own (freed by article_free).
+ * Ownership: the memo owns the files' bytes until amemo_free.  What
+ * amemo_load puts into an article is the article's own (freed by
+ * article_free), except its html, text and summary: those point into
+ * the memo's bytes (the article's memo_strs is set; a string ends with
+ * a NUL in the file for that), so a rebuild copies none of the 100 MB
+ * a 10,000-article archive holds, and the memo must outlive the
+ * articles (build_free frees it after them).
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -48,12 +53,12 @@
 
 #include "folio.h"
 
-#define AM_MAGIC	"folio-articles 1\n"
-#define AM_SLUG_MAGIC	"folio-slugs 1\n"
+#define AM_MAGIC	"folio-articles 2\n"
+#define AM_SLUG_MAGIC	"folio-slugs 2\n"
 #define AM_SEED		0x6172746963ULL		/* checksum seed: "artic" */
 #define AM_DEPTH	64			/* deepest front matter tree */
 
-/* One record of a bucket: its key and where its bytes are in raw. */
+/* One record of a bucket: its key and where its bytes are in map. */
 struct am_rec {
 	uint64_t	 key;
 	size_t		 off;
@@ -61,15 +66,10 @@ struct am_rec {
 };
 
 struct am_bucket {
-	struct buf	 raw;		/* the file, checksum dropped; owned */
+	struct fmap	 map;		/* the file, checksum dropped; owned */
 	struct am_rec	*rec;		/* ascending keys; owned */
 	size_t		 nrec;
 	int		 found;		/* the file was there and whole */
-	/* While articles load: how many are still to come, how many the
-	 * memo had, whether one was not; raw goes when it is not needed. */
-	atomic_size_t	 left;
-	atomic_size_t	 hits;
-	atomic_int	 missed;
 };
 
 struct art_memo {
@@ -119,13 +119,13 @@ rd_str(struct rd *r, size_t *n)
 	*n = 0;
 	if (r->bad || v == 0)
 		return NULL;
-	if (v - 1 > (uint64_t)(r->end - r->p)) {
+	if (v - 1 >= (uint64_t)(r->end - r->p) || r->p[v - 1] != '\0') {
 		r->bad = 1;
 		return NULL;
 	}
 	s = (const char *)r->p;
 	*n = (size_t)(v - 1);
-	r->p += *n;
+	r->p += *n + 1;
 	return s;
 }
 
@@ -137,6 +137,15 @@ rd_dup(struct rd *r)
 	const char	*s = rd_str(r, &n);
 
 	return s != NULL ? xstrndup(s, n) : NULL;
+}
+
+/* A str where it is in the memo's bytes (NUL-terminated), or NULL. */
+static char *
+rd_ref(struct rd *r)
+{
+	size_t		 n;
+
+	return (char *)rd_str(r, &n);	/* the memo's; never written */
 }
 
 /* A front matter node, or NULL (r->bad set) when out of place. */
@@ -234,11 +243,12 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	size_t		 i, n;
 
 	memset(&t, 0, sizeof(t));
+	t.memo_strs = 1;
 	t.body_line = rd_int(&r);
 	t.fm = rd_node(&r, 0);
-	t.html = rd_dup(&r);
-	t.text = rd_dup(&r);
-	t.autosum = rd_dup(&r);
+	t.html = rd_ref(&r);
+	t.text = rd_ref(&r);
+	t.autosum = rd_ref(&r);
 	n = (size_t)rd_var(&r);
 	if (r.bad || t.fm == NULL || t.fm->type != V_MAP || t.html == NULL ||
 	    t.text == NULL || t.autosum == NULL ||
@@ -257,6 +267,7 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	if (r.bad || r.p != r.end)
 		goto bad;
 	a->fm = t.fm;
+	a->memo_strs = 1;
 	a->html = t.html;
 	a->text = t.text;
 	a->autosum = t.autosum;
@@ -272,39 +283,39 @@ bad:
 
 /* The header both kinds of file start with; -1 when it is not there. */
 static int
-rd_head(const struct buf *in, const char *magic, uint64_t key, size_t *off,
-    size_t *n)
+rd_head(const char *p, size_t len, const char *magic, uint64_t key,
+    size_t *off, size_t *n)
 {
 	size_t	 m = strlen(magic);
 
-	if (in->len < m + 12 || memcmp(in->p, magic, m) != 0 ||
-	    le_get(in->p + m, 8) != key)
+	if (len < m + 12 || memcmp(p, magic, m) != 0 ||
+	    le_get(p + m, 8) != key)
 		return -1;
-	*n = (size_t)le_get(in->p + m + 8, 4);
+	*n = (size_t)le_get(p + m + 8, 4);
 	*off = m + 12;
 	return 0;
 }
 
 /*
  * The records of an articles file (checksum dropped) into bk, which
- * takes raw.  Returns 0, or -1 (bk empty) when anything is out of
+ * takes map.  Returns 0, or -1 (bk empty) when anything is out of
  * place.  Records' bytes are checked when used (amemo_load).
  */
 static int
-bucket_parse(struct am_bucket *bk, struct buf *raw, uint64_t key)
+bucket_parse(struct am_bucket *bk, struct fmap *map, uint64_t key)
 {
 	struct rd	 r;
 	size_t		 i, n, off;
 	uint64_t	 len;
 
-	bk->raw = *raw;
-	buf_init(raw);
-	if (rd_head(&bk->raw, AM_MAGIC, key, &off, &n) == -1 ||
-	    n > bk->raw.len / 9)
+	bk->map = *map;
+	memset(map, 0, sizeof(*map));
+	if (rd_head(bk->map.p, bk->map.len, AM_MAGIC, key, &off, &n) == -1 ||
+	    n > bk->map.len / 9)
 		goto bad;
 	bk->rec = xcalloc(n ? n : 1, sizeof(*bk->rec));
-	r.p = (const unsigned char *)bk->raw.p + off;
-	r.end = (const unsigned char *)bk->raw.p + bk->raw.len;
+	r.p = (const unsigned char *)bk->map.p + off;
+	r.end = (const unsigned char *)bk->map.p + bk->map.len;
 	r.bad = 0;
 	for (i = 0; i < n; i++) {
 		if (r.end - r.p < 8)
@@ -315,7 +326,7 @@ bucket_parse(struct am_bucket *bk, struct buf *raw, uint64_t key)
 		if (r.bad || len > (uint64_t)(r.end - r.p) ||
 		    (i > 0 && bk->rec[i].key <= bk->rec[i - 1].key))
 			goto bad;
-		bk->rec[i].off = (size_t)(r.p - (const unsigned char *)bk->raw.p);
+		bk->rec[i].off = (size_t)(r.p - (const unsigned char *)bk->map.p);
 		bk->rec[i].len = (size_t)len;
 		r.p += len;
 	}
@@ -328,7 +339,7 @@ bad:
 	free(bk->rec);
 	bk->rec = NULL;
 	bk->nrec = 0;
-	buf_free(&bk->raw);
+	file_unmap(&bk->map);
 	return -1;
 }
 
@@ -350,7 +361,7 @@ pairs_free(struct slug_pair *p, size_t n)
  * out of place.
  */
 static long
-slugs_parse(const struct buf *raw, uint64_t key, struct slug_pair **out)
+slugs_parse(const struct fmap *raw, uint64_t key, struct slug_pair **out)
 {
 	struct slug_pair *p;
 	struct rd	 r;
@@ -358,7 +369,7 @@ slugs_parse(const struct buf *raw, uint64_t key, struct slug_pair **out)
 	const char	*t, *s;
 
 	*out = NULL;
-	if (rd_head(raw, AM_SLUG_MAGIC, key, &off, &n) == -1 ||
+	if (rd_head(raw->p, raw->len, AM_SLUG_MAGIC, key, &off, &n) == -1 ||
 	    n > raw->len / 2)
 		return -1;
 	p = xcalloc(n ? n : 1, sizeof(*p));
@@ -400,7 +411,7 @@ bucket_path(const struct art_memo *m, size_t j)
  * said, unlike a damaged one.
  */
 static int
-other_key(const struct buf *in, const char *magic, uint64_t key)
+other_key(const struct fmap *in, const char *magic, uint64_t key)
 {
 	size_t	 m = strlen(magic);
 
@@ -409,18 +420,18 @@ other_key(const struct buf *in, const char *magic, uint64_t key)
 }
 
 /*
- * Load the memo file path (magic: its kind) into in.  Returns 1 when it
+ * Map the memo file path (magic: its kind) into in.  Returns 1 when it
  * is whole and of m's key, for the caller to parse; 0 when it is not
  * there or of another key; a damaged one counts in m->bad.
  */
 static int
 memo_file(struct art_memo *m, const char *path, const char *magic,
-    struct buf *in)
+    struct fmap *in)
 {
 	char	*why = NULL;
 	int	 rc;
 
-	if (file_load_sealed(path, AM_SEED, in, &why) == 0)
+	if (file_map_sealed(path, AM_SEED, in, &why) == 0)
 		rc = !other_key(in, magic, m->key);
 	else {
 		rc = 0;
@@ -436,14 +447,13 @@ static int
 read_one(void *arg, size_t j)
 {
 	struct art_memo	*m = arg;
-	struct buf	 in;
+	struct fmap	 in;
 	char		*path = bucket_path(m, j);
 
-	buf_init(&in);
 	if (memo_file(m, path, AM_MAGIC, &in) &&
 	    bucket_parse(&m->b[j], &in, m->key) == -1)
 		atomic_fetch_add(&m->bad, 1);
-	buf_free(&in);
+	file_unmap(&in);
 	free(path);
 	return 0;
 }
@@ -458,7 +468,7 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 {
 	struct art_memo	*m = xcalloc(1, sizeof(*m));
 	struct slug_pair *pairs;
-	struct buf	 in;
+	struct fmap	 in;
 	char		*path;
 	long		 got;
 
@@ -467,7 +477,6 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	if (!reuse)
 		return m;
 	(void)par_for(AM_BUCKETS, jobs, read_one, m);
-	buf_init(&in);
 	path = xasprintf("%s/slugs", dir);
 	if (memo_file(m, path, AM_SLUG_MAGIC, &in)) {
 		if ((got = slugs_parse(&in, m->key, &pairs)) == -1)
@@ -481,7 +490,7 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 	if (m->bad > 0)
 		diag_warn(dir, 0, 0, "%d of its files damaged; parsing "
 		    "their articles again", atomic_load(&m->bad));
-	buf_free(&in);
+	file_unmap(&in);
 	free(path);
 	return m;
 }
@@ -511,36 +520,6 @@ amemo_key(uint64_t prog, int raw_html)
 	h = hash64(v, strlen(v), h);
 	u_getVersion(icu);
 	return hash64(icu, sizeof(icu), h);
-}
-
-/* One more article of bucket j will load (before amemo_load's calls). */
-void
-amemo_expect(struct art_memo *m, size_t j)
-{
-	if (m != NULL && j < AM_BUCKETS)
-		atomic_fetch_add(&m->b[j].left, 1);
-}
-
-/*
- * An article of bucket j has loaded (hit: from the memo).  The last of
- * a bucket the memo had whole lets its bytes go: nothing needs writing.
- * Thread-safe.
- */
-void
-amemo_done(struct art_memo *m, size_t j, int hit)
-{
-	struct am_bucket *bk;
-
-	if (m == NULL || j >= AM_BUCKETS)
-		return;
-	bk = &m->b[j];
-	if (hit)
-		atomic_fetch_add(&bk->hits, 1);
-	else
-		atomic_store(&bk->missed, 1);
-	if (atomic_fetch_sub(&bk->left, 1) == 1 && bk->found &&
-	    !atomic_load(&bk->missed) && atomic_load(&bk->hits) == bk->nrec)
-		buf_free(&bk->raw);	/* no amemo_load of it is left */
 }
 
 static const struct am_rec *
@@ -576,7 +555,7 @@ amemo_load(const struct art_memo *m, size_t j, uint64_t key,
 		return 0;
 	/* Into a scratch article first: a is touched only on success. */
 	memset(&t, 0, sizeof(t));
-	if (rd_article((const unsigned char *)m->b[j].raw.p + rc->off,
+	if (rd_article((const unsigned char *)m->b[j].map.p + rc->off,
 	    rc->len, &t) == -1)
 		return 0;
 	t.path = a->path;
@@ -614,6 +593,7 @@ put_str(struct buf *o, const char *s, size_t n)
 	}
 	buf_put_var(o, (uint64_t)n + 1);
 	buf_put(o, s, n);
+	buf_putc(o, '\0');
 }
 
 static void
@@ -731,12 +711,10 @@ write_one(void *arg, size_t j)
 			continue;
 		last = a->memo_key;
 		le_put(&out, a->memo_key, 8);
-		/* Its bytes as read, unless amemo_done let them go. */
-		if (a->memo_hit && bk->raw.len > 0 &&
-		    (r = rec_find(bk, a->memo_key)) != NULL &&
-		    r->off + r->len <= bk->raw.len) {
+		/* Its bytes as read. */
+		if (a->memo_hit && (r = rec_find(bk, a->memo_key)) != NULL) {
 			buf_put_var(&out, r->len);
-			buf_put(&out, bk->raw.p + r->off, r->len);
+			buf_put(&out, bk->map.p + r->off, r->len);
 			continue;
 		}
 		buf_truncate(&rec, 0);
@@ -755,8 +733,7 @@ write_one(void *arg, size_t j)
 /*
  * Keep the n articles the load stage read (memo_key and memo_hit set,
  * drafts among them) for the next build: the buckets that would not
- * read the same are written again; then the memo lets go of the bytes
- * it read.  bucket[i] is arts[i]'s.  Returns 0, or -1 after a message.
+ * read the same are written again.  bucket[i] is arts[i]'s.  Returns 0, or -1 after a message.
  */
 int
 amemo_keep(struct art_memo *m, struct article *const *arts, size_t n,
@@ -788,8 +765,6 @@ amemo_keep(struct art_memo *m, struct article *const *arts, size_t n,
 	if (par_for(AM_BUCKETS, jobs, write_one, &w) == -1)
 		rc = -1;
 	free(w.order);
-	for (k = 0; k < AM_BUCKETS; k++)
-		buf_free(&m->b[k].raw);
 	return rc;
 }
 
@@ -837,7 +812,7 @@ amemo_free(struct art_memo *m)
 	if (m == NULL)
 		return;
 	for (j = 0; j < AM_BUCKETS; j++) {
-		buf_free(&m->b[j].raw);
+		file_unmap(&m->b[j].map);
 		free(m->b[j].rec);
 	}
 	free(m->dir);
@@ -858,15 +833,20 @@ amemo_check(const void *p, size_t n, uint64_t key)
 	struct slug_pair *pairs;
 	struct am_bucket bk;
 	struct buf	 raw;
+	struct fmap	 map;
 	struct article	 a;
 	size_t		 i;
 	long		 ok = 0;
 
+	/* A copy of just n bytes: a sanitizer sees any read past them. */
 	buf_init(&raw);
 	buf_put(&raw, p, n);
+	map.p = raw.p;
+	map.len = raw.len;
+	map.mlen = 0;
 	if (n >= strlen(AM_SLUG_MAGIC) &&
 	    memcmp(p, AM_SLUG_MAGIC, strlen(AM_SLUG_MAGIC)) == 0) {
-		ok = slugs_parse(&raw, key, &pairs);
+		ok = slugs_parse(&map, key, &pairs);
 		for (i = 0; ok > 0 && i < (size_t)ok; i++)
 			if (!slug_valid(pairs[i].to) || (i > 0 &&
 			    strcmp(pairs[i - 1].from, pairs[i].from) >= 0))
@@ -879,17 +859,19 @@ amemo_check(const void *p, size_t n, uint64_t key)
 		return ok;
 	}
 	memset(&bk, 0, sizeof(bk));
-	if (bucket_parse(&bk, &raw, key) == -1)
+	if (bucket_parse(&bk, &map, key) == -1) {
+		buf_free(&raw);
 		return -1;
+	}
 	for (i = 0; i < bk.nrec; i++) {
 		memset(&a, 0, sizeof(a));
-		if (rd_article((const unsigned char *)bk.raw.p + bk.rec[i].off,
+		if (rd_article((const unsigned char *)bk.map.p + bk.rec[i].off,
 		    bk.rec[i].len, &a) == 0) {
 			ok++;
 			article_free(&a);
 		}
 	}
-	buf_free(&bk.raw);
+	buf_free(&raw);
 	free(bk.rec);
 	return ok;
 }

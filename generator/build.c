@@ -53,19 +53,15 @@ load_one(void *arg, size_t i)
 	 * (nor to trust that hash for bytes read after: those are hashed). */
 	if (b->amemo != NULL &&
 	    man_hash_of(&b->arthash, a->path + b->namelen, &a->memo_key) &&
-	    (a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1) {
-		amemo_done(b->amemo, j, 1);
+	    (a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1)
 		return 0;
-	}
 	if (file_read(a->path, &in) == -1)
 		goto out;
 	a->memo_key = man_bytes(in.p, in.len, 0);
 	if ((a->memo_hit = amemo_load(b->amemo, j, a->memo_key, a)) == 1) {
-		amemo_done(b->amemo, j, 1);
 		rc = 0;
 		goto out;
 	}
-	amemo_done(b->amemo, j, 0);
 	if (fm_parse(a, in.p, in.len) == -1)
 		goto out;
 	if (md_render(a, b->site.raw_html) == -1)
@@ -280,11 +276,9 @@ build_load(struct build *b, const struct build_opts *o)
 		free(memodir);
 		b->abucket = xcalloc(b->narts ? b->narts : 1,
 		    sizeof(*b->abucket));
-		for (i = 0; i < b->narts; i++) {
+		for (i = 0; i < b->narts; i++)
 			b->abucket[i] = amemo_bucket(b->arts[i]->path +
 			    b->namelen);
-			amemo_expect(b->amemo, b->abucket[i]);
-		}
 	}
 	rc = par_for(b->narts + 1, b->site.jobs, load_one, b);
 	if (rc == -1)
@@ -551,8 +545,6 @@ build_run(const struct build_opts *o)
 	/* Every slug is made by now: the memo keeps this build's. */
 	if (b.amemo != NULL && amemo_keep_slugs(b.amemo) == -1)
 		goto out;
-	amemo_free(b.amemo);
-	b.amemo = NULL;
 	diag_lap(&tl, "analyse");
 	if (load_theme(&b) == -1)
 		goto out;

@@ -63,6 +63,14 @@ int	 file_load(const char *, struct buf *, char **); /* 0, or -1 and *why */
 int	 file_write_atomic(const char *, const void *, size_t); /* 0 / -1 */
 int	 file_write_sealed(const char *, struct buf *, uint64_t); /* + checksum */
 int	 file_load_sealed(const char *, uint64_t, struct buf *, char **);
+/* A file's bytes mapped read-only (file_map_sealed); len 0: none. */
+struct fmap {
+	const char	*p;	/* the bytes, checksum excluded; borrowed */
+	size_t		 len;	/* bytes */
+	size_t		 mlen;	/* bytes mapped (munmap), 0 if not mapped */
+};
+int	 file_map_sealed(const char *, uint64_t, struct fmap *, char **);
+void	 file_unmap(struct fmap *);
 int	 write_close(int, const void *, size_t,
 	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */
 int	 path_join(char *, size_t, const char *, const char *); /* -1: too long */
@@ -152,6 +160,7 @@ struct val {
 	int		  kcol;		/* if any (0 otherwise) */
 	int		  shared;	/* in many trees: val_free leaves it */
 	int		  arena;	/* made in an arena: val_free leaves it */
+	int		  sref;		/* s is borrowed: val_free leaves it */
 	uint64_t	  hash;		/* if shared: val_hash's, made once */
 };
 
@@ -161,6 +170,7 @@ struct val	*val_new(enum vtype);
 struct val	*val_str(const char *);		/* copies */
 struct val	*val_strn(const char *, size_t);	/* copies */
 struct val	*val_strown(char *);		/* consumes the string */
+struct val	*val_strref(const char *);	/* borrows: must outlive it */
 struct val	*val_bool(int);
 struct val	*val_num(double);
 struct val	*val_list(void);
@@ -327,6 +337,8 @@ struct article {
 	int		  body_line;	/* file line of the body's first line */
 	char		 *html;		/* rendered body, owned */
 	char		 *text;		/* plain text, one block per line; owned */
+	int		  memo_strs;	/* 1: html, text, autosum are the load
+					 * memo's bytes, not owned (artmemo.c) */
 	struct heading	 *heads;	/* headings in order; owned */
 	size_t		  nheads;	/* entries in heads */
 	size_t		  idx;		/* position in the build's article array */
@@ -352,8 +364,6 @@ int		 amemo_load(const struct art_memo *, size_t, uint64_t,
 		    struct article *);
 int		 amemo_has_slugs(const struct art_memo *);
 uint64_t	 amemo_key(uint64_t, int);
-void		 amemo_expect(struct art_memo *, size_t);
-void		 amemo_done(struct art_memo *, size_t, int);
 int		 amemo_keep(struct art_memo *, struct article *const *,
 		    size_t, const size_t *, int);
 int		 amemo_keep_slugs(struct art_memo *);
@@ -463,7 +473,9 @@ struct build {
 					   when kept (man_write); owned */
 	size_t		  kcap;		/* slots in kfile */
 	char		 *memo;		/* terms memo file (termcache.c), or NULL; owned */
-	struct art_memo	 *amemo;	/* load memo (artmemo.c) while loading, or NULL */
+	struct art_memo	 *amemo;	/* load memo (artmemo.c), or NULL; holds
+					 * bytes articles point into: freed
+					 * after them */
 	size_t		 *abucket;	/* while loading: each article's memo bucket */
 	struct man_hashes arthash;	/* article files' hashes (man_inputs) */
 	size_t		  namelen;	/* bytes before an article's name in its path */

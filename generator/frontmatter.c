@@ -309,10 +309,12 @@ article_free(struct article *a)
 	free(a->path);
 	free(a->slug);
 	free(a->autoslug);
-	free(a->autosum);
 	free(a->body);
-	free(a->html);
-	free(a->text);
+	if (!a->memo_strs) {
+		free(a->autosum);
+		free(a->html);
+		free(a->text);
+	}
 	val_free(a->fm);
 	memset(a, 0, sizeof(*a));
 }

@@ -134,8 +134,10 @@ item_one(void *arg, size_t i)
 	struct build	*b = arg;
 
 	b->items[i] = val_share(ctx_item(b->arts[i]));
-	/* The article's html now belongs to this value (build_free). */
-	b->bodies[i] = val_share(val_strown(b->arts[i]->html));
+	/* The article's html now belongs to this value (build_free),
+	 * unless the load memo holds it. */
+	b->bodies[i] = val_share(b->arts[i]->memo_strs ?
+	    val_strref(b->arts[i]->html) : val_strown(b->arts[i]->html));
 	return 0;
 }
 

@@ -985,7 +985,23 @@ struct bseg {
 	uint32_t	 m;		/* documents */
 	uint32_t	*dl, *te, *bs;	/* per document, as struct dterms; owned */
 	size_t		 nparts;	/* entries in parts */
-	struct tpart	*parts;		/* the segments by part of the index; owned */
+	struct tpart	*parts;		/* the segments counted, by part of the
+					 * index; owned */
+	struct segref	*refs;		/* or those read, in key order; owned */
+	size_t		 nrefs;		/* entries in refs */
+	struct fmap	 map;		/* the memo file refs point into; owned */
+};
+
+/* A segment read from the memo: its entries where they are in the file
+ * (a rebuild reads ~80 MB of them; copied one term at a time they were
+ * millions of small buffers). */
+struct segref {
+	uint64_t	 key;		/* the term */
+	const unsigned char *p;		/* its entries; borrowed from the map */
+	uint32_t	 len;		/* bytes */
+	uint32_t	 last;		/* last document, from the batch's start */
+	uint32_t	 df;		/* documents */
+	uint32_t	 part;		/* part_of its hash */
 };
 
 static void
@@ -1009,6 +1025,8 @@ bseg_free(struct bseg *b)
 	for (p = 0; p < b->nparts; p++)
 		tpart_free(&b->parts[p]);
 	free(b->parts);
+	free(b->refs);
+	file_unmap(&b->map);
 	free(b->dl);
 	free(b->te);
 	free(b->bs);
@@ -1098,33 +1116,53 @@ seg_make(void *arg, size_t p)
 }
 
 /*
- * par_for worker: append the batch's segments of part p to their terms,
- * the first entry's gap now counted from the term's last document; then
- * free them (here, on the part's thread, not later on one).
+ * Append a segment of term key (entries s[0..len), last and df counted
+ * in a batch starting at document base) to the index part xp, the first
+ * entry's gap now counted from the term's last document.
+ */
+static void
+seg_put(struct tpart *xp, uint64_t key, const unsigned char *s, size_t len,
+    size_t base, long last, uint32_t df)
+{
+	const unsigned char *end = s + len;
+	struct iterm	*t;
+	uint64_t	 v, gap;
+
+	t = iterm_get(xp, key, hash_mix64(key));
+	v = uget(&s);
+	gap = (uint64_t)((long)base + (long)(t->haspos ? v : v >> 1) -
+	    t->last - 1);
+	buf_put_var(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
+	buf_put(&t->post, s, (size_t)(end - s));
+	t->last = (long)base + last;
+	t->df += df;
+}
+
+/*
+ * par_for worker: append the batch's segments of part p to their terms;
+ * then free those counted (here, on the part's thread, not later on
+ * one).
  */
 static int
 seg_append(void *arg, size_t p)
 {
 	struct sjob	*sj = arg;
 	struct tpart	*bp = &sj->b->parts[p];
+	const struct segref *r;
 	const struct iterm *g;
-	const unsigned char *s;
-	struct iterm	*t;
-	uint64_t	 v, gap;
 	size_t		 i;
 
+	for (i = 0; i < sj->b->nrefs; i++) {
+		r = &sj->b->refs[i];
+		if (r->part == p)
+			seg_put(&sj->x->parts[p], r->key, r->p, r->len,
+			    sj->base, (long)r->last, r->df);
+	}
 	for (i = 0; i < bp->nterms; i++) {
 		g = &bp->terms[i];
-		t = iterm_get(&sj->x->parts[p], g->key, hash_mix64(g->key));
-		s = (const unsigned char *)g->post.p;
-		v = uget(&s);
-		gap = (uint64_t)((long)sj->base + (long)(t->haspos ? v :
-		    v >> 1) - t->last - 1);
-		buf_put_var(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
-		buf_put(&t->post, s, g->post.len - (size_t)((const char *)s -
-		    g->post.p));
-		t->last = (long)sj->base + g->last;
-		t->df += g->df;
+		seg_put(&sj->x->parts[p], g->key,
+		    (const unsigned char *)g->post.p, g->post.len, sj->base,
+		    g->last, g->df);
 	}
 	tpart_free(bp);
 	memset(bp, 0, sizeof(*bp));
@@ -1201,10 +1239,10 @@ var_next(const unsigned char **p, const unsigned char *end, uint64_t *v)
  * as they say?  put_term trusts what it encodes.  0 if so, else -1.
  */
 static int
-seg_check(const struct iterm *g, uint32_t first, uint32_t m)
+seg_check(const struct segref *g, uint32_t first, uint32_t m)
 {
-	const unsigned char *p = (const unsigned char *)g->post.p;
-	const unsigned char *end = p + g->post.len;
+	const unsigned char *p = g->p;
+	const unsigned char *end = p + g->len;
 	uint64_t	 v, npos, extra, nhead, bits;
 	long		 doc = -1;
 	uint32_t	 n = 0;
@@ -1228,22 +1266,23 @@ seg_check(const struct iterm *g, uint32_t first, uint32_t m)
 			return -1;
 		p += (bits + 7) / 8;
 	}
-	return n > 0 && n == g->df && doc == g->last ? 0 : -1;
+	return n > 0 && n == g->df && doc == (long)g->last ? 0 : -1;
 }
 
 /*
  * The batch in bytes p[0..len) (a memo file without its key check and
  * checksum: header, key, documents, segments in rising key order), its
- * segments put in the parts of an index of nparts; NULL when anything
- * is out of place.  *key gets the batch's key.  The fuzz target's entry.
+ * segments as refs into those bytes, each with its part of an index of
+ * nparts; NULL when anything is out of place.  *key gets the batch's
+ * key.  The fuzz target's entry.
  */
 static struct bseg *
 bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
 {
 	const unsigned char *p = (const unsigned char *)p0, *end = p + len;
 	struct bseg	*b;
-	struct iterm	*g;
-	uint64_t	 k, h, prev = 0;
+	struct segref	*g;
+	uint64_t	 k, prev = 0;
 	uint32_t	 m, i, nseg, slen;
 
 	if (len < sizeof(IDX_MEMO_MAGIC) - 1 + 12 ||
@@ -1265,6 +1304,9 @@ bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
 		goto bad;
 	nseg = (uint32_t)le_get(p, 4);
 	p += 4;
+	if (nseg > (uint64_t)(end - p) / 24)
+		goto bad;
+	b->refs = xcalloc(nseg ? nseg : 1, sizeof(*b->refs));
 	for (i = 0; i < nseg; i++) {
 		if (end - p < 24)
 			goto bad;
@@ -1275,11 +1317,13 @@ bseg_parse(const char *p0, size_t len, size_t nparts, uint64_t *key)
 		slen = (uint32_t)le_get(p + 20, 4);
 		if (slen > (uint64_t)(end - p - 24))
 			goto bad;
-		h = hash_mix64(k);
-		g = iterm_get(&b->parts[part_of(h, nparts)], k, h);
-		g->last = (long)le_get(p + 12, 4);
+		g = &b->refs[b->nrefs++];
+		g->key = k;
+		g->p = p + 24;
+		g->len = slen;
+		g->last = (uint32_t)le_get(p + 12, 4);
 		g->df = (uint32_t)le_get(p + 16, 4);
-		buf_put(&g->post, p + 24, slen);
+		g->part = (uint32_t)part_of(hash_mix64(k), nparts);
 		if (seg_check(g, (uint32_t)le_get(p + 8, 4), m) == -1)
 			goto bad;
 		p += 24 + (size_t)slen;
@@ -1353,20 +1397,21 @@ static struct bseg *
 bseg_read(const char *dir, uint64_t key, size_t nparts)
 {
 	struct bseg	*b = NULL;
-	struct buf	 in;
+	struct fmap	 in;
 	uint64_t	 k;
 	char		*path = bseg_path(dir, key), *why = NULL;
 
-	buf_init(&in);
-	if (file_load_sealed(path, IDX_MEMO_SEED, &in, &why) == 0 &&
-	    (b = bseg_parse(in.p, in.len, nparts, &k)) != NULL &&
-	    k != key) {
-		bseg_free(b);
-		b = NULL;
-	}
+	if (file_map_sealed(path, IDX_MEMO_SEED, &in, &why) == 0 &&
+	    (b = bseg_parse(in.p, in.len, nparts, &k)) != NULL) {
+		b->map = in;	/* its refs point into it */
+		if (k != key) {
+			bseg_free(b);
+			b = NULL;
+		}
+	} else
+		file_unmap(&in);
 	free(why);
 	free(path);
-	buf_free(&in);
 	return b;
 }
 

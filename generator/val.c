@@ -149,6 +149,19 @@ val_strown(char *s)
 	return v;
 }
 
+/* A string value that borrows s, which must outlive it. */
+struct val *
+val_strref(const char *s)
+{
+	struct val	*v;
+
+	v = val_new(V_STR);
+	v->slen = strlen(s);
+	v->s = (char *)s;	/* never written */
+	v->sref = 1;
+	return v;
+}
+
 struct val *
 val_bool(int b)
 {
@@ -302,7 +315,8 @@ val_free(struct val *v)
 	}
 	free(v->kids);
 	free(v->keys);
-	free(v->s);
+	if (!v->sref)
+		free(v->s);
 	free(v);
 }
 
