@@ -82,6 +82,19 @@ struct iterm {
 	int		 haspos;	/* 1: positional term */
 };
 
+/* A term of a lazy index (struct idx): its segments, not yet joined. */
+struct lterm {
+	size_t		 seg0;	/* first in the part's segs */
+	uint32_t	 nseg;	/* how many, in document order */
+	size_t		 plen;	/* bytes of its postings once joined */
+};
+
+/* A segment of a lazy index's term, and the first document of its batch. */
+struct lseg {
+	const struct segref *r;	/* borrowed from the batch (struct idx's) */
+	size_t		 base;
+};
+
 /* The terms one thread posts: those whose part_of(hash) is its number. */
 struct tpart {
 	struct iterm	*terms;	/* owned */
@@ -89,11 +102,25 @@ struct tpart {
 	size_t		 cap;	/* entries allocated */
 	uint32_t	*slots;	/* open addressing: term index + 1; owned */
 	size_t		 nslots;	/* power of two */
+	struct lterm	*lz;	/* lazy index: per term, as terms; owned */
+	struct lseg	*segs;	/* lazy index: the terms' segments; owned */
+	size_t		 nsegs;	/* entries used */
+	size_t		 segcap;	/* entries allocated */
 };
 
-/* The in-memory index (opaque outside this file). */
+/*
+ * The in-memory index (opaque outside this file).  A lazy one (made by
+ * a rebuild from its memo when few batches changed) leaves each term's
+ * postings where they are in the batches (post empty; parts' lz and
+ * segs say where), and the writer joins only those of the files it
+ * has to look at (term_post): a rebuild then copies no more than the
+ * few shards' postings it writes.
+ */
 struct idx {
 	struct tpart	*parts;	/* owned */
+	struct bseg	**b;	/* lazy: the batches (segs point in); owned */
+	size_t		 nb;	/* entries in b */
+	size_t		*cut;	/* lazy: batch w's first document; owned */
 	size_t		 nparts;	/* entries in parts (the build's jobs) */
 	size_t		 nterms;	/* terms in all parts */
 	uint32_t	*dl;	/* per doc: non-space characters; owned */
@@ -1013,6 +1040,8 @@ tpart_free(struct tpart *tp)
 		buf_free(&tp->terms[i].post);
 	free(tp->terms);
 	free(tp->slots);
+	free(tp->lz);
+	free(tp->segs);
 }
 
 static void
@@ -1116,25 +1145,45 @@ seg_make(void *arg, size_t p)
 }
 
 /*
- * Append a segment of term key (entries s[0..len), last and df counted
- * in a batch starting at document base) to the index part xp, the first
- * entry's gap now counted from the term's last document.
+ * The first entry of a segment (entries s[0..), of a batch starting at
+ * document base) as it is once joined after a term's document prev:
+ * its gap counted from there.  *s moves past the entry's first varint.
  */
+static uint64_t
+seg_first_gap(const unsigned char **s, size_t base, long prev, int haspos)
+{
+	uint64_t	 v = uget(s), gap;
+
+	gap = (uint64_t)((long)base + (long)(haspos ? v : v >> 1) - prev - 1);
+	return haspos ? gap : gap * 2 + (v & 1);
+}
+
+/*
+ * Append a segment (entries s[0..len), last counted in a batch starting
+ * at document base) to postings b whose last document is prev.  Returns
+ * the last document after it.
+ */
+static long
+seg_join(struct buf *b, long prev, const unsigned char *s, size_t len,
+    size_t base, long last, int haspos)
+{
+	const unsigned char *end = s + len;
+
+	buf_put_var(b, seg_first_gap(&s, base, prev, haspos));
+	buf_put(b, s, (size_t)(end - s));
+	return (long)base + last;
+}
+
+/* Append a segment of term key (as seg_join, df documents) to the
+ * index part xp. */
 static void
 seg_put(struct tpart *xp, uint64_t key, const unsigned char *s, size_t len,
     size_t base, long last, uint32_t df)
 {
-	const unsigned char *end = s + len;
 	struct iterm	*t;
-	uint64_t	 v, gap;
 
 	t = iterm_get(xp, key, hash_mix64(key));
-	v = uget(&s);
-	gap = (uint64_t)((long)base + (long)(t->haspos ? v : v >> 1) -
-	    t->last - 1);
-	buf_put_var(&t->post, t->haspos ? gap : gap * 2 + (v & 1));
-	buf_put(&t->post, s, (size_t)(end - s));
-	t->last = (long)base + last;
+	t->last = seg_join(&t->post, t->last, s, len, base, last, t->haspos);
 	t->df += df;
 }
 
@@ -1479,6 +1528,163 @@ idx_memo_parse(const void *p, size_t n)
 	return 1;
 }
 
+/* ---- the lazy index ---- */
+
+static int
+ref_cmp(const void *x, const void *y)
+{
+	const struct segref *a = x, *b = y;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* A batch just counted, its segments as refs too (into its parts'
+ * postings, which it keeps), in key order: as if read from the memo. */
+static void
+bseg_refs(struct bseg *b)
+{
+	const struct iterm *g;
+	struct segref	*r;
+	size_t		 p, k, n = 0;
+
+	for (p = 0; p < b->nparts; p++)
+		n += b->parts[p].nterms;
+	b->refs = xcalloc(n ? n : 1, sizeof(*b->refs));
+	for (p = 0; p < b->nparts; p++)
+		for (k = 0; k < b->parts[p].nterms; k++) {
+			g = &b->parts[p].terms[k];
+			r = &b->refs[b->nrefs++];
+			r->key = g->key;
+			r->p = (const unsigned char *)g->post.p;
+			r->len = (uint32_t)g->post.len;
+			r->last = (uint32_t)g->last;
+			r->df = g->df;
+			r->part = (uint32_t)p;
+		}
+	qsort(b->refs, b->nrefs, sizeof(*b->refs), ref_cmp);
+}
+
+/* Bytes of v as a varint (buf_put_var). */
+static size_t
+var_len(uint64_t v)
+{
+	size_t	 n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Move *at past batch b's refs of other parts than p. */
+static void
+ref_skip(const struct bseg *b, size_t *at, size_t p)
+{
+	while (*at < b->nrefs && b->refs[*at].part != p)
+		(*at)++;
+}
+
+/*
+ * par_for worker: the terms of part p of a lazy index, from its
+ * batches' refs (each in key order): a merge, each term once, with its
+ * segments in document order, its df, last document and the length its
+ * postings will have; nothing copied.
+ */
+static int
+seg_merge(void *arg, size_t p)
+{
+	struct idx	*x = arg;
+	struct tpart	*tp = &x->parts[p];
+	const struct segref *r;
+	const unsigned char *s;
+	struct iterm	*t;
+	struct lterm	*lz;
+	size_t		*at, w, ti, lzcap = 0;
+	uint64_t	 key = 0;
+	int		 any;
+
+	at = xcalloc(x->nb ? x->nb : 1, sizeof(*at));
+	for (w = 0; w < x->nb; w++)
+		ref_skip(x->b[w], &at[w], p);
+	for (;;) {
+		for (w = 0, any = 0; w < x->nb; w++)
+			if (at[w] < x->b[w]->nrefs &&
+			    (!any || x->b[w]->refs[at[w]].key < key)) {
+				key = x->b[w]->refs[at[w]].key;
+				any = 1;
+			}
+		if (!any)
+			break;
+		t = iterm_get(tp, key, hash_mix64(key));
+		ti = (size_t)(t - tp->terms);
+		if (ti >= lzcap) {
+			lzcap = tp->cap;
+			tp->lz = xreallocarray(tp->lz, lzcap, sizeof(*tp->lz));
+		}
+		lz = &tp->lz[ti];
+		memset(lz, 0, sizeof(*lz));
+		lz->seg0 = tp->nsegs;
+		for (w = 0; w < x->nb; w++) {
+			if (at[w] >= x->b[w]->nrefs ||
+			    x->b[w]->refs[at[w]].key != key)
+				continue;
+			r = &x->b[w]->refs[at[w]];
+			if (tp->nsegs == tp->segcap) {
+				tp->segcap = tp->segcap ? tp->segcap * 2 : 4096;
+				tp->segs = xreallocarray(tp->segs, tp->segcap,
+				    sizeof(*tp->segs));
+			}
+			tp->segs[tp->nsegs].r = r;
+			tp->segs[tp->nsegs++].base = x->cut[w];
+			s = r->p;
+			lz->plen += var_len(seg_first_gap(&s, x->cut[w],
+			    t->last, t->haspos));
+			lz->plen += r->len - (size_t)(s - r->p);
+			t->last = (long)x->cut[w] + (long)r->last;
+			t->df += r->df;
+			lz->nseg++;
+			at[w]++;
+			ref_skip(x->b[w], &at[w], p);
+		}
+	}
+	free(at);
+	return 0;
+}
+
+/*
+ * The postings of term ti of part p: its own, or in a lazy index its
+ * segments joined into scratch (each thread its own).
+ */
+static const struct buf *
+term_post(const struct idx *x, size_t p, size_t ti, struct buf *scratch)
+{
+	const struct tpart *tp = &x->parts[p];
+	const struct iterm *t = &tp->terms[ti];
+	const struct lseg *sg;
+	size_t		 k;
+	long		 last = -1;
+
+	if (tp->lz == NULL)
+		return &t->post;
+	buf_truncate(scratch, 0);
+	for (k = 0; k < tp->lz[ti].nseg; k++) {
+		sg = &tp->segs[tp->lz[ti].seg0 + k];
+		last = seg_join(scratch, last, sg->r->p, sg->r->len, sg->base,
+		    (long)sg->r->last, t->haspos);
+	}
+	return scratch;
+}
+
+/* The length of term ti of part p's postings. */
+static size_t
+term_len(const struct idx *x, size_t p, size_t ti)
+{
+	const struct tpart *tp = &x->parts[p];
+
+	return tp->lz != NULL ? tp->lz[ti].plen : tp->terms[ti].post.len;
+}
+
 /* A window of batches read from the memo on jobs threads (idx_make). */
 struct rjob {
 	const char	 *memo;
@@ -1592,12 +1798,23 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	}
 	rj.cut[nb] = n;
 	rj.got = xcalloc(nb ? nb : 1, sizeof(*rj.got));
-	for (w = 0; w < nb; w++) {
-		if (w % (size_t)jobs == 0 && memo != NULL && reuse) {
-			rj.from = w;
-			(void)par_for(w + (size_t)jobs <= nb ? (size_t)jobs :
-			    nb - w, jobs, batch_read, &rj);
+	/*
+	 * With a memo, every batch is read first (mapped: no copy held).
+	 * When few must be counted, as after an edit, the index is lazy
+	 * (struct idx): those counted keep their segments too, and each
+	 * part's terms come from a merge of the batches' refs.
+	 */
+	if (memo != NULL && reuse) {
+		rj.from = 0;
+		(void)par_for(nb, jobs, batch_read, &rj);
+		for (w = k = 0; w < nb; w++)
+			k += rj.got[w] == NULL;
+		if (k * 4 <= nb) {
+			x->b = xcalloc(nb ? nb : 1, sizeof(*x->b));
+			x->nb = nb;
 		}
+	}
+	for (w = 0; w < nb; w++) {
 		j.base = rj.cut[w];
 		m = rj.cut[w + 1] - j.base;
 		key = rj.key[w];
@@ -1622,16 +1839,27 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			}
 			if (memo != NULL)
 				bseg_write(memo, key, sj.b);
+			if (x->b != NULL)
+				bseg_refs(sj.b);
 		}
-		sj.base = j.base;
-		par_for(x->nparts, jobs, seg_append, &sj);
 		for (i = 0; i < m; i++) {
 			x->dl[j.base + i] = sj.b->dl[i];
 			x->te[j.base + i] = sj.b->te[i];
 			x->bs[j.base + i] = sj.b->bs[i];
 			sum += sj.b->dl[i];
 		}
+		if (x->b != NULL) {
+			x->b[w] = sj.b;
+			continue;
+		}
+		sj.base = j.base;
+		par_for(x->nparts, jobs, seg_append, &sj);
 		bseg_free(sj.b);
+	}
+	if (x->b != NULL) {
+		x->cut = rj.cut;
+		rj.cut = NULL;
+		par_for(x->nparts, jobs, seg_merge, x);
 	}
 	free(rj.cut);
 	free(rj.got);
@@ -1639,7 +1867,8 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		bseg_prune(memo, rj.key, nb);	/* sorts them */
 		if (diag_verbosity > 1)
 			fprintf(stderr, "folio:  index memo: %zu of %zu batches "
-			    "counted\n", ncounted, nb);
+			    "counted%s\n", ncounted, nb, x->b != NULL ?
+			    ", the rest joined where they are" : "");
 	}
 	free(rj.key);
 	free(dk);
@@ -1672,6 +1901,10 @@ idx_free(struct idx *x)
 	for (p = 0; p < x->nparts; p++)
 		tpart_free(&x->parts[p]);
 	free(x->parts);
+	for (p = 0; p < x->nb; p++)
+		bseg_free(x->b[p]);
+	free(x->b);
+	free(x->cut);
 	free(x->dl);
 	free(x->te);
 	free(x->bs);
@@ -2061,6 +2294,9 @@ struct sterm {
 	unsigned	 shard;		/* shard_of(t->key) */
 	char		 txt[12];	/* UTF-8 of the term, NUL-terminated */
 	const struct iterm *t;		/* borrowed from struct idx */
+	uint32_t	 part;		/* t's part in struct idx ... */
+	uint32_t	 ti;		/* ... and index there (term_post) */
+	size_t		 len;		/* its postings' bytes */
 	int		 big;		/* 1: in a file of its own */
 };
 
@@ -2163,10 +2399,11 @@ u16_str(struct buf *b, const char *s)
  * two-character query reads no position.
  */
 static void
-put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
+put_term(struct bitw *w, const struct iterm *t, const struct buf *post,
+    const struct idx *x)
 {
-	const unsigned char *s = (const unsigned char *)t->post.p;
-	const unsigned char *end = s + t->post.len;
+	const unsigned char *s = (const unsigned char *)post->p;
+	const unsigned char *end = s + post->len;
 	uint64_t	 v, nb;
 	int		 k = rice_k(x->ndocs - t->df, t->df);
 
@@ -2186,7 +2423,7 @@ put_term(struct bitw *w, const struct iterm *t, const struct idx *x)
 			gamma_put(w, uget(&s));
 		s += (uget(&s) + 7) / 8;
 	}
-	for (s = (const unsigned char *)t->post.p; t->haspos && s < end; ) {
+	for (s = (const unsigned char *)post->p; t->haspos && s < end; ) {
 		(void)uget(&s);
 		(void)uget(&s);
 		if (uget(&s) > 0)
@@ -2247,9 +2484,11 @@ big_name(char *name, size_t sz, uint64_t key)
 		snprintf(name, sz, "%x", (unsigned)key);
 }
 
-/* Term i's entry into ent: put_term's bits, its length first. */
+/* Term i's entry (postings post) into ent: put_term's bits, its
+ * length first. */
 static void
-entry_enc(const struct wjob *w, size_t i, struct buf *ent)
+entry_enc(const struct wjob *w, size_t i, const struct buf *post,
+    struct buf *ent)
 {
 	struct bitw	 bw;
 
@@ -2258,7 +2497,7 @@ entry_enc(const struct wjob *w, size_t i, struct buf *ent)
 	u16_put(ent, U16BASE);
 	memset(&bw, 0, sizeof(bw));
 	bw.b = ent;
-	put_term(&bw, w->v[i].t, w->x);
+	put_term(&bw, w->v[i].t, post, w->x);
 	u16_set(ent, 0, U16BASE + (unsigned)(bw.units >> 15 & 0x7fff));
 	u16_set(ent, 2, U16BASE + (unsigned)(bw.units & 0x7fff));
 }
@@ -2268,7 +2507,7 @@ entry_enc(const struct wjob *w, size_t i, struct buf *ent)
  * Rice parameter), the term, its postings' bytes; and the program.
  */
 static uint64_t
-entry_key(const struct wjob *w, size_t i)
+entry_key(const struct wjob *w, size_t i, const struct buf *post)
 {
 	const struct iterm *t = w->v[i].t;
 	uint64_t	 h;
@@ -2276,7 +2515,14 @@ entry_key(const struct wjob *w, size_t i)
 	h = hash_mix64(w->keep->env ^ (uint64_t)w->x->ndocs << 1 ^
 	    (uint64_t)t->haspos);
 	h = hash_mix64(h ^ t->key ^ (uint64_t)t->df << 32);
-	return hash_words(t->post.p, t->post.len, h);
+	return hash_words(post->p, post->len, h);
+}
+
+/* Term i's postings (term_post into scratch). */
+static const struct buf *
+sterm_post(const struct wjob *w, size_t i, struct buf *scratch)
+{
+	return term_post(w->x, w->v[i].part, w->v[i].ti, scratch);
 }
 
 /*
@@ -2299,7 +2545,8 @@ static int
 shard_one(void *arg, size_t s)
 {
 	struct wjob	*w = arg;
-	struct buf	 keys, data, one, ent;
+	struct buf	 keys, data, one, ent, scratch;
+	const struct buf *post;
 	size_t		 i;
 	uint64_t	 key = 0;
 	char		 trel[64], rel[64], name[32], id[40];
@@ -2309,12 +2556,14 @@ shard_one(void *arg, size_t s)
 	buf_init(&data);
 	buf_init(&one);
 	buf_init(&ent);
+	buf_init(&scratch);
 	snprintf(trel, sizeof(trel), "search/t-%03zu.js", s);
 	if (w->keep != NULL) {
 		key = hash_mix64(w->keep->env ^ s);
 		for (i = w->start[s]; i < w->start[s + 1]; i++)
 			if (!w->v[i].big)
-				key = hash_mix64(key ^ entry_key(w, i));
+				key = hash_mix64(key ^ entry_key(w, i,
+				    sterm_post(w, i, &scratch)));
 	}
 	if ((k = kept(w, trel, key)) == -1)
 		rc = -1;
@@ -2322,15 +2571,16 @@ shard_one(void *arg, size_t s)
 		if (w->v[i].big) {
 			big_name(name, sizeof(name), w->v[i].t->key);
 			snprintf(rel, sizeof(rel), "search/b-%s.js", name);
+			post = sterm_post(w, i, &scratch);
 			switch (kept(w, rel, w->keep != NULL ?
-			    entry_key(w, i) : 0)) {
+			    entry_key(w, i, post) : 0)) {
 			case -1:
 				rc = -1;
 				continue;
 			case 1:
 				continue;
 			}
-			entry_enc(w, i, &ent);
+			entry_enc(w, i, post, &ent);
 			buf_truncate(&one, 0);
 			esc_json(&one, w->v[i].txt, strlen(w->v[i].txt));
 			snprintf(id, sizeof(id), "\"b%s\"", name);
@@ -2340,7 +2590,7 @@ shard_one(void *arg, size_t s)
 			if (data.len > 0)
 				buf_puts(&keys, "\\n");
 			esc_json(&keys, w->v[i].txt, strlen(w->v[i].txt));
-			entry_enc(w, i, &ent);
+			entry_enc(w, i, sterm_post(w, i, &scratch), &ent);
 			buf_put(&data, ent.p, ent.len);
 		}
 	}
@@ -2351,6 +2601,7 @@ shard_one(void *arg, size_t s)
 	buf_free(&data);
 	buf_free(&one);
 	buf_free(&ent);
+	buf_free(&scratch);
 	return rc;
 }
 
@@ -2386,7 +2637,10 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 			key_text(&k, t->key);
 			memcpy(w->v[j].txt, k.p, k.len + 1);
 			w->v[j].t = t;
-			total += t->post.len;
+			w->v[j].part = (uint32_t)p;
+			w->v[j].ti = (uint32_t)i;
+			w->v[j].len = term_len(x, p, i);
+			total += w->v[j].len;
 		}
 	qsort(w->v, x->nterms, sizeof(*w->v), sterm_cmp);
 	w->start = xcalloc(nshards + 1, sizeof(*w->start));
@@ -2397,7 +2651,7 @@ write_shards(const struct idx *x, unsigned nshards, struct output *out,
 	}
 	w->big = total / nshards / 4;
 	for (i = 0; i < x->nterms; i++)
-		w->v[i].big = w->v[i].t->post.len > w->big;
+		w->v[i].big = w->v[i].len > w->big;
 	rc = par_for(nshards, jobs, shard_one, w);
 	buf_free(&k);
 	return rc;

@@ -33,14 +33,15 @@
 /* One article's counts: where its records are in the file. */
 struct tm_art {
 	uint64_t	 key;		/* text key; 0 marks an empty slot */
-	size_t		 off;		/* first record's offset in raw */
+	size_t		 off;		/* first record's offset in map */
 	uint32_t	 n;		/* records */
 };
 
 struct term_memo {
-	struct buf	 raw;		/* the file; owned */
+	struct fmap	 map;		/* the file, mapped; or copy's bytes */
+	struct buf	 copy;		/* tmemo_parse's copy; owned */
 	uint64_t	 vkey;		/* the vocabulary's key */
-	char		**text;		/* terms, into raw; owned array */
+	char		**text;		/* terms, into map; owned array */
 	size_t		 ntext;		/* entries in text */
 	struct tm_art	*art;		/* open addressing by key; owned */
 	size_t		 cap;		/* slots in art: a power of two */
@@ -78,14 +79,14 @@ art_slot(const struct term_memo *m, uint64_t key)
 }
 
 /*
- * Parse raw (the file without its checksum) into m.  Returns 0, or -1
+ * Parse map (the file without its checksum) into m.  Returns 0, or -1
  * when anything in it is out of place.  The fuzz target's entry.
  */
 static int
 tm_parse(struct term_memo *m)
 {
-	const unsigned char *p = (const unsigned char *)m->raw.p;
-	size_t		 len = m->raw.len, off, n, i, k, bad, start;
+	const unsigned char *p = (const unsigned char *)m->map.p;
+	size_t		 len = m->map.len, off, n, i, k, bad, start;
 	struct tm_art	*a;
 	const char	*s, *nul;
 	uint64_t	 key;
@@ -152,7 +153,8 @@ tmemo_free(struct term_memo *m)
 {
 	if (m == NULL)
 		return;
-	buf_free(&m->raw);
+	file_unmap(&m->map);
+	buf_free(&m->copy);
 	free(m->text);
 	free(m->art);
 	free(m);
@@ -167,8 +169,10 @@ tmemo_parse(const void *p, size_t n)
 {
 	struct term_memo *m = xcalloc(1, sizeof(*m));
 
-	buf_init(&m->raw);
-	buf_put(&m->raw, p, n);
+	buf_init(&m->copy);
+	buf_put(&m->copy, p, n);
+	m->map.p = m->copy.p;
+	m->map.len = m->copy.len;
 	if (tm_parse(m) == -1) {
 		tmemo_free(m);
 		return NULL;
@@ -183,23 +187,24 @@ tmemo_parse(const void *p, size_t n)
 struct term_memo *
 tmemo_read(const char *path)
 {
-	struct term_memo *m;
-	struct buf	 b;
+	struct term_memo *m = xcalloc(1, sizeof(*m));
 	char		*why = NULL;
 	struct stat	 st;
 
-	if (stat(path, &st) == -1 && errno == ENOENT)
+	if (stat(path, &st) == -1 && errno == ENOENT) {
+		free(m);
 		return NULL;
-	buf_init(&b);
-	if (file_load_sealed(path, TM_SEED, &b, &why) == -1 ||
-	    (m = tmemo_parse(b.p, b.len)) == NULL) {
+	}
+	buf_init(&m->copy);
+	/* Mapped, not read: the counts are used where they are. */
+	if (file_map_sealed(path, TM_SEED, &m->map, &why) == -1 ||
+	    tm_parse(m) == -1) {
 		diag_warn(path, 0, 0, "%s; counting every article's terms",
 		    why ? why : "corrupt or of another version");
 		free(why);
-		buf_free(&b);
+		tmemo_free(m);
 		return NULL;
 	}
-	buf_free(&b);
 	return m;
 }
 
@@ -247,12 +252,12 @@ tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
 		return -1;
 	if (a->n > 0)
 		*h = xreallocarray(NULL, a->n, sizeof(**h));
-	p = (const unsigned char *)m->raw.p;
+	p = (const unsigned char *)m->map.p;
 	off = a->off;
 	for (k = 0, id = 0; k < a->n; k++) {
-		if (get_var(p, m->raw.len, &off, &d) == -1 ||
-		    get_var(p, m->raw.len, &off, &tf) == -1 ||
-		    get_var(p, m->raw.len, &off, &ttf) == -1 ||
+		if (get_var(p, m->map.len, &off, &d) == -1 ||
+		    get_var(p, m->map.len, &off, &tf) == -1 ||
+		    get_var(p, m->map.len, &off, &ttf) == -1 ||
 		    (k > 0 && d == 0) || d >= m->ntext - id ||
 		    tf == 0 || tf > UINT16_MAX || ttf > UINT16_MAX) {
 			free(*h);	/* a bad record: counted again */
