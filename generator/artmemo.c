@@ -20,9 +20,10 @@
  * costs time, never correctness.
  *
  * An articles file, integers little-endian, var = LEB128 (buf_put_var):
- *	"folio-articles 2\n"  u64 memo key  u32 records
+ *	"folio-articles 3\n"  u64 memo key  u32 records
  *	each record: u64 content key (ascending), var length, then
- *	    that many bytes: var body line, the front matter tree (node),
+ *	    that many bytes: var body line, var 1 if the html has a
+ *	    figure (else 0), the front matter tree (node),
  *	    str html, str text, str summary, var headings, each:
  *	    var level, str id, str text
  *	node: u8 type, var line, col, key line, key col, then by type:
@@ -53,7 +54,7 @@
 
 #include "folio.h"
 
-#define AM_MAGIC	"folio-articles 2\n"
+#define AM_MAGIC	"folio-articles 3\n"
 #define AM_SLUG_MAGIC	"folio-slugs 2\n"
 #define AM_SEED		0x6172746963ULL		/* checksum seed: "artic" */
 #define AM_DEPTH	64			/* deepest front matter tree */
@@ -245,12 +246,14 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	memset(&t, 0, sizeof(t));
 	t.memo_strs = 1;
 	t.body_line = rd_int(&r);
+	t.figures = rd_int(&r);
 	t.fm = rd_node(&r, 0);
 	t.html = rd_ref(&r);
 	t.text = rd_ref(&r);
 	t.autosum = rd_ref(&r);
 	n = (size_t)rd_var(&r);
-	if (r.bad || t.fm == NULL || t.fm->type != V_MAP || t.html == NULL ||
+	if (r.bad || t.figures > 1 || t.fm == NULL || t.fm->type != V_MAP ||
+	    t.html == NULL ||
 	    t.text == NULL || t.autosum == NULL ||
 	    n > (size_t)(r.end - r.p))
 		goto bad;
@@ -274,6 +277,7 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	a->heads = t.heads;
 	a->nheads = t.nheads;
 	a->body_line = t.body_line;
+	a->figures = t.figures;
 	return 0;
 bad:
 	t.path = NULL;
@@ -639,6 +643,7 @@ put_article(struct buf *o, const struct article *a)
 	size_t	 i;
 
 	buf_put_var(o, (uint64_t)(a->body_line > 0 ? a->body_line : 0));
+	buf_put_var(o, a->figures != 0);
 	put_node(o, a->fm);
 	put_str(o, a->html, strlen(a->html));
 	put_str(o, a->text, strlen(a->text));

@@ -269,10 +269,11 @@ build_load(struct build *b, const struct build_opts *o)
 	/* The load memo serves rebuilds: a build into a new folder (as in
 	 * CI) neither reads nor writes it. */
 	b->namelen = strlen(b->site.articles_dir) + 1;
+	b->parsekey = amemo_key(man_program(), b->site.raw_html);
 	if (o->incremental && b->prev != NULL) {
 		memodir = man_file(&b->site, "articles");
-		b->amemo = amemo_read(memodir, amemo_key(man_program(),
-		    b->site.raw_html), !o->clean, b->site.jobs);
+		b->amemo = amemo_read(memodir, b->parsekey, !o->clean,
+		    b->site.jobs);
 		free(memodir);
 		b->abucket = xcalloc(b->narts ? b->narts : 1,
 		    sizeof(*b->abucket));

@@ -183,6 +183,7 @@ struct val	*val_copy(const struct val *);	/* deep copy; caller frees */
 void		 val_free(struct val *);		/* not if shared */
 uint64_t	 val_hash(const struct val *, uint64_t); /* of type and content */
 struct val	*val_share(struct val *);	/* marks shared; returns it */
+struct val	*val_share_as(struct val *, uint64_t);	/* ... hash given */
 void		 val_free_shared(struct val *);	/* the owner's free */
 int		 val_truthy(const struct val *);
 void		 val_dump(const struct val *, struct buf *, int); /* debug/golden */
@@ -339,6 +340,7 @@ struct article {
 	char		 *text;		/* plain text, one block per line; owned */
 	int		  memo_strs;	/* 1: html, text, autosum are the load
 					 * memo's bytes, not owned (artmemo.c) */
+	int		  figures;	/* 1: html has a <figure> */
 	struct heading	 *heads;	/* headings in order; owned */
 	size_t		  nheads;	/* entries in heads */
 	size_t		  idx;		/* position in the build's article array */
@@ -467,6 +469,9 @@ struct build {
 	struct val	**items;	/* ctx_item of each article, shared; owned */
 	struct val	**bodies;	/* its body HTML, shared; owns arts[i]->html */
 	uint64_t	  env;		/* fingerprint of program, config, theme */
+	uint64_t	  parsekey;	/* what a parse depends on but the bytes
+					 * (amemo_key): with an article's
+					 * memo_key, its body's hash */
 	struct man_prev	 *prev;		/* last build's manifest, or NULL; owned */
 	struct htab	 *keys;		/* page path -> index in kfile; owned */
 	struct man_file	 *kfile;	/* each page's render key, and its stat

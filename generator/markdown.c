@@ -410,6 +410,7 @@ md_render(struct article *a, int raw_html)
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
 	a->html = add_ids(a, html);
 	free(html);
+	a->figures = strstr(a->html, "<figure") != NULL;
 	a->text = buf_take(&text);
 	cmark_node_free(doc);
 	cmark_parser_free(p);

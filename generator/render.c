@@ -132,12 +132,14 @@ static int
 item_one(void *arg, size_t i)
 {
 	struct build	*b = arg;
+	struct article	*a = b->arts[i];
 
-	b->items[i] = val_share(ctx_item(b->arts[i]));
+	b->items[i] = val_share(ctx_item(a));
 	/* The article's html now belongs to this value (build_free),
-	 * unless the load memo holds it. */
-	b->bodies[i] = val_share(b->arts[i]->memo_strs ?
-	    val_strref(b->arts[i]->html) : val_strown(b->arts[i]->html));
+	 * unless the load memo holds it.  Its hash is that of what the
+	 * html is made from, so rendering keys do not read the html. */
+	b->bodies[i] = val_share_as(a->memo_strs ? val_strref(a->html) :
+	    val_strown(a->html), hash_mix64(a->memo_key ^ b->parsekey));
 	return 0;
 }
 
@@ -190,8 +192,7 @@ ctx_article(const struct build *b, const struct article *a)
 		val_set(m, "tag_list", name_list(a->tags));
 	val_set(m, "body", b->bodies != NULL ? b->bodies[a->idx] :
 	    val_str(a->html));
-	val_set(m, "has_figures",
-	    val_bool(strstr(a->html, "<figure") != NULL));
+	val_set(m, "has_figures", val_bool(a->figures));
 	if (a->photos && a->photos->n)
 		val_set(m, "photos", val_copy(a->photos));
 	if (a->nheads) {

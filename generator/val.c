@@ -337,6 +337,21 @@ val_share(struct val *v)
 	return v;
 }
 
+/*
+ * val_share, with h standing for the value's hash: the caller's, made
+ * from what the value is a function of (an article's body: its file's
+ * bytes and the parser's memo key), so its bytes need not be read.
+ */
+struct val *
+val_share_as(struct val *v, uint64_t h)
+{
+	if (v->arena)
+		errx_fatal("val_share_as: a value of an arena");
+	v->hash = h;
+	v->shared = 1;
+	return v;
+}
+
 void
 val_free_shared(struct val *v)
 {

@@ -614,7 +614,9 @@ test_artmemo(void)
 		abort();
 	slug_forget();		/* the slugs earlier tests made */
 	parse_one(&a[0], "x/a.md", src, 1001);
-	parse_one(&a[1], "x/b.md", "---\ntitle: 二\n---\n正文。\n", 1002);
+	parse_one(&a[1], "x/b.md", "---\ntitle: 二\n---\n正文。\n\n"
+	    "<figure class=\"photo\">\n<figcaption>图说</figcaption>\n"
+	    "</figure>\n", 1002);
 	arts[0] = &a[0];
 	arts[1] = &a[1];
 	m = amemo_read(dir, 42, 1, 1);
@@ -638,6 +640,16 @@ test_artmemo(void)
 	    strcmp(got.autosum, a[0].autosum) == 0 &&
 	    got.body_line == a[0].body_line && strcmp(got.date, "2021-03-04") == 0,
 	    "artmemo: title, html, text, summary, body line, date");
+	{
+		struct article	 f;
+
+		memset(&f, 0, sizeof(f));
+		f.path = xstrdup("y/b.md");
+		OK(a[1].figures == 1 && got.figures == 0 &&
+		    amemo_load(m, 5, 1002, &f) == 1 && f.figures == 1,
+		    "artmemo: whether the html has a figure");
+		article_free(&f);
+	}
 	OK(got.tags != NULL && got.tags->n == 2 &&
 	    strcmp(got.tags->kids[1]->s, "物业") == 0 &&
 	    got.tags->kids[1]->line == a[0].tags->kids[1]->line &&
