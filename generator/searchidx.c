@@ -109,18 +109,17 @@ struct tpart {
 };
 
 /*
- * The in-memory index (opaque outside this file).  A lazy one (made by
- * a rebuild from its memo when few batches changed) leaves each term's
- * postings where they are in the batches (post empty; parts' lz and
- * segs say where), and the writer joins only those of the files it
- * has to look at (term_post): a rebuild then copies no more than the
- * few shards' postings it writes.
+ * The in-memory index (opaque outside this file).  As idx_make leaves
+ * it, lazy: each term's postings stay where they are in the batches
+ * (post empty; parts' lz and segs say where), the batches' memo files
+ * or the buffers counting made, and the writer joins them one term at
+ * a time (term_post).  idx_build joins every term's (for queries).
  */
 struct idx {
 	struct tpart	*parts;	/* owned */
 	struct bseg	**b;	/* lazy: the batches (segs point in); owned */
 	size_t		 nb;	/* entries in b */
-	size_t		*cut;	/* lazy: batch w's first document; owned */
+	size_t		*cut;	/* batch w's first document; owned */
 	size_t		 nparts;	/* entries in parts (the build's jobs) */
 	size_t		 nterms;	/* terms in all parts */
 	uint32_t	*dl;	/* per doc: non-space characters; owned */
@@ -1014,9 +1013,10 @@ struct bseg {
 	size_t		 nparts;	/* entries in parts */
 	struct tpart	*parts;		/* the segments counted, by part of the
 					 * index; owned */
-	struct segref	*refs;		/* or those read, in key order; owned */
+	struct segref	*refs;		/* its segments in key order; owned */
 	size_t		 nrefs;		/* entries in refs */
 	struct fmap	 map;		/* the memo file refs point into; owned */
+	int		 owns;		/* 1: refs' bytes are its own (counted) */
 };
 
 /* A segment read from the memo: its entries where they are in the file
@@ -1054,6 +1054,8 @@ bseg_free(struct bseg *b)
 	for (p = 0; p < b->nparts; p++)
 		tpart_free(&b->parts[p]);
 	free(b->parts);
+	for (p = 0; b->owns && p < b->nrefs; p++)
+		free((void *)b->refs[p].p);
 	free(b->refs);
 	file_unmap(&b->map);
 	free(b->dl);
@@ -1110,12 +1112,10 @@ post_entry(struct buf *b, uint64_t gap, const struct dterms *d, size_t k,
 	buf_put(b, d->pos.p + at, (d->pbits[k] + 7) / 8);
 }
 
-/* What the segment makers and appenders share. */
+/* What the segment makers share. */
 struct sjob {
-	struct idx	*x;	/* borrowed */
 	struct batch	*j;	/* the batch counted; borrowed */
 	struct bseg	*b;	/* the batch's segments; borrowed */
-	size_t		 base;	/* its first document */
 };
 
 /* par_for worker: the segments of part p from the batch just counted. */
@@ -1172,50 +1172,6 @@ seg_join(struct buf *b, long prev, const unsigned char *s, size_t len,
 	buf_put_var(b, seg_first_gap(&s, base, prev, haspos));
 	buf_put(b, s, (size_t)(end - s));
 	return (long)base + last;
-}
-
-/* Append a segment of term key (as seg_join, df documents) to the
- * index part xp. */
-static void
-seg_put(struct tpart *xp, uint64_t key, const unsigned char *s, size_t len,
-    size_t base, long last, uint32_t df)
-{
-	struct iterm	*t;
-
-	t = iterm_get(xp, key, hash_mix64(key));
-	t->last = seg_join(&t->post, t->last, s, len, base, last, t->haspos);
-	t->df += df;
-}
-
-/*
- * par_for worker: append the batch's segments of part p to their terms;
- * then free those counted (here, on the part's thread, not later on
- * one).
- */
-static int
-seg_append(void *arg, size_t p)
-{
-	struct sjob	*sj = arg;
-	struct tpart	*bp = &sj->b->parts[p];
-	const struct segref *r;
-	const struct iterm *g;
-	size_t		 i;
-
-	for (i = 0; i < sj->b->nrefs; i++) {
-		r = &sj->b->refs[i];
-		if (r->part == p)
-			seg_put(&sj->x->parts[p], r->key, r->p, r->len,
-			    sj->base, (long)r->last, r->df);
-	}
-	for (i = 0; i < bp->nterms; i++) {
-		g = &bp->terms[i];
-		seg_put(&sj->x->parts[p], g->key,
-		    (const unsigned char *)g->post.p, g->post.len, sj->base,
-		    g->last, g->df);
-	}
-	tpart_free(bp);
-	memset(bp, 0, sizeof(*bp));
-	return 0;
 }
 
 /* ---- the batch memo ---- */
@@ -1498,17 +1454,19 @@ bseg_prune(const char *dir, uint64_t *keys, size_t n)
 	closedir(dp);
 }
 
+static int	seg_merge(void *, size_t);
+static int	join_part(void *, size_t);
+
 /*
  * For the fuzz target: does p[0..n) parse as a batch of the memo (then
- * its segments go through seg_append into an index of three parts)?
- * Returns 1 if so.
+ * its segments are merged into an index of three parts, as its second
+ * batch, and joined)?  Returns 1 if so.
  */
 int
 idx_memo_parse(const void *p, size_t n)
 {
 	struct bseg	*b;
 	struct idx	*x;
-	struct sjob	 sj;
 	uint64_t	 key;
 	size_t		 i;
 
@@ -1517,13 +1475,17 @@ idx_memo_parse(const void *p, size_t n)
 	x = xcalloc(1, sizeof(*x));
 	x->nparts = 3;
 	x->parts = xcalloc(3, sizeof(*x->parts));
-	sj.x = x;
-	sj.b = b;
-	sj.j = NULL;
-	sj.base = 7;
-	for (i = 0; i < 3; i++)
-		seg_append(&sj, i);
-	bseg_free(b);
+	x->nb = 2;
+	x->b = xcalloc(2, sizeof(*x->b));
+	x->b[0] = bseg_new(7, 3);	/* seven documents, no term */
+	x->b[1] = b;
+	x->cut = xcalloc(3, sizeof(*x->cut));
+	x->cut[1] = 7;
+	x->cut[2] = 7 + b->m;
+	for (i = 0; i < 3; i++) {
+		seg_merge(x, i);
+		join_part(x, i);
+	}
 	idx_free(x);
 	return 1;
 }
@@ -1538,29 +1500,36 @@ ref_cmp(const void *x, const void *y)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* A batch just counted, its segments as refs too (into its parts'
- * postings, which it keeps), in key order: as if read from the memo. */
+/*
+ * A batch just counted (after bseg_write), its segments made refs in
+ * key order, as if read from the memo: each segment's postings move to
+ * its ref (the batch owns them), its parts' tables go.
+ */
 static void
 bseg_refs(struct bseg *b)
 {
-	const struct iterm *g;
+	struct iterm	*g;
 	struct segref	*r;
 	size_t		 p, k, n = 0;
 
 	for (p = 0; p < b->nparts; p++)
 		n += b->parts[p].nterms;
 	b->refs = xcalloc(n ? n : 1, sizeof(*b->refs));
-	for (p = 0; p < b->nparts; p++)
+	b->owns = 1;
+	for (p = 0; p < b->nparts; p++) {
 		for (k = 0; k < b->parts[p].nterms; k++) {
 			g = &b->parts[p].terms[k];
 			r = &b->refs[b->nrefs++];
 			r->key = g->key;
-			r->p = (const unsigned char *)g->post.p;
 			r->len = (uint32_t)g->post.len;
+			r->p = (const unsigned char *)buf_take(&g->post);
 			r->last = (uint32_t)g->last;
 			r->df = g->df;
 			r->part = (uint32_t)p;
 		}
+		tpart_free(&b->parts[p]);
+		memset(&b->parts[p], 0, sizeof(b->parts[p]));
+	}
 	qsort(b->refs, b->nrefs, sizeof(*b->refs), ref_cmp);
 }
 
@@ -1685,14 +1654,13 @@ term_len(const struct idx *x, size_t p, size_t ti)
 	return tp->lz != NULL ? tp->lz[ti].plen : tp->terms[ti].post.len;
 }
 
-/* A window of batches read from the memo on jobs threads (idx_make). */
+/* The batches read from the memo on jobs threads (idx_make). */
 struct rjob {
 	const char	 *memo;
 	size_t		  nparts;
 	size_t		 *cut;	/* batch b is documents cut[b] .. cut[b + 1] */
 	uint64_t	 *key;	/* its key */
 	struct bseg	**got;	/* read and whole, else NULL; taken by idx_make */
-	size_t		  from;	/* the window's first batch */
 };
 
 static int
@@ -1700,8 +1668,7 @@ batch_read(void *arg, size_t i)
 {
 	struct rjob	*rj = arg;
 
-	rj->got[rj->from + i] = bseg_read(rj->memo, rj->key[rj->from + i],
-	    rj->nparts);
+	rj->got[i] = bseg_read(rj->memo, rj->key[i], rj->nparts);
 	return 0;
 }
 
@@ -1727,13 +1694,14 @@ keys_one(void *arg, size_t i)
 
 /*
  * Build the index of arts[0..n) (document i is arts[i]) with up to
- * jobs threads, a batch of documents at a time: counted in parallel,
- * made into segments and appended by part of the terms, each thread
- * one part.  With a memo folder (NULL: none), a batch whose documents
- * are as they were is read from it (when reuse is 1), and a batch
- * counted is kept there; env goes into the batches' keys.  The result
- * does not depend on jobs nor on the memo.  Returns the index; free
- * with idx_free.
+ * jobs threads, a batch of documents at a time: counted in parallel
+ * and made into segments by part of the terms, each thread one part;
+ * then each part's terms found by a merge of the batches' segments
+ * (seg_merge), lazily (struct idx).  With a memo folder (NULL: none), a
+ * batch whose documents are as they were is read from it (when reuse
+ * is 1: every batch first, mapped), and a batch counted is kept there;
+ * env goes into the batches' keys.  The result does not depend on jobs
+ * nor on the memo.  Returns the index; free with idx_free.
  */
 static struct idx *
 idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
@@ -1772,12 +1740,10 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 		kj.nk = nk = xreallocarray(NULL, n ? n : 1, sizeof(*nk));
 		(void)par_for(n, jobs, keys_one, &kj);
 	}
-	sj.x = x;
 	sj.j = &j;
 	/*
 	 * The batches: per documents each; with a memo, cut where the
-	 * documents' file names say (batch_cut), and read from it a window
-	 * of jobs batches at a time, on jobs threads.
+	 * documents' file names say (batch_cut).
 	 */
 	rj.memo = memo;
 	rj.nparts = x->nparts;
@@ -1798,22 +1764,11 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	}
 	rj.cut[nb] = n;
 	rj.got = xcalloc(nb ? nb : 1, sizeof(*rj.got));
-	/*
-	 * With a memo, every batch is read first (mapped: no copy held).
-	 * When few must be counted, as after an edit, the index is lazy
-	 * (struct idx): those counted keep their segments too, and each
-	 * part's terms come from a merge of the batches' refs.
-	 */
-	if (memo != NULL && reuse) {
-		rj.from = 0;
+	x->b = xcalloc(nb ? nb : 1, sizeof(*x->b));
+	x->nb = nb;
+	/* With a memo, every batch read first (mapped: no copy held). */
+	if (memo != NULL && reuse)
 		(void)par_for(nb, jobs, batch_read, &rj);
-		for (w = k = 0; w < nb; w++)
-			k += rj.got[w] == NULL;
-		if (k * 4 <= nb) {
-			x->b = xcalloc(nb ? nb : 1, sizeof(*x->b));
-			x->nb = nb;
-		}
-	}
 	for (w = 0; w < nb; w++) {
 		j.base = rj.cut[w];
 		m = rj.cut[w + 1] - j.base;
@@ -1839,8 +1794,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			}
 			if (memo != NULL)
 				bseg_write(memo, key, sj.b);
-			if (x->b != NULL)
-				bseg_refs(sj.b);
+			bseg_refs(sj.b);
 		}
 		for (i = 0; i < m; i++) {
 			x->dl[j.base + i] = sj.b->dl[i];
@@ -1848,27 +1802,16 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 			x->bs[j.base + i] = sj.b->bs[i];
 			sum += sj.b->dl[i];
 		}
-		if (x->b != NULL) {
-			x->b[w] = sj.b;
-			continue;
-		}
-		sj.base = j.base;
-		par_for(x->nparts, jobs, seg_append, &sj);
-		bseg_free(sj.b);
+		x->b[w] = sj.b;
 	}
-	if (x->b != NULL) {
-		x->cut = rj.cut;
-		rj.cut = NULL;
-		par_for(x->nparts, jobs, seg_merge, x);
-	}
-	free(rj.cut);
+	x->cut = rj.cut;
+	par_for(x->nparts, jobs, seg_merge, x);
 	free(rj.got);
 	if (memo != NULL) {
 		bseg_prune(memo, rj.key, nb);	/* sorts them */
 		if (diag_verbosity > 1)
 			fprintf(stderr, "folio:  index memo: %zu of %zu batches "
-			    "counted%s\n", ncounted, nb, x->b != NULL ?
-			    ", the rest joined where they are" : "");
+			    "counted\n", ncounted, nb);
 	}
 	free(rj.key);
 	free(dk);
@@ -1885,10 +1828,44 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	return x;
 }
 
+/* par_for worker: join every term's postings of part p, each into a
+ * buffer of its size, and let the segments go. */
+static int
+join_part(void *arg, size_t p)
+{
+	struct idx	*x = arg;
+	struct tpart	*tp = &x->parts[p];
+	struct buf	 b;
+	size_t		 i;
+
+	for (i = 0; tp->lz != NULL && i < tp->nterms; i++) {
+		buf_init(&b);
+		buf_grow(&b, tp->lz[i].plen);
+		term_post(x, p, i, &b);
+		tp->terms[i].post = b;
+	}
+	free(tp->lz);
+	free(tp->segs);
+	tp->lz = NULL;
+	tp->segs = NULL;
+	tp->nsegs = tp->segcap = 0;
+	return 0;
+}
+
+/* The index of arts[0..n), every term's postings joined (for queries). */
 struct idx *
 idx_build(struct article *const *arts, size_t n, int jobs)
 {
-	return idx_make(arts, n, jobs, NULL, 0, 0);
+	struct idx	*x = idx_make(arts, n, jobs, NULL, 0, 0);
+	size_t		 w;
+
+	par_for(x->nparts, jobs > 0 ? jobs : 1, join_part, x);
+	for (w = 0; w < x->nb; w++)
+		bseg_free(x->b[w]);
+	free(x->b);
+	x->b = NULL;
+	x->nb = 0;
+	return x;
 }
 
 void

@@ -292,7 +292,6 @@ check "incr: default theme, a body edit keeps the other document chunks ($(chunk
 printf '\n又追加一段。\n' >> "$ds/content/articles/a0000100.md"
 FOLIO_IDX_BATCH=32 "$FOLIO" build -C "$ds" -v > /dev/null 2> "$TMPD/ds.v"
 check "incr: default theme, -v says so ($(sed -n 's/.*index memo: //p' "$TMPD/ds.v"))" grep -q "index memo: 1 of $nbatch batches counted" "$TMPD/ds.v"
-check "incr: default theme, ... and the index is joined lazily (a merge of the batches' segments, not a copy)" grep -q "index memo: 1 of $nbatch batches counted, the rest joined where they are" "$TMPD/ds.v"
 sed -i 's/^tags: .*/tags: ["增量测试"]/' "$ds/content/articles/a0000150.md"
 ds_step "tag edit"
 sed 's/^title: .*/title: 增量测试新增/' "$ds/content/articles/a0000100.md" > "$ds/content/articles/zz-new.md"
@@ -309,11 +308,10 @@ head -c 100 "$ds/.public.folio-index/$g" > "$TMPD/ds.cut"; cp "$TMPD/ds.cut" "$d
 printf '\n再追加。\n' >> "$ds/content/articles/a0000100.md"
 ds_step "damaged index memo"
 check "incr: default theme, damaged batches are counted again ($(batches) written)" test "$(batches)" -ge 2 -a "$(batches)" -le 3
-# Half the batches gone: too many to hold counted, so the index is made
-# a batch at a time again, from those read and those counted.
+# Half the batches gone: as many counted as read, merged together.
 for f in $(ls "$ds/.public.folio-index" | awk 'NR % 2 == 0'); do rm "$ds/.public.folio-index/$f"; done
 printf '\n半数重算。\n' >> "$ds/content/articles/a0000100.md"
 FOLIO_IDX_BATCH=32 "$FOLIO" build -C "$ds" -vv > /dev/null 2> "$TMPD/ds.v"
 rm -rf "$TMPD/ds-clean"
 "$FOLIO" build -C "$ds" -o "$TMPD/ds-clean" -q --clean 2> /dev/null
-check "incr: default theme, half the index memo gone ($(sed -n 's/.*index memo: //p' "$TMPD/ds.v")), equals a clean build" sh -c "grep -q 'index memo: .* batches counted\$' '$TMPD/ds.v' && diff -r -q '$TMPD/ds-clean' '$ds/public'"
+check "incr: default theme, half the index memo gone ($(sed -n 's/.*index memo: //p' "$TMPD/ds.v")), equals a clean build" sh -c "grep -q 'index memo: [0-9]* of' '$TMPD/ds.v' && diff -r -q '$TMPD/ds-clean' '$ds/public'"
