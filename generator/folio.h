@@ -641,9 +641,9 @@ int		 tmemo_same(const struct term_memo *, char *const *, size_t);
 long		 tmemo_hits(const struct term_memo *, uint64_t,
 		    struct term_hit **);	/* counts, or -1: none */
 void		 hits_by_id(struct term_hit *, size_t);	/* the memo's order */
-void		 tmemo_write(const char *, uint64_t, char *const *, size_t,
-		    const uint64_t *, struct term_hit *const *, const size_t *,
-		    size_t, int);
+void		 tmemo_write(const char *, const struct term_memo *, uint64_t,
+		    char *const *, size_t, const uint64_t *,
+		    struct term_hit *const *, const size_t *, size_t, int);
 void		 tmemo_free(struct term_memo *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */

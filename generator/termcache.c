@@ -12,7 +12,14 @@
  * drops it whole, and an article whose record holds values out of range
  * (checked when it is asked for) is counted again.
  *
- * The file, integers little-endian:
+ * The memo is a folder of TM_BUCKETS files ("00".."3f"), an article's
+ * record in the one its text key hashes to, so an edit rewrites one or
+ * two of them (the whole memo is ~9 MB at 10,000 articles); each file
+ * is a memo of its own articles, vocabulary included (~20 KB).  A
+ * bucket whose vocabulary is not the first whole bucket's (a write cut
+ * short) is as good as missing: its articles are counted again.
+ *
+ * A file, integers little-endian:
  *	"folio-terms 1\n"
  *	u64 vocabulary key, u32 terms, then each term NUL-terminated
  *	u32 articles, then each: u64 text key, u32 hits, hits x
@@ -21,27 +28,42 @@
  *	u64 hash_words of all the bytes before it
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "folio.h"
 
 #define TM_MAGIC	"folio-terms 1\n"
 #define TM_SEED		0x7465726d73ULL	/* checksum seed: "terms" */
+#define TM_BUCKETS	64		/* files in the memo folder */
 
-/* One article's counts: where its records are in the file. */
+/* One article's counts: where its records are. */
 struct tm_art {
 	uint64_t	 key;		/* text key; 0 marks an empty slot */
-	size_t		 off;		/* first record's offset in map */
+	size_t		 off;		/* first record's offset in its map */
 	uint32_t	 n;		/* records */
+	uint32_t	 bucket;	/* whose map */
+};
+
+/* One file of the memo. */
+struct tm_bucket {
+	struct fmap	 map;		/* mapped; or tmemo_parse's copy */
+	uint64_t	*keys;		/* its records' keys, in file order */
+	size_t		*offs;		/* ... their counts' offsets */
+	uint32_t	*ns;		/* ... their numbers of hits */
+	size_t		 nkeys;
+	int		 ok;		/* whole, and of the memo's vocabulary */
 };
 
 struct term_memo {
-	struct fmap	 map;		/* the file, mapped; or copy's bytes */
+	struct tm_bucket b[TM_BUCKETS];	/* owned */
 	struct buf	 copy;		/* tmemo_parse's copy; owned */
+	int		 hasvocab;	/* a bucket was whole: vkey, text hold */
 	uint64_t	 vkey;		/* the vocabulary's key */
-	char		**text;		/* terms, into map; owned array */
+	char		**text;		/* terms, into that bucket's map; owned */
 	size_t		 ntext;		/* entries in text */
 	struct tm_art	*art;		/* open addressing by key; owned */
 	size_t		 cap;		/* slots in art: a power of two */
@@ -79,57 +101,62 @@ art_slot(const struct term_memo *m, uint64_t key)
 }
 
 /*
- * Parse map (the file without its checksum) into m.  Returns 0, or -1
- * when anything in it is out of place.  The fuzz target's entry.
+ * Parse bucket j's map (a file without its checksum): its records into
+ * the bucket; its vocabulary becomes m's if m has none yet, else it
+ * must be m's.  Returns 0; -1 when anything in it is out of place; 1
+ * when it is whole but of another vocabulary.  The fuzz target's entry
+ * (through tmemo_parse).
  */
 static int
-tm_parse(struct term_memo *m)
+tm_parse(struct term_memo *m, size_t j)
 {
-	const unsigned char *p = (const unsigned char *)m->map.p;
-	size_t		 len = m->map.len, off, n, i, k, bad, start;
-	struct tm_art	*a;
+	struct tm_bucket *bk = &m->b[j];
+	const unsigned char *p = (const unsigned char *)bk->map.p;
+	size_t		 len = bk->map.len, off, n, i, k, bad, start;
 	const char	*s, *nul;
-	uint64_t	 key;
+	char		**text;
+	uint64_t	 key, vkey;
 	uint32_t	 nh;
+	int		 other = 0;
 
 	if (len < sizeof(TM_MAGIC) - 1 + 12 ||
 	    memcmp(p, TM_MAGIC, sizeof(TM_MAGIC) - 1) != 0)
 		return -1;
 	off = sizeof(TM_MAGIC) - 1;
-	m->vkey = le_get(p + off, 8);
+	vkey = le_get(p + off, 8);
 	n = (size_t)le_get(p + off + 8, 4);
 	off += 12;
 	if (n > len - off)	/* each term takes two bytes at least */
 		return -1;
-	m->text = xcalloc(n ? n : 1, sizeof(*m->text));
+	text = xcalloc(n ? n : 1, sizeof(*text));
 	for (i = 0; i < n; i++) {
 		s = (const char *)p + off;
 		if ((nul = memchr(s, '\0', len - off)) == NULL || nul == s ||
 		    !utf8_check(s, (size_t)(nul - s), &bad))
-			return -1;
+			goto bad;
 		for (k = 0; k < (size_t)(nul - s); k++)
 			if ((unsigned char)s[k] < 0x20)
-				return -1;
-		m->text[m->ntext++] = (char *)s;
+				goto bad;
+		text[i] = (char *)s;
 		off += (size_t)(nul - s) + 1;
 	}
 	if (len - off < 4)
-		return -1;
+		goto bad;
 	n = (size_t)le_get(p + off, 4);
 	off += 4;
 	if (n > (len - off) / 12)
-		return -1;
-	for (m->cap = 16; m->cap < n * 2; m->cap *= 2)
-		continue;
-	m->art = xcalloc(m->cap, sizeof(*m->art));
+		goto bad;
+	bk->keys = xcalloc(n ? n : 1, sizeof(*bk->keys));
+	bk->offs = xcalloc(n ? n : 1, sizeof(*bk->offs));
+	bk->ns = xcalloc(n ? n : 1, sizeof(*bk->ns));
 	for (i = 0; i < n; i++) {
 		if (len - off < 12)
-			return -1;
+			goto bad;
 		key = le_get(p + off, 8);
 		nh = (uint32_t)le_get(p + off + 8, 4);
 		off += 12;
 		if (key == 0 || nh > (len - off) / 3)
-			return -1;
+			goto bad;
 		start = off;
 		/* Its 3 x nh varints: each ends at a byte below 0x80.  Their
 		 * values are tmemo_hits's to check, on the counting threads,
@@ -137,23 +164,77 @@ tm_parse(struct term_memo *m)
 		for (k = 3 * (size_t)nh; k > 0 && off < len; off++)
 			k -= p[off] < 0x80;
 		if (k > 0)
-			return -1;
-		a = art_slot(m, key);
-		if (a->key == 0) {	/* a repeat has the same counts */
-			a->key = key;
-			a->off = start;
-			a->n = nh;
+			goto bad;
+		bk->keys[bk->nkeys] = key;
+		bk->offs[bk->nkeys] = start;
+		bk->ns[bk->nkeys++] = nh;
+	}
+	if (off != len)
+		goto bad;
+	/* Whole: of m's vocabulary, or the first, which becomes m's. */
+	n = (size_t)le_get(p + sizeof(TM_MAGIC) - 1 + 8, 4);
+	if (!m->hasvocab) {
+		m->hasvocab = 1;
+		m->vkey = vkey;
+		m->text = text;
+		m->ntext = n;
+		text = NULL;
+	} else if (vkey != m->vkey || !tmemo_same(m, text, n))
+		other = 1;
+	free(text);
+	bk->ok = !other;
+	return other;
+bad:
+	free(text);
+	return -1;
+}
+
+/* The table of every whole bucket's articles, by key. */
+static void
+tm_index(struct term_memo *m)
+{
+	const struct tm_bucket *bk;
+	struct tm_art	*a;
+	size_t		 j, i, n = 0;
+
+	for (j = 0; j < TM_BUCKETS; j++)
+		n += m->b[j].ok ? m->b[j].nkeys : 0;
+	for (m->cap = 16; m->cap < n * 2; m->cap *= 2)
+		continue;
+	m->art = xcalloc(m->cap, sizeof(*m->art));
+	for (j = 0; j < TM_BUCKETS; j++) {
+		bk = &m->b[j];
+		for (i = 0; bk->ok && i < bk->nkeys; i++) {
+			a = art_slot(m, bk->keys[i]);
+			if (a->key != 0)
+				continue;	/* a repeat has the same counts */
+			a->key = bk->keys[i];
+			a->off = bk->offs[i];
+			a->n = bk->ns[i];
+			a->bucket = (uint32_t)j;
 		}
 	}
-	return off == len ? 0 : -1;
+}
+
+static void
+bucket_free(struct tm_bucket *bk)
+{
+	file_unmap(&bk->map);
+	free(bk->keys);
+	free(bk->offs);
+	free(bk->ns);
+	memset(bk, 0, sizeof(*bk));
 }
 
 void
 tmemo_free(struct term_memo *m)
 {
+	size_t	 j;
+
 	if (m == NULL)
 		return;
-	file_unmap(&m->map);
+	for (j = 0; j < TM_BUCKETS; j++)
+		bucket_free(&m->b[j]);
 	buf_free(&m->copy);
 	free(m->text);
 	free(m->art);
@@ -161,8 +242,8 @@ tmemo_free(struct term_memo *m)
 }
 
 /*
- * The memo in bytes p (a file's contents without their checksum), or
- * NULL when they are not one.  For the fuzz target and tmemo_read.
+ * The memo in bytes p (one file's contents without their checksum), or
+ * NULL when they are not one.  For the fuzz target.
  */
 struct term_memo *
 tmemo_parse(const void *p, size_t n)
@@ -171,40 +252,58 @@ tmemo_parse(const void *p, size_t n)
 
 	buf_init(&m->copy);
 	buf_put(&m->copy, p, n);
-	m->map.p = m->copy.p;
-	m->map.len = m->copy.len;
-	if (tm_parse(m) == -1) {
+	m->b[0].map.p = m->copy.p;
+	m->b[0].map.len = m->copy.len;
+	if (tm_parse(m, 0) != 0) {
 		tmemo_free(m);
 		return NULL;
 	}
+	tm_index(m);
 	return m;
 }
 
+static char *
+bucket_path(const char *dir, size_t j)
+{
+	return xasprintf("%s/%02zx", dir, j);
+}
+
 /*
- * The memo the last build left at path, or NULL when there is none or
- * it cannot be trusted (a warning says why, then the stage counts all).
+ * The memo the last build left in folder dir, or NULL when there is
+ * none (an older folio's single file counts as none).  A file that is
+ * there but cannot be trusted is left out with a warning: its
+ * articles are counted again.
  */
 struct term_memo *
-tmemo_read(const char *path)
+tmemo_read(const char *dir)
 {
-	struct term_memo *m = xcalloc(1, sizeof(*m));
-	char		*why = NULL;
+	struct term_memo *m;
 	struct stat	 st;
+	char		*path, *why;
+	size_t		 j, bad = 0;
 
-	if (stat(path, &st) == -1 && errno == ENOENT) {
-		free(m);
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		return NULL;
-	}
+	m = xcalloc(1, sizeof(*m));
 	buf_init(&m->copy);
-	/* Mapped, not read: the counts are used where they are. */
-	if (file_map_sealed(path, TM_SEED, &m->map, &why) == -1 ||
-	    tm_parse(m) == -1) {
-		diag_warn(path, 0, 0, "%s; counting every article's terms",
-		    why ? why : "corrupt or of another version");
+	for (j = 0; j < TM_BUCKETS; j++) {
+		path = bucket_path(dir, j);
+		why = NULL;
+		/* Mapped, not read: the counts are used where they are.
+		 * One not there: its articles are counted, quietly. */
+		if (stat(path, &st) == 0 &&
+		    (file_map_sealed(path, TM_SEED, &m->b[j].map, &why) == -1 ||
+		    tm_parse(m, j) == -1)) {
+			bad++;
+			bucket_free(&m->b[j]);
+		}
 		free(why);
-		tmemo_free(m);
-		return NULL;
+		free(path);
 	}
+	if (bad > 0)
+		diag_warn(dir, 0, 0, "%zu of its files corrupt or of another "
+		    "version; counting their articles' terms", bad);
+	tm_index(m);
 	return m;
 }
 
@@ -212,7 +311,7 @@ tmemo_read(const char *path)
 char *const *
 tmemo_vocab(const struct term_memo *m, uint64_t vkey, size_t *n)
 {
-	if (m == NULL || m->vkey != vkey)
+	if (m == NULL || !m->hasvocab || m->vkey != vkey)
 		return NULL;
 	*n = m->ntext;
 	return m->text;
@@ -224,7 +323,7 @@ tmemo_same(const struct term_memo *m, char *const *text, size_t n)
 {
 	size_t	 i;
 
-	if (m == NULL || m->ntext != n)
+	if (m == NULL || !m->hasvocab || m->ntext != n)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (strcmp(m->text[i], text[i]) != 0)
@@ -244,7 +343,7 @@ tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
 {
 	const struct tm_art *a;
 	const unsigned char *p;
-	size_t		 off;
+	size_t		 off, len;
 	uint32_t	 k, id, d = 0, tf = 0, ttf = 0;
 
 	*h = NULL;
@@ -252,12 +351,13 @@ tmemo_hits(const struct term_memo *m, uint64_t akey, struct term_hit **h)
 		return -1;
 	if (a->n > 0)
 		*h = xreallocarray(NULL, a->n, sizeof(**h));
-	p = (const unsigned char *)m->map.p;
+	p = (const unsigned char *)m->b[a->bucket].map.p;
+	len = m->b[a->bucket].map.len;
 	off = a->off;
 	for (k = 0, id = 0; k < a->n; k++) {
-		if (get_var(p, m->map.len, &off, &d) == -1 ||
-		    get_var(p, m->map.len, &off, &tf) == -1 ||
-		    get_var(p, m->map.len, &off, &ttf) == -1 ||
+		if (get_var(p, len, &off, &d) == -1 ||
+		    get_var(p, len, &off, &tf) == -1 ||
+		    get_var(p, len, &off, &ttf) == -1 ||
 		    (k > 0 && d == 0) || d >= m->ntext - id ||
 		    tf == 0 || tf > UINT16_MAX || ttf > UINT16_MAX) {
 			free(*h);	/* a bad record: counted again */
@@ -294,79 +394,116 @@ hits_by_id(struct term_hit *h, size_t n)
 		qsort(h, n, sizeof(*h), hit_cmp_id);
 }
 
-#define TM_WINDOW	1024	/* records encoded at a time */
-
-/* Records to encode (tmemo_write): article from + i's into rec[i]. */
-struct tm_enc {
+/* What tmemo_write's workers share. */
+struct tm_wjob {
+	const struct term_memo *old;	/* the memo read, or NULL */
+	int		  same_vocab;	/* 1: old's vocabulary is this one */
+	const char	 *dir;
+	uint64_t	  vkey;
+	char *const	 *text;
+	size_t		  n;
 	const uint64_t	 *akey;
 	struct term_hit *const *hits;
 	const size_t	 *nhits;
-	size_t		  from;
-	struct buf	 *rec;	/* TM_WINDOW of them; owned by tmemo_write */
+	size_t		 *order;	/* articles by bucket, in article order */
+	size_t		  start[TM_BUCKETS + 1];
 };
 
-/* par_for worker: article from + j's record. */
+/* par_for worker: write bucket j, unless old has it as it would be. */
 static int
-enc_one(void *arg, size_t j)
+write_bucket(void *arg, size_t j)
 {
-	struct tm_enc	*e = arg;
-	size_t		 i = e->from + j, k;
-	struct term_hit	*h = e->hits[i];
-	struct buf	*b = &e->rec[j];
+	struct tm_wjob	*w = arg;
+	const struct tm_bucket *bk = w->old != NULL ? &w->old->b[j] : NULL;
+	struct term_hit	*h;
+	struct buf	 b;
+	size_t		 i, k, a, from = w->start[j], to = w->start[j + 1];
 	uint32_t	 prev;
+	char		*path;
 
-	/* Ascending ids (weigh_one's order does not depend on it);
-	 * counting and the last memo made them so already. */
-	hits_by_id(h, e->nhits[i]);
-	le_put(b, e->akey[i], 8);
-	le_put(b, e->nhits[i], 4);
-	for (k = 0, prev = 0; k < e->nhits[i]; k++) {
-		buf_put_var(b, h[k].id - prev);
-		buf_put_var(b, h[k].tf);
-		buf_put_var(b, h[k].ttf);
-		prev = h[k].id;
+	if (w->same_vocab && bk->ok && bk->nkeys == to - from) {
+		for (i = from; i < to &&
+		    bk->keys[i - from] == w->akey[w->order[i]]; i++)
+			continue;
+		if (i == to)
+			return 0;	/* the same articles: the same bytes */
 	}
+	buf_init(&b);
+	buf_puts(&b, TM_MAGIC);
+	le_put(&b, w->vkey, 8);
+	le_put(&b, w->n, 4);
+	for (i = 0; i < w->n; i++)
+		buf_put(&b, w->text[i], strlen(w->text[i]) + 1);
+	le_put(&b, to - from, 4);
+	for (i = from; i < to; i++) {
+		a = w->order[i];
+		h = w->hits[a];
+		/* Ascending ids (weigh_one's order does not depend on
+		 * it); counting and the last memo made them so already. */
+		hits_by_id(h, w->nhits[a]);
+		le_put(&b, w->akey[a], 8);
+		le_put(&b, w->nhits[a], 4);
+		for (k = 0, prev = 0; k < w->nhits[a]; k++) {
+			buf_put_var(&b, h[k].id - prev);
+			buf_put_var(&b, h[k].tf);
+			buf_put_var(&b, h[k].ttf);
+			prev = h[k].id;
+		}
+	}
+	path = bucket_path(w->dir, j);
+	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
+	free(path);
+	buf_free(&b);
 	return 0;
 }
 
 /*
- * Write the memo of this build to path: the vocabulary (n terms, keyed
- * vkey) and each article's raw counts (keyed akey[i]; sorted by term
- * id here), encoded on jobs threads.  A failure is reported like any
- * other file the build cannot write.
+ * Write the memo of this build to folder dir: the vocabulary (n terms,
+ * keyed vkey) and each article's raw counts (keyed akey[i]; sorted by
+ * term id here), a bucket of articles a file, on jobs threads; a file
+ * old (the memo read, or NULL) has as it would be is left alone.  A
+ * failure is reported like any other file the build cannot write.
  */
 void
-tmemo_write(const char *path, uint64_t vkey, char *const *text, size_t n,
-    const uint64_t *akey, struct term_hit *const *hits, const size_t *nhits,
-    size_t narts, int jobs)
+tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
+    char *const *text, size_t n, const uint64_t *akey,
+    struct term_hit *const *hits, const size_t *nhits, size_t narts,
+    int jobs)
 {
-	struct tm_enc	 e;
-	struct buf	 b;
-	size_t		 i, m;
+	struct tm_wjob	 w;
+	struct stat	 st;
+	size_t		 i, j, *fill, *bj;
 
-	e.akey = akey;
-	e.hits = hits;
-	e.nhits = nhits;
-	e.rec = xcalloc(TM_WINDOW, sizeof(*e.rec));
-	buf_init(&b);
-	buf_puts(&b, TM_MAGIC);
-	le_put(&b, vkey, 8);
-	le_put(&b, n, 4);
-	for (i = 0; i < n; i++)
-		buf_put(&b, text[i], strlen(text[i]) + 1);
-	le_put(&b, narts, 4);
-	/* A window at a time: the records are held twice only there. */
-	for (e.from = 0; e.from < narts; e.from += m) {
-		m = narts - e.from < TM_WINDOW ? narts - e.from : TM_WINDOW;
-		(void)par_for(m, jobs, enc_one, &e);
-		for (i = 0; i < m; i++) {
-			buf_put(&b, e.rec[i].p, e.rec[i].len);
-			buf_truncate(&e.rec[i], 0);
-		}
+	/* An older folio's memo was one file where the folder goes. */
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		(void)unlink(dir);
+	if (mkdir_p(dir) == -1)
+		return;
+	memset(&w, 0, sizeof(w));
+	w.old = old;
+	w.same_vocab = old != NULL && old->hasvocab && old->vkey == vkey &&
+	    tmemo_same(old, text, n);
+	w.dir = dir;
+	w.vkey = vkey;
+	w.text = text;
+	w.n = n;
+	w.akey = akey;
+	w.hits = hits;
+	w.nhits = nhits;
+	w.order = xcalloc(narts ? narts : 1, sizeof(*w.order));
+	bj = xcalloc(narts ? narts : 1, sizeof(*bj));
+	fill = xcalloc(TM_BUCKETS + 1, sizeof(*fill));
+	for (i = 0; i < narts; i++) {
+		bj[i] = (size_t)(hash_mix64(akey[i]) % TM_BUCKETS);
+		fill[bj[i] + 1]++;
 	}
-	for (i = 0; i < TM_WINDOW; i++)
-		buf_free(&e.rec[i]);
-	free(e.rec);
-	(void)file_write_sealed(path, &b, TM_SEED);
-	buf_free(&b);
+	for (j = 0; j < TM_BUCKETS; j++)
+		fill[j + 1] += fill[j];
+	memcpy(w.start, fill, sizeof(w.start));
+	for (i = 0; i < narts; i++)
+		w.order[fill[bj[i]]++] = i;
+	free(fill);
+	free(bj);
+	(void)par_for(TM_BUCKETS, jobs, write_bucket, &w);
+	free(w.order);
 }

@@ -1247,13 +1247,14 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
 		    "articles counted\n", vkept ? "kept" : "found",
 		    (size_t)atomic_load(&hx.counted), n);
-	/* Raw counts (before weigh_one sorts and drops), for next time;
-	 * the last memo is freed first, so both are never held at once. */
+	/* Raw counts (before weigh_one sorts and drops), for next time:
+	 * the files of the last memo (mapped) that would hold the same
+	 * are left as they are. */
 	k = memo == NULL || !vkept || atomic_load(&hx.counted) > 0;
-	tmemo_free(memo);
 	if (o->memo != NULL && k)
-		tmemo_write(o->memo, vkey, t->text, t->n, akey, t->hits,
+		tmemo_write(o->memo, memo, vkey, t->text, t->n, akey, t->hits,
 		    t->nhits, n, jobs);
+	tmemo_free(memo);
 	free(akey);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));

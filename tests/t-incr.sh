@@ -155,7 +155,7 @@ memo_step() {
 tm_step() { memo_step tm "terms memo, $1" 's/.*terms memo: \(.*\)/\1/p'; }
 tm_step "first build" > "$TMPD/tm.1"
 check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
-check "incr: terms memo sits beside the output" test -s "$tp/.public.folio-terms"
+check "incr: terms memo sits beside the output, 64 files ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 64
 : > "$TMPD/tm.kept"
 for i in 3 17 42 99 150 230; do
 	printf '\n备忘测试追加的一段：网格员与业委会。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
@@ -192,14 +192,31 @@ for k in 1 2 3; do
 	grep -q '^vocabulary kept' "$TMPD/tm.add" && break
 done
 check "incr: terms memo, adding an article outside the sample keeps the vocabulary (new$k)" grep -q '^vocabulary kept, 1 of' "$TMPD/tm.add"
+# A body edit rewrites the one or two files its article's old and new
+# text keys fall in, not the whole memo.
+touch "$TMPD/tm.mark"
+printf '\n又一段。\n' >> "$tp/content/articles/a0000010.md"
+tm_step "body edit, files rewritten" > /dev/null
+n=$(find "$tp/.public.folio-terms" -type f -newer "$TMPD/tm.mark" | wc -l)
+check "incr: terms memo, a body edit rewrites 1 or 2 of its 64 files ($n)" test "$n" -ge 1 -a "$n" -le 2
+# A damaged file: a warning, and only its articles are counted again.
 for bad in garbage truncated; do
-	if [ $bad = garbage ]; then echo garbage > "$tp/.public.folio-terms"
-	else head -c 5000 "$tp/.public.folio-terms" > "$TMPD/tm.half"; cp "$TMPD/tm.half" "$tp/.public.folio-terms"; fi
+	if [ $bad = garbage ]; then echo garbage > "$tp/.public.folio-terms/00"
+	else f=$tp/.public.folio-terms/01; head -c $(($(wc -c < "$f") / 2)) "$f" > "$TMPD/tm.half"; cp "$TMPD/tm.half" "$f"; fi
 	printf '\n再一段。\n' >> "$tp/content/articles/a0000011.md"
-	tm_step "$bad memo" > "$TMPD/tm.bad"
-	check "incr: terms memo, a $bad memo warns" grep -q 'folio-terms: warning: corrupt or of another version; counting every article' "$TMPD/tm.err"
-	check "incr: terms memo, a $bad memo is dropped" grep -q '300 of 300 articles counted' "$TMPD/tm.bad"
+	tm_step "$bad memo file" > "$TMPD/tm.bad"
+	check "incr: terms memo, a $bad file warns" grep -q 'folio-terms: warning: 1 of its files corrupt or of another version; counting their articles' "$TMPD/tm.err"
+	x=$(sed -n 's/^vocabulary kept, \([0-9]*\) of \([0-9]*\) articles counted/\1/p' "$TMPD/tm.bad")
+	y=$(sed -n 's/^vocabulary kept, \([0-9]*\) of \([0-9]*\) articles counted/\2/p' "$TMPD/tm.bad")
+	check "incr: terms memo, a $bad file is dropped, the others kept ($(cat "$TMPD/tm.bad"))" test "${x:-0}" -ge 1 -a "${x:-0}" -lt "${y:-0}"
 done
+# An older folio's memo, one file where the folder goes: none, quietly;
+# the build makes the folder.
+rm -rf "$tp/.public.folio-terms"; echo "folio-terms 1" > "$tp/.public.folio-terms"
+printf '\n旧备忘。\n' >> "$tp/content/articles/a0000013.md"
+tm_step "an older memo file" > "$TMPD/tm.old"
+x=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) articles counted/\1 \2/p' "$TMPD/tm.old")
+check "incr: terms memo, an older folio's file counts all ($x), quietly, and becomes a folder" sh -c "test -n '$x' && test \$(echo $x | cut -d' ' -f1) -eq \$(echo $x | cut -d' ' -f2) && ! grep -q 'folio-terms: warning' '$TMPD/tm.err' && test -d '$tp/.public.folio-terms'"
 printf '\n末一段。\n' >> "$tp/content/articles/a0000012.md"
 "$FOLIO" build -C "$tp" -v --clean > /dev/null 2> "$TMPD/tm.err"
 check "incr: terms memo, --clean does not read it" grep -q 'terms memo: vocabulary found, 300 of 300' "$TMPD/tm.err"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "folio.h"
@@ -441,6 +442,8 @@ static void
 test_termcache(void)
 {
 	char		 dir[] = "/tmp/unit-tm.XXXXXX", path[64], seed[4096];
+	char		 file[96];
+	struct stat	 st0, st1, st2;
 	char		*text[] = { "业委会", "网格员", "红色物业" };
 	struct term_hit	 h0[] = { { 2, 3, 1, 0 }, { 0, 1, 0, 0 } }, *hp[2], *got;
 	uint64_t	 akey[] = { 11, 22 };
@@ -456,7 +459,7 @@ test_termcache(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/memo", dir);
-	tmemo_write(path, 77, text, 3, akey, hp, nh, 2, 2);
+	tmemo_write(path, NULL, 77, text, 3, akey, hp, nh, 2, 2);
 	m = tmemo_read(path);
 	OK(m != NULL, "termcache: a memo written reads back");
 	v = tmemo_vocab(m, 77, &n);
@@ -473,6 +476,21 @@ test_termcache(void)
 	k = tmemo_hits(m, 22, &got);
 	OK(k == 0 && got == NULL, "termcache: an article with none");
 	OK(tmemo_hits(m, 33, &got) == -1, "termcache: an unknown text");
+	/* Written again from the memo read, with the same articles: no
+	 * file is (the same inodes); with another vocabulary key, all. */
+	snprintf(file, sizeof(file), "%s/%02x", path,
+	    (unsigned)(hash_mix64(11) % 64));
+	if (stat(file, &st0) == -1)
+		abort();
+	tmemo_write(path, m, 77, text, 3, akey, hp, nh, 2, 2);
+	if (stat(file, &st1) == -1)
+		abort();
+	tmemo_write(path, m, 79, text, 3, akey, hp, nh, 2, 2);
+	if (stat(file, &st2) == -1)
+		abort();
+	OK(st0.st_ino == st1.st_ino && st1.st_ino != st2.st_ino,
+	    "termcache: a file that would hold the same is not written again");
+	tmemo_write(path, NULL, 77, text, 3, akey, hp, nh, 2, 2);
 	tmemo_free(m);
 	/* A record whose values are out of range (tf 0) parses; asked
 	 * for, it is no hit (its article is counted again), the rest are. */
@@ -484,7 +502,7 @@ test_termcache(void)
 		hp3[0] = h0;
 		hp3[1] = NULL;
 		hp3[2] = hbad;
-		tmemo_write(path, 77, text, 3, akey3, hp3, nh3, 3, 2);
+		tmemo_write(path, NULL, 77, text, 3, akey3, hp3, nh3, 3, 2);
 		m = tmemo_read(path);
 		got = h0;
 		OK(m != NULL && tmemo_hits(m, 44, &got) == -1 && got == NULL,
@@ -494,14 +512,22 @@ test_termcache(void)
 		free(got);
 		tmemo_free(m);
 	}
-	/* One byte changed: the checksum says no (a warning, no memo). */
+	/* One byte changed in the file of article 11: the checksum says no
+	 * (a warning), that file's articles are no hits, the rest are. */
 	buf_init(&b);
-	if (file_load(path, &b, &why) == -1)
+	if (file_load(file, &b, &why) == -1)
 		abort();
 	b.p[20] ^= 1;
-	file_write_atomic(path, b.p, b.len);
+	file_write_atomic(file, b.p, b.len);
 	diag_verbosity = 0;
-	OK(tmemo_read(path) == NULL, "termcache: a damaged memo is dropped");
+	m = tmemo_read(path);
+	got = h0;
+	OK(m != NULL && tmemo_hits(m, 11, &got) == -1 && got == NULL &&
+	    (hash_mix64(44) % 64 == hash_mix64(11) % 64 ||
+	    tmemo_hits(m, 44, &got) == -1) && tmemo_vocab(m, 77, &n) != NULL,
+	    "termcache: a damaged file is dropped, not the memo");
+	free(got);
+	tmemo_free(m);
 	diag_verbosity = 1;
 	/* Without the checksum, a parse of the changed bytes still holds
 	 * together or is refused; the record bytes cut short are refused. */
