@@ -738,14 +738,15 @@ write_one(void *arg, size_t j)
 /*
  * Keep the n articles the load stage read (memo_key and memo_hit set,
  * drafts among them) for the next build: the buckets that would not
- * read the same are written again.  bucket[i] is arts[i]'s.  Returns 0, or -1 after a message.
+ * read the same are written again.  bucket[i] is arts[i]'s.  Returns 0,
+ * or -1 after a message.
  */
 int
 amemo_keep(struct art_memo *m, struct article *const *arts, size_t n,
     const size_t *bucket, int jobs)
 {
 	struct am_job	 w;
-	size_t		 i, k, *cnt;
+	size_t		 i, k, *idx;
 	int		 rc = 0;
 
 	if (mkdir_p(m->dir) == -1)
@@ -753,20 +754,16 @@ amemo_keep(struct art_memo *m, struct article *const *arts, size_t n,
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	w.order = xcalloc(n ? n : 1, sizeof(*w.order));
-	cnt = xcalloc(AM_BUCKETS + 1, sizeof(*cnt));
-	for (i = 0; i < n; i++)
-		cnt[bucket[i] + 1]++;
-	for (k = 0; k < AM_BUCKETS; k++)
-		cnt[k + 1] += cnt[k];
-	memcpy(w.start, cnt, sizeof(w.start));
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	bucket_order(bucket, n, AM_BUCKETS, w.start, idx);
 	for (i = 0; i < n; i++) {
-		w.order[cnt[bucket[i]]].key = arts[i]->memo_key;
-		w.order[cnt[bucket[i]]++].a = arts[i];
+		w.order[i].key = arts[idx[i]]->memo_key;
+		w.order[i].a = arts[idx[i]];
 	}
 	for (k = 0; k < AM_BUCKETS; k++)
 		qsort(w.order + w.start[k], w.start[k + 1] - w.start[k],
 		    sizeof(*w.order), ord_cmp);
-	free(cnt);
+	free(idx);
 	if (par_for(AM_BUCKETS, jobs, write_one, &w) == -1)
 		rc = -1;
 	free(w.order);

@@ -70,6 +70,7 @@ struct fmap {
 	size_t		 mlen;	/* bytes mapped (munmap), 0 if not mapped */
 };
 int	 file_map_sealed(const char *, uint64_t, struct fmap *, char **);
+void	 bucket_order(const size_t *, size_t, size_t, size_t *, size_t *);
 void	 file_unmap(struct fmap *);
 int	 write_close(int, const void *, size_t,
 	    ssize_t (*)(int, const void *, size_t), const char *); /* 0 / -1 */

@@ -27,8 +27,6 @@
  *	    ids ascending)
  *	u64 hash_words of all the bytes before it
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -472,7 +470,7 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 {
 	struct tm_wjob	 w;
 	struct stat	 st;
-	size_t		 i, j, *fill, *bj;
+	size_t		 i, *bj;
 
 	/* An older folio's memo was one file where the folder goes. */
 	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
@@ -492,17 +490,9 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 	w.nhits = nhits;
 	w.order = xcalloc(narts ? narts : 1, sizeof(*w.order));
 	bj = xcalloc(narts ? narts : 1, sizeof(*bj));
-	fill = xcalloc(TM_BUCKETS + 1, sizeof(*fill));
-	for (i = 0; i < narts; i++) {
-		bj[i] = (size_t)(hash_mix64(akey[i]) % TM_BUCKETS);
-		fill[bj[i] + 1]++;
-	}
-	for (j = 0; j < TM_BUCKETS; j++)
-		fill[j + 1] += fill[j];
-	memcpy(w.start, fill, sizeof(w.start));
 	for (i = 0; i < narts; i++)
-		w.order[fill[bj[i]]++] = i;
-	free(fill);
+		bj[i] = (size_t)(hash_mix64(akey[i]) % TM_BUCKETS);
+	bucket_order(bj, narts, TM_BUCKETS, w.start, w.order);
 	free(bj);
 	(void)par_for(TM_BUCKETS, jobs, write_bucket, &w);
 	free(w.order);

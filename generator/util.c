@@ -194,17 +194,44 @@ file_write_sealed(const char *path, struct buf *b, uint64_t seed)
  * dropped.  Prints nothing: returns 0; -1 with *why set when the file
  * cannot be read (caller frees); -1 with *why NULL when it is not whole.
  */
+/* Do the n bytes at p end with file_write_sealed's checksum (seed)? */
+static int
+sealed(const char *p, size_t n, uint64_t seed)
+{
+	return n >= 8 && le_get(p + n - 8, 8) == hash_words(p, n - 8, seed);
+}
+
 int
 file_load_sealed(const char *path, uint64_t seed, struct buf *out,
     char **why)
 {
 	if (file_load(path, out, why) == -1)
 		return -1;
-	if (out->len < 8 || le_get(out->p + out->len - 8, 8) !=
-	    hash_words(out->p, out->len - 8, seed))
+	if (!sealed(out->p, out->len, seed))
 		return -1;
 	buf_truncate(out, out->len - 8);
 	return 0;
+}
+
+/*
+ * Counting sort of items 0..n-1 by bucket[i] (< nb): order gets the
+ * items bucket by bucket, each bucket's in item order, and start (nb + 1
+ * entries) where each bucket begins in order (start[nb] = n).
+ */
+void
+bucket_order(const size_t *bucket, size_t n, size_t nb, size_t *start,
+    size_t *order)
+{
+	size_t	 i, *fill = xcalloc(nb + 1, sizeof(*fill));
+
+	for (i = 0; i < n; i++)
+		fill[bucket[i] + 1]++;
+	for (i = 0; i < nb; i++)
+		fill[i + 1] += fill[i];
+	memcpy(start, fill, (nb + 1) * sizeof(*start));
+	for (i = 0; i < n; i++)
+		order[fill[bucket[i]]++] = i;
+	free(fill);
 }
 
 /*
@@ -243,7 +270,7 @@ file_map_sealed(const char *path, uint64_t seed, struct fmap *m,
 	m->p = p;
 	m->mlen = (size_t)st.st_size;
 	m->len = m->mlen - 8;
-	if (le_get(m->p + m->len, 8) != hash_words(m->p, m->len, seed)) {
+	if (!sealed(m->p, m->mlen, seed)) {
 		file_unmap(m);
 		return -1;
 	}

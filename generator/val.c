@@ -330,11 +330,8 @@ static uint64_t	node_hash(const struct val *);
 struct val *
 val_share(struct val *v)
 {
-	if (v->arena)
-		errx_fatal("val_share: a value of an arena");
-	v->hash = node_hash(v);		/* before: node_hash trusts it after */
-	v->shared = 1;
-	return v;
+	/* The hash before the flag: node_hash trusts it after. */
+	return val_share_as(v, node_hash(v));
 }
 
 /*
@@ -346,7 +343,7 @@ struct val *
 val_share_as(struct val *v, uint64_t h)
 {
 	if (v->arena)
-		errx_fatal("val_share_as: a value of an arena");
+		errx_fatal("val_share: a value of an arena");
 	v->hash = h;
 	v->shared = 1;
 	return v;
