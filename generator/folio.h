@@ -637,14 +637,17 @@ struct term_memo;
 struct term_memo *tmemo_read(const char *);	/* NULL: none or distrusted */
 struct term_memo *tmemo_parse(const void *, size_t);	/* NULL: not one */
 char *const	*tmemo_vocab(const struct term_memo *, uint64_t,
-		    size_t *);		/* terms for that key, borrowed; or NULL */
+		    size_t *);		/* found for that key, borrowed; or NULL */
 int		 tmemo_same(const struct term_memo *, char *const *, size_t);
+long		 tmemo_remap(const struct term_memo *, char *const *, size_t,
+		    uint32_t **);	/* old id -> new id; -1: no use */
 long		 tmemo_hits(const struct term_memo *, uint64_t,
 		    struct term_hit **);	/* counts, or -1: none */
 void		 hits_by_id(struct term_hit *, size_t);	/* the memo's order */
 void		 tmemo_write(const char *, const struct term_memo *, uint64_t,
-		    char *const *, size_t, const uint64_t *,
-		    struct term_hit *const *, const size_t *, size_t, int);
+		    char *const *, size_t, char *const *, size_t,
+		    const uint64_t *, struct term_hit *const *, const size_t *,
+		    size_t, int);
 void		 tmemo_free(struct term_memo *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */

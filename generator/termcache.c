@@ -1,23 +1,28 @@
 /*
  * termcache.c: what the terms stage remembers between builds.  Takes
- * the vocabulary terms.c found (with the key of what it was found
- * from) and each article's raw term counts (with the key of its title
- * and text); keeps them in a file beside the output folder
- * (".NAME.folio-terms") and hands them back to the next build, which
- * finds the vocabulary again only when its sample changed and, when the
- * vocabulary is the same, counts again only the articles whose text
- * changed.  Both are pure functions of what they are keyed by, so a
- * memo hit gives the very bytes a clean build would; any doubt about
- * the file (another version, a bad checksum, records out of place)
- * drops it whole, and an article whose record holds values out of range
+ * the vocabulary terms.c found in its sample (with the key of what it
+ * was found from), the whole vocabulary (found and forced terms) and
+ * each article's raw term counts (with the key of its title and text);
+ * keeps them in a folder beside the output folder (".NAME.folio-terms")
+ * and hands them back to the next build, which finds the vocabulary
+ * again only when its sample changed and counts again only the articles
+ * whose text changed.  When the whole vocabulary changed (a tag added
+ * or gone, a term found or lost), the counts remembered are mapped onto
+ * the new one by term (tmemo_remap) and terms.c counts the new terms
+ * alone.  All are pure functions of what they are keyed by, so a memo
+ * hit gives the very bytes a clean build would; any doubt about a file
+ * (another version, a bad checksum, records out of place) drops it
+ * whole, and an article whose record holds values out of range
  * (checked when it is asked for) is counted again.
  *
  * The memo is a folder of TM_BUCKETS files ("00".."3f"), an article's
  * record in the one its text key hashes to, so an edit rewrites one or
  * two of them (the whole memo is ~9 MB at 10,000 articles); each file
- * is a memo of its own articles, vocabulary included (~20 KB).  A
- * bucket whose vocabulary is not the first whole bucket's (a write cut
- * short) is as good as missing: its articles are counted again.
+ * is a memo of its own articles, whole vocabulary included (~20 KB).
+ * A bucket whose vocabulary is not the first whole bucket's (a write
+ * cut short) is as good as missing: its articles are counted again.
+ * One more file, "found", has the same format with no articles: its
+ * vocabulary is the one found in the sample, its key the sample's.
  *
  * A file, integers little-endian:
  *	"folio-terms 1\n"
@@ -58,6 +63,7 @@ struct tm_bucket {
 
 struct term_memo {
 	struct tm_bucket b[TM_BUCKETS];	/* owned */
+	struct term_memo *found;	/* the "found" file's, or NULL; owned */
 	struct buf	 copy;		/* tmemo_parse's copy; owned */
 	int		 hasvocab;	/* a bucket was whole: vkey, text hold */
 	uint64_t	 vkey;		/* the vocabulary's key */
@@ -233,6 +239,7 @@ tmemo_free(struct term_memo *m)
 		return;
 	for (j = 0; j < TM_BUCKETS; j++)
 		bucket_free(&m->b[j]);
+	tmemo_free(m->found);
 	buf_free(&m->copy);
 	free(m->text);
 	free(m->art);
@@ -298,6 +305,18 @@ tmemo_read(const char *dir)
 		free(why);
 		free(path);
 	}
+	/* The vocabulary found in the sample: one not there or not whole
+	 * is found again, quietly (an older folio wrote none). */
+	path = xasprintf("%s/found", dir);
+	m->found = xcalloc(1, sizeof(*m->found));
+	why = NULL;
+	if (stat(path, &st) == -1 || file_map_sealed(path, TM_SEED,
+	    &m->found->b[0].map, &why) == -1 || tm_parse(m->found, 0) != 0) {
+		tmemo_free(m->found);
+		m->found = NULL;
+	}
+	free(why);
+	free(path);
 	if (bad > 0)
 		diag_warn(dir, 0, 0, "%zu of its files corrupt or of another "
 		    "version; counting their articles' terms", bad);
@@ -305,14 +324,45 @@ tmemo_read(const char *dir)
 	return m;
 }
 
-/* The vocabulary remembered under vkey (borrowed), or NULL. */
+/* The vocabulary found in the sample keyed vkey (borrowed), or NULL. */
 char *const *
 tmemo_vocab(const struct term_memo *m, uint64_t vkey, size_t *n)
 {
-	if (m == NULL || !m->hasvocab || m->vkey != vkey)
+	if (m == NULL || m->found == NULL || m->found->vkey != vkey)
 		return NULL;
-	*n = m->ntext;
-	return m->text;
+	*n = m->found->ntext;
+	return m->found->text;
+}
+
+/*
+ * Map the term ids of the memo's counts onto the vocabulary text[0..n)
+ * (sorted and unique, as terms.c makes it): (*map)[old id] is the id
+ * of the same term in text, or UINT32_MAX when it is not there (caller
+ * frees *map).  Returns the number of entries in *map; -1 when the memo
+ * has no vocabulary or its own is not sorted and unique (then its
+ * counts are of no use).
+ */
+long
+tmemo_remap(const struct term_memo *m, char *const *text, size_t n,
+    uint32_t **map)
+{
+	size_t	 i, j;
+	int	 c;
+
+	*map = NULL;
+	if (m == NULL || !m->hasvocab)
+		return -1;
+	for (i = 1; i < m->ntext; i++)
+		if (strcmp(m->text[i - 1], m->text[i]) >= 0)
+			return -1;
+	*map = xreallocarray(NULL, m->ntext ? m->ntext : 1, sizeof(**map));
+	for (i = j = 0; i < m->ntext; i++) {
+		c = 1;
+		while (j < n && (c = strcmp(text[j], m->text[i])) < 0)
+			j++;
+		(*map)[i] = c == 0 ? (uint32_t)j : UINT32_MAX;
+	}
+	return (long)m->ntext;
 }
 
 /* Is text[0..n) the memo's vocabulary, term for term?  1 if so. */
@@ -455,18 +505,44 @@ write_bucket(void *arg, size_t j)
 	return 0;
 }
 
+/* The "found" file: the vocabulary found[0..nfound) keyed vkey. */
+static void
+write_found(const char *dir, const struct term_memo *old, uint64_t vkey,
+    char *const *found, size_t nfound)
+{
+	struct buf	 b;
+	size_t		 i;
+	char		*path;
+
+	if (old != NULL && old->found != NULL && old->found->vkey == vkey &&
+	    tmemo_same(old->found, found, nfound))
+		return;
+	buf_init(&b);
+	buf_puts(&b, TM_MAGIC);
+	le_put(&b, vkey, 8);
+	le_put(&b, nfound, 4);
+	for (i = 0; i < nfound; i++)
+		buf_put(&b, found[i], strlen(found[i]) + 1);
+	le_put(&b, 0, 4);
+	path = xasprintf("%s/found", dir);
+	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
+	free(path);
+	buf_free(&b);
+}
+
 /*
- * Write the memo of this build to folder dir: the vocabulary (n terms,
- * keyed vkey) and each article's raw counts (keyed akey[i]; sorted by
- * term id here), a bucket of articles a file, on jobs threads; a file
- * old (the memo read, or NULL) has as it would be is left alone.  A
+ * Write the memo of this build to folder dir: the vocabulary found in
+ * the sample (found[0..nfound), keyed vkey), the whole vocabulary (n
+ * terms) and each article's raw counts (keyed akey[i]; sorted by term
+ * id here), a bucket of articles a file, on jobs threads; a file old
+ * (the memo read, or NULL) has as it would be is left alone.  A
  * failure is reported like any other file the build cannot write.
  */
 void
 tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
-    char *const *text, size_t n, const uint64_t *akey,
-    struct term_hit *const *hits, const size_t *nhits, size_t narts,
-    int jobs)
+    char *const *found, size_t nfound, char *const *text, size_t n,
+    const uint64_t *akey, struct term_hit *const *hits,
+    const size_t *nhits, size_t narts, int jobs)
 {
 	struct tm_wjob	 w;
 	struct stat	 st;
@@ -477,6 +553,7 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 		(void)unlink(dir);
 	if (mkdir_p(dir) == -1)
 		return;
+	write_found(dir, old, vkey, found, nfound);
 	memset(&w, 0, sizeof(w));
 	w.old = old;
 	w.same_vocab = old != NULL && old->hasvocab && old->vkey == vkey &&

@@ -25,6 +25,7 @@
 #define CROSS_PCT	30	/* share of one neighbour that may make a word */
 #define CHUNK		256	/* articles counted between merges */
 #define DISCOVER	3000	/* articles terms are found in, at most */
+#define TOPUP_MAX	16	/* new terms counted alone, at most */
 
 /*
  * Han characters as dense 16-bit ids (0: not a term character): CJK
@@ -513,6 +514,24 @@ struct charsctx {
 	size_t		 nlongs;	/* entries in longs */
 };
 
+/*
+ * What terms are counted in: article a's title and text, normalized,
+ * a newline between them, into nb (initialized here; caller frees).
+ * Returns the title's length in bytes.
+ */
+static size_t
+norm_text(const struct article *a, struct buf *nb)
+{
+	size_t	 tlen;
+
+	buf_init(nb);
+	tlen = seg_norm(nb, a->title, strlen(a->title));
+	buf_putc(nb, '\n');
+	if (a->text != NULL)
+		seg_norm(nb, a->text, strlen(a->text));
+	return tlen;
+}
+
 /* Normalize one article and turn it into character ids. */
 static int
 chars_one(void *arg, size_t i)
@@ -525,11 +544,7 @@ chars_one(void *arg, size_t i)
 	uint32_t	 cp;
 	unsigned	 id;
 
-	buf_init(&nb);
-	tlen = seg_norm(&nb, a->title, strlen(a->title));
-	buf_putc(&nb, '\n');
-	if (a->text != NULL)
-		seg_norm(&nb, a->text, strlen(a->text));
+	tlen = norm_text(a, &nb);
 	ch->id = xreallocarray(NULL, nb.len + 1, sizeof(*ch->id));
 	for (off = 0; off < nb.len; off += k) {
 		if (off == tlen)
@@ -739,8 +754,58 @@ struct hitctx {
 	struct charsctx	 *cx;		/* to make the ids not yet made */
 	int32_t		**where;	/* by par_worker, by term id: its hit, or -1 */
 	char		**longs;	/* as in struct charsctx; borrowed */
+	uint32_t	 *remap;	/* memo's id -> id, or NULL: the same
+					 * vocabulary (tmemo_remap); owned */
+	uint32_t	 *added;	/* ids the memo's vocabulary lacks; owned */
+	unsigned char	 *agram;	/* by entry in added: a 2-4 Han gram */
+	size_t		  nadded;	/* entries in added */
+	atomic_size_t	  topped;	/* articles whose counts were mapped */
 	struct terms	 *t;		/* being filled */
 };
+
+/*
+ * Add to article i's counts h[0..n) (ascending ids) those of the terms
+ * x->added, found the way counting finds them: a gram wherever its
+ * characters follow each other (hits_one), another term by substring,
+ * one match not overlapping the next (chars_one).  Returns the new n;
+ * h stays in ascending ids.
+ */
+static size_t
+top_up(struct hitctx *x, size_t i, struct term_hit **h, size_t n)
+{
+	struct buf	 nb;
+	const char	*s, *p;
+	size_t		 tlen, k, len, step, n0 = n;
+	unsigned	 tf, ttf;
+	uint32_t	 cp;
+
+	tlen = norm_text(x->cx->arts[i], &nb);
+	for (k = 0; k < x->nadded; k++) {
+		s = x->t->text[x->added[k]];
+		len = strlen(s);
+		/* A gram's matches overlap by all but its first character. */
+		step = x->agram[k] ? utf8_decode(s, len, &cp) : len;
+		for (tf = ttf = 0, p = nb.p; (p = strstr(p, s)) != NULL;
+		    p += step) {
+			if (tf < UINT16_MAX)
+				tf++;
+			if ((size_t)(p - nb.p) < tlen && ttf < UINT16_MAX)
+				ttf++;
+		}
+		if (tf == 0)
+			continue;
+		*h = xreallocarray(*h, n + 1, sizeof(**h));
+		(*h)[n].id = x->added[k];
+		(*h)[n].tf = (uint16_t)tf;
+		(*h)[n].ttf = (uint16_t)ttf;
+		(*h)[n].w = 0;
+		n++;
+	}
+	buf_free(&nb);
+	if (n > n0)
+		hits_by_id(*h, n);
+	return n;
+}
 
 /* Count tf mentions of term id (ttf in the title) in h, one entry each. */
 static void
@@ -783,8 +848,16 @@ hits_one(void *arg, size_t i)
 	/* Counted by the last build from the same text and vocabulary. */
 	if (x->memo != NULL && (kept = tmemo_hits(x->memo, x->akey[i],
 	    &h)) >= 0) {
+		n = (size_t)kept;
+		if (x->remap != NULL) {	/* another vocabulary: by term */
+			for (k = n = 0; k < (size_t)kept; k++)
+				if ((h[k].id = x->remap[h[k].id]) != UINT32_MAX)
+					h[n++] = h[k];
+			n = top_up(x, i, &h, n);
+			atomic_fetch_add(&x->topped, 1);
+		}
 		x->t->hits[i] = h;
-		x->t->nhits[i] = (size_t)kept;
+		x->t->nhits[i] = n;
 		return 0;
 	}
 	atomic_fetch_add(&x->counted, 1);
@@ -1083,13 +1156,12 @@ key_one(void *arg, size_t i)
 }
 
 /*
- * The vocabulary's key: what finding it reads (the program, the
- * sample's texts in order, the set of forced terms fset, sorted), not
- * the article count nor how often a tag is used.
+ * The key of the vocabulary found in the sample: what finding it reads
+ * (the program, the sample's texts in order), not the article count nor
+ * the forced terms, which are added to it after.
  */
 static uint64_t
-vocab_key(uint64_t env, char *const *fset, size_t nfset,
-    const uint64_t *akey, const size_t *smap, size_t ns)
+vocab_key(uint64_t env, const uint64_t *akey, const size_t *smap, size_t ns)
 {
 	uint64_t	 h = hash_mix64(env ^ 0x766f636162ULL), v;
 	size_t		 i;
@@ -1098,8 +1170,6 @@ vocab_key(uint64_t env, char *const *fset, size_t nfset,
 	h = hash_words(&v, sizeof(v), h);
 	for (i = 0; i < ns; i++)
 		h = hash_words(&akey[smap[i]], sizeof(*akey), h);
-	for (i = 0; i < nfset; i++)
-		h = hash_words(fset[i], strlen(fset[i]) + 1, h);
 	return h ? h : 1;
 }
 
@@ -1128,7 +1198,8 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	char		**texts = NULL;
 	char *const	*kept;
 	int		 vkept;		/* the vocabulary is the memo's */
-	size_t		 i, k, ntexts = 0, ns;
+	size_t		 i, k, ntexts = 0, ns, nfound;
+	char		**found;
 	uint64_t	 key, vkey, *akey;
 	char *const	*forced = o->forced;
 	size_t		 nforced = o->nforced, nfset;
@@ -1163,7 +1234,7 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	kx.arts = arts;
 	kx.akey = akey;
 	par_for(n, jobs, key_one, &kx);
-	vkey = vocab_key(o->env, fset, nfset, akey, smap, ns);
+	vkey = vocab_key(o->env, akey, smap, ns);
 	free(fset);
 	if (o->memo != NULL && o->reuse)
 		memo = tmemo_read(o->memo);
@@ -1181,6 +1252,13 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 			texts[i] = xstrdup(kept[i]);
 	} else
 		texts = find_vocab(&cx, smap, ns, jobs, &ss, &ntexts);
+	/* What was found, sorted, as the memo keeps it. */
+	if (ntexts > 1)
+		qsort(texts, ntexts, sizeof(*texts), str_cmp);
+	nfound = ntexts;
+	found = xcalloc(nfound ? nfound : 1, sizeof(*found));
+	for (i = 0; i < nfound; i++)
+		found[i] = xstrdup(texts[i]);
 	for (i = 0; i < nforced; i++)
 		if (forced[i][0] != '\0') {
 			texts = xreallocarray(texts, ntexts + 1,
@@ -1208,11 +1286,37 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		if ((k = htab_find(t->index, forced[i], strlen(forced[i]))) !=
 		    HTAB_NONE)
 			t->forced[k] = 1;
-	/* Counts are term ids: the memo's are good for this vocabulary
-	 * only (a body edit seldom changes it, even when found again). */
+	/* Counts are term ids: the memo's are good as they are for its
+	 * own vocabulary (a body edit seldom changes it, even when found
+	 * again); for another, mapped by term, and the terms it lacks
+	 * counted in every article (a tag added: one), unless they are
+	 * so many that counting all again is as quick. */
+	memset(&hx, 0, sizeof(hx));
 	if (!tmemo_same(memo, t->text, t->n)) {
-		tmemo_free(memo);
-		memo = NULL;
+		uint32_t	*map;
+		unsigned char	*seen;
+		long		 nold;
+
+		if ((nold = tmemo_remap(memo, t->text, t->n, &map)) >= 0) {
+			seen = xcalloc(t->n ? t->n : 1, 1);
+			for (i = 0; i < (size_t)nold; i++)
+				if (map[i] != UINT32_MAX)
+					seen[map[i]] = 1;
+			hx.added = xcalloc(t->n ? t->n : 1, sizeof(*hx.added));
+			hx.agram = xcalloc(t->n ? t->n : 1, 1);
+			for (i = 0; i < t->n; i++)
+				if (!seen[i]) {
+					hx.agram[hx.nadded] =
+					    (unsigned char)gram_of(t->text[i], &key);
+					hx.added[hx.nadded++] = (uint32_t)i;
+				}
+			free(seen);
+			hx.remap = map;
+		}
+		if (hx.remap == NULL || hx.nadded > TOPUP_MAX) {
+			tmemo_free(memo);
+			memo = NULL;
+		}
 	}
 
 	/* Per article: how often each term, then tf-idf. */
@@ -1230,6 +1334,11 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	hx.memo = memo;
 	hx.akey = akey;
 	atomic_init(&hx.counted, 0);
+	atomic_init(&hx.topped, 0);
+	if (memo == NULL) {
+		free(hx.remap);
+		hx.remap = NULL;
+	}
 	hx.t = t;
 	hx.where = xcalloc((size_t)(jobs > 1 ? jobs : 1), sizeof(*hx.where));
 	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++) {
@@ -1243,18 +1352,30 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		free(hx.where[k]);
 	free(hx.where);
 	vl_free(&vl);
-	if (diag_verbosity > 1)
+	if (diag_verbosity > 1 && hx.remap != NULL)
+		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
+		    "articles counted, %zu new terms counted in %zu\n",
+		    vkept ? "kept" : "found", (size_t)atomic_load(&hx.counted),
+		    n, hx.nadded, (size_t)atomic_load(&hx.topped));
+	else if (diag_verbosity > 1)
 		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
 		    "articles counted\n", vkept ? "kept" : "found",
 		    (size_t)atomic_load(&hx.counted), n);
 	/* Raw counts (before weigh_one sorts and drops), for next time:
 	 * the files of the last memo (mapped) that would hold the same
 	 * are left as they are. */
-	k = memo == NULL || !vkept || atomic_load(&hx.counted) > 0;
+	k = memo == NULL || !vkept || hx.remap != NULL ||
+	    atomic_load(&hx.counted) > 0;
 	if (o->memo != NULL && k)
-		tmemo_write(o->memo, memo, vkey, t->text, t->n, akey, t->hits,
-		    t->nhits, n, jobs);
+		tmemo_write(o->memo, memo, vkey, found, nfound, t->text, t->n,
+		    akey, t->hits, t->nhits, n, jobs);
 	tmemo_free(memo);
+	for (i = 0; i < nfound; i++)
+		free(found[i]);
+	free(found);
+	free(hx.remap);
+	free(hx.added);
+	free(hx.agram);
 	free(akey);
 	t->df = xcalloc(t->n ? t->n : 1, sizeof(*t->df));
 	t->idf = xcalloc(t->n ? t->n : 1, sizeof(*t->idf));

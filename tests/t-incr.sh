@@ -131,8 +131,9 @@ fi
 
 # The terms memo (termcache.c): a body edit counts one article again and,
 # outside the sample the vocabulary is found in, keeps the vocabulary;
-# a tag edit finds it again; a corrupt or truncated memo warns and is
-# dropped; --clean does not read it.  Each build equals a clean one.
+# a tag edit keeps it too and counts the new tag alone, in every article;
+# a corrupt or truncated memo warns and is dropped; --clean does not
+# read it.  Each build equals a clean one.
 # A 300-article archive with a 60-article sample (FOLIO_TERMS_SAMPLE).
 gen=$BUILD/bench-gen
 [ -x "$gen" ] || make -s -C "$ROOT" build/bench-gen > /dev/null 2>&1
@@ -155,7 +156,7 @@ memo_step() {
 tm_step() { memo_step tm "terms memo, $1" 's/.*terms memo: \(.*\)/\1/p'; }
 tm_step "first build" > "$TMPD/tm.1"
 check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
-check "incr: terms memo sits beside the output, 64 files ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 64
+check "incr: terms memo sits beside the output, 64 files and the vocabulary found ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 65 -a -f "$tp/.public.folio-terms/found"
 : > "$TMPD/tm.kept"
 for i in 3 17 42 99 150 230; do
 	printf '\n备忘测试追加的一段：网格员与业委会。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
@@ -176,7 +177,21 @@ check "incr: terms memo, a body edit inside the sample finds the vocabulary agai
 check "incr: terms memo, ... and equals a clean build" diff -r -q "$TMPD/tm-clean" "$tp/public"
 sed -i 's/^tags: .*/tags: ["备忘测试标签"]/' "$tp/content/articles/a0000007.md"
 tm_step "tag edit" > "$TMPD/tm.tag"
-check "incr: terms memo, a tag edit finds the vocabulary again" grep -q '^vocabulary found' "$TMPD/tm.tag"
+check "incr: terms memo, a tag edit keeps the vocabulary found and counts the new tag alone ($(cat "$TMPD/tm.tag"))" grep -q '^vocabulary kept, 0 of 300 articles counted, 1 new terms counted in 300$' "$TMPD/tm.tag"
+# Tags that are grams (2-4 Han characters, counted where they stand,
+# overlapping) and one that is not (counted by substring): two added,
+# one gone, in an article of the sample (its text changed too).
+for i in $(seq 20 60); do
+	f=$tp/content/articles/$(printf 'a%07d.md' $i)
+	grep -q '^tags:' "$f" || continue
+	sed -i 's/^tags: .*/tags: ["网格", "区区", "治理ab"]/' "$f"
+	printf '
+区区区区网格员治理AB。
+' >> "$f"
+	break
+done
+tm_step "tag edit with grams" > "$TMPD/tm.tag2"
+check "incr: terms memo, gram and substring tags added are counted alone ($(cat "$TMPD/tm.tag2"))" grep -q 'new terms counted in' "$TMPD/tm.tag2"
 # Deleting or adding an article outside the sample keeps the vocabulary:
 # the sample is cut by file name against the count rounded up to a step
 # (4 here), the key holds the set of tags, not how often each is used.

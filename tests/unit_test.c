@@ -459,7 +459,7 @@ test_termcache(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/memo", dir);
-	tmemo_write(path, NULL, 77, text, 3, akey, hp, nh, 2, 2);
+	tmemo_write(path, NULL, 77, text, 3, text, 3, akey, hp, nh, 2, 2);
 	m = tmemo_read(path);
 	OK(m != NULL, "termcache: a memo written reads back");
 	v = tmemo_vocab(m, 77, &n);
@@ -476,22 +476,53 @@ test_termcache(void)
 	k = tmemo_hits(m, 22, &got);
 	OK(k == 0 && got == NULL, "termcache: an article with none");
 	OK(tmemo_hits(m, 33, &got) == -1, "termcache: an unknown text");
+	/* Its counts onto another vocabulary, by term: one gone, one new
+	 * (both in strcmp order, as terms.c makes them; this memo's is
+	 * not, so its counts are no use). */
+	{
+		char		*sorted[] = { "业委会", "红色物业", "网格员" };
+		char		*other[] = { "业委会", "党建", "网格员" };
+		char		 p2[80];
+		struct term_memo *m2;
+		uint32_t	*map;
+
+		OK(tmemo_remap(m, other, 3, &map) == -1 && map == NULL,
+		    "termcache: a vocabulary out of order maps nothing");
+		snprintf(p2, sizeof(p2), "%s/memo2", dir);
+		tmemo_write(p2, NULL, 77, sorted, 3, sorted, 3, akey, hp, nh,
+		    2, 2);
+		m2 = tmemo_read(p2);
+		OK(tmemo_remap(m2, other, 3, &map) == 3 && map[0] == 0 &&
+		    map[1] == UINT32_MAX && map[2] == 2,
+		    "termcache: ids mapped onto another vocabulary by term");
+		free(map);
+		tmemo_free(m2);
+		OK(tmemo_remap(NULL, other, 3, &map) == -1 && map == NULL,
+		    "termcache: no memo, no map");
+	}
 	/* Written again from the memo read, with the same articles: no
 	 * file is (the same inodes); with another vocabulary key, all. */
 	snprintf(file, sizeof(file), "%s/%02x", path,
 	    (unsigned)(hash_mix64(11) % 64));
 	if (stat(file, &st0) == -1)
 		abort();
-	tmemo_write(path, m, 77, text, 3, akey, hp, nh, 2, 2);
+	tmemo_write(path, m, 77, text, 3, text, 3, akey, hp, nh, 2, 2);
 	if (stat(file, &st1) == -1)
 		abort();
-	tmemo_write(path, m, 79, text, 3, akey, hp, nh, 2, 2);
+	tmemo_write(path, m, 79, text, 3, text, 3, akey, hp, nh, 2, 2);
 	if (stat(file, &st2) == -1)
 		abort();
 	OK(st0.st_ino == st1.st_ino && st1.st_ino != st2.st_ino,
 	    "termcache: a file that would hold the same is not written again");
-	tmemo_write(path, NULL, 77, text, 3, akey, hp, nh, 2, 2);
+	/* The vocabulary found is kept apart from the whole one. */
+	tmemo_write(path, m, 80, text + 1, 1, text, 3, akey, hp, nh, 2, 2);
 	tmemo_free(m);
+	m = tmemo_read(path);
+	v = tmemo_vocab(m, 80, &n);
+	OK(v != NULL && n == 1 && strcmp(v[0], "网格员") == 0 &&
+	    tmemo_same(m, text, 3), "termcache: the vocabulary found, apart");
+	tmemo_free(m);
+	tmemo_write(path, NULL, 77, text, 3, text, 3, akey, hp, nh, 2, 2);
 	/* A record whose values are out of range (tf 0) parses; asked
 	 * for, it is no hit (its article is counted again), the rest are. */
 	{
@@ -502,7 +533,7 @@ test_termcache(void)
 		hp3[0] = h0;
 		hp3[1] = NULL;
 		hp3[2] = hbad;
-		tmemo_write(path, NULL, 77, text, 3, akey3, hp3, nh3, 3, 2);
+		tmemo_write(path, NULL, 77, text, 3, text, 3, akey3, hp3, nh3, 3, 2);
 		m = tmemo_read(path);
 		got = h0;
 		OK(m != NULL && tmemo_hits(m, 44, &got) == -1 && got == NULL,
