@@ -2765,8 +2765,8 @@ chunk_doc_key(const struct article *a, uint64_t h)
 /*
  * par_for worker: d-NNNN.js, folioSearch.docs(N, bytes, "packed"): the
  * chunk's documents (chunk_doc) in UTF-16LE, deflated, 15 bits a code
- * unit as the term shards are; search.js inflates them with the
- * browser's DecompressionStream.
+ * unit as the term shards are; search.js inflates them with its own
+ * inflater (inflateRaw), at once.
  */
 static int
 chunk_one(void *arg, size_t c)

@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -205,6 +206,61 @@ test('the warm-up leaves no made-up term behind (big site, file)', async () => {
 		await page.fill('#q', q);
 		assert.equal(await settled(page, q), oracle(big.dir, q).length, `"${q}"`);
 	}
+	await page.close();
+});
+
+// search.js inflates the document chunks itself: every chunk of the
+// big site must come out as zlib (node's) inflates it, and bytes that
+// are not DEFLATE must throw, not hang or return something.
+test('document chunks inflate as zlib does (big site, every chunk)', async () => {
+	const dir = path.join(big.out, 'search');
+	const files = fs.readdirSync(dir).filter((f) => /^d-\d+\.js$/.test(f)).sort();
+	assert.ok(files.length >= 10, `${files.length} chunks`);
+	const chunks = files.map((f) => {
+		const text = fs.readFileSync(path.join(dir, f)).toString('utf16le');
+		const m = /folioSearch\.docs\((\d+),(\d+),"([^"]*)"\)/.exec(text);
+		assert.ok(m, `${f}: a docs call`);
+		const len = Number(m[2]), s = m[3], bytes = Buffer.alloc(len);
+		for (let j = 0, acc = 0, n = 0, i = 0; j < len; j++) {	/* 15 bits a unit */
+			if (n < 8) {
+				acc = (acc << 15 | (s.charCodeAt(i++) - 0x3000)) & 0x7fffff;
+				n += 15;
+			}
+			n -= 8;
+			bytes[j] = (acc >>> n) & 0xff;
+		}
+		return { f, len, s, want: zlib.inflateRawSync(bytes).toString('utf16le') };
+	});
+	const page = await browser.newPage();
+	await open(page, bases().file, 'x');
+	const got = await page.evaluate((cs) => cs.map((c) => window.folioSearch.inflate(c.len, c.s)),
+	    chunks.map((c) => ({ len: c.len, s: c.s })));
+	for (let i = 0; i < chunks.length; i++)
+		assert.equal(got[i], chunks[i].want, chunks[i].f);
+	// A stored block, a fixed-code block and a bad block type.
+	const pack = (buf) => {
+		let out = '', acc = 0, nb = 0;
+		for (const x of buf) {
+			acc = acc << 8 | x;
+			nb += 8;
+			if (nb >= 15) {
+				nb -= 15;
+				out += String.fromCharCode(0x3000 + (acc >>> nb & 0x7fff));
+				acc &= (1 << nb) - 1;
+			}
+		}
+		if (nb > 0)
+			out += String.fromCharCode(0x3000 + (acc << (15 - nb) & 0x7fff));
+		return { len: buf.length, s: out };
+	};
+	const text = Buffer.from('业委会，业委会，业委会。abc', 'utf16le');
+	const cases = [zlib.deflateRawSync(text, { level: 0 }), zlib.deflateRawSync(text, { strategy: zlib.constants.Z_FIXED }),
+	    Buffer.from([0x07, 0x00, 0x00])].map(pack);
+	const r = await page.evaluate((cs) => cs.map((c) => {
+		try { return window.folioSearch.inflate(c.len, c.s); } catch (e) { return 'throws: ' + e.message; }
+	}), cases);
+	assert.deepEqual(r.slice(0, 2), [text.toString('utf16le'), text.toString('utf16le')]);
+	assert.match(r[2], /^throws: inflate/);
 	await page.close();
 });
 
