@@ -235,9 +235,13 @@ build_load(struct build *b, const struct build_opts *o)
 		/* Before reading what the last build left beside it. */
 		if ((b->lockfd = man_lock(&b->site)) == -1)
 			return -1;
+		b->prev = man_load(&b->site, &rc);
 		b->inputs = man_inputs(&b->site, o->drafts, &b->env,
-		    &b->arthash);
-		if (!o->clean && man_uptodate(&b->site, b->inputs, &b->prev)) {
+		    &b->arthash, o->clean ? NULL : b->prev, &b->srcs);
+		if (o->clean) {
+			man_prev_free(b->prev);
+			b->prev = NULL;
+		} else if (man_uptodate(&b->site, b->inputs, &b->prev, rc)) {
 			b->uptodate = 1;
 			return 0;
 		}
@@ -352,6 +356,7 @@ build_free(struct build *b)
 	amemo_free(b->amemo);
 	free(b->abucket);
 	man_hashes_free(&b->arthash);
+	man_srcs_free(&b->srcs);
 	build_close(b);
 	config_free(&b->site);
 	memset(b, 0, sizeof(*b));
@@ -590,7 +595,7 @@ build_run(const struct build_opts *o)
 		goto out;
 	}
 	b.out = NULL;
-	if (man_write(&b.site, b.inputs, b.env, render_file, &b) == -1)
+	if (man_write(&b.site, b.inputs, b.env, &b.srcs, render_file, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");
 done:

@@ -455,6 +455,22 @@ struct man_hashes {
 	size_t		  n;
 };
 
+/* What a build saw of an input file when it hashed it (stat cache). */
+struct man_src {
+	const char	  *path;	/* as hashed; in text, or owned (man_srcs) */
+	unsigned long long size, ino;
+	long long	   msec, mnsec;	/* mtime */
+	long long	   csec, cnsec;	/* ctime */
+	uint64_t	   hash;	/* man_bytes of its bytes */
+};
+
+/* Every input file a build hashed, for its manifest. */
+struct man_srcs {
+	struct man_src	*v;		/* owned, paths too */
+	size_t		 n;
+	long long	 at;		/* when the hashing began: seconds */
+};
+
 struct build {
 	struct site	  site;		/* config stage */
 	struct tmpl_set	 *tmpl;		/* the theme's compiled templates; owned */
@@ -484,6 +500,7 @@ struct build {
 					 * after them */
 	size_t		 *abucket;	/* while loading: each article's memo bucket */
 	struct man_hashes arthash;	/* article files' hashes (man_inputs) */
+	struct man_srcs	  srcs;		/* input files' stats (man_inputs) */
 	size_t		  namelen;	/* bytes before an article's name in its path */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
@@ -511,19 +528,25 @@ struct man_prev {
 	struct buf	 text;		/* the file, cut into names; owned */
 	uint64_t	 inputs;	/* fingerprint of its inputs */
 	uint64_t	 env;		/* ... and of program, config, theme */
+	long long	 at;		/* when its inputs were hashed */
 	struct man_page	*e;		/* owned */
 	size_t		 n;		/* entries in e */
 	struct htab	*rel;		/* name -> index in e; owned */
+	struct man_src	*src;		/* input files' stats; owned */
+	size_t		 nsrc;		/* entries in src */
+	struct htab	*srcidx;	/* path -> index in src; owned */
 };
 
+struct man_prev *man_load(const struct site *, int *);	/* rc 0 / -1 / -2 */
 uint64_t man_inputs(const struct site *, int drafts, uint64_t *env,
-	    struct man_hashes *);
+	    struct man_hashes *, const struct man_prev *, struct man_srcs *);
+void	 man_srcs_free(struct man_srcs *);
 uint64_t man_bytes(const void *, size_t, uint64_t);	/* as of a file */
 int	 man_hash_of(const struct man_hashes *, const char *, uint64_t *);
 void	 man_hashes_free(struct man_hashes *);
 uint64_t man_program(void);	/* fingerprint of folio's version and binary */
 int	 man_uptodate(const struct site *, uint64_t,
-	    struct man_prev **);	/* 1: no-op build; else the last manifest */
+	    struct man_prev **, int);	/* 1: no-op build; else the last manifest */
 int	 man_prev_same(const struct man_prev *, const struct site *,
 	    const char *, uint64_t, struct stat *);	/* 1: link, not render */
 int	 man_prev_untouched(const struct man_prev *, const struct site *,
@@ -539,6 +562,7 @@ struct man_file {
 	long		 nsec;
 };
 int	 man_write(const struct site *, uint64_t, uint64_t,
+	    const struct man_srcs *,
 	    void (*)(void *, const char *, struct man_file *),
 	    void *);				/* 0 / -1 */
 

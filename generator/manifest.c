@@ -8,6 +8,14 @@
  * When nothing in either changed, a build is a no-op and writes
  * nothing; when some inputs did, a page whose render key is the same
  * and whose published file is untouched is linked, not rendered.
+ *
+ * The manifest also records what each input file's stat said when it
+ * was hashed (size, mtime, ctime, inode), and when the hashing began;
+ * the next build reuses a file's hash without reading it when its stat
+ * says the same and both its times are over RACY_SECS older than that
+ * beginning (a file changed within the same timestamp tick as it was
+ * hashed, with the same size, would otherwise look unchanged: git's
+ * "racily clean" case).  --clean hashes every file.
  */
 #define _XOPEN_SOURCE 700
 #include <ctype.h>
@@ -18,11 +26,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "folio.h"
 
-#define MAN_MAGIC "folio-manifest 2"
+#define MAN_MAGIC "folio-manifest 3"
+#define RACY_SECS 2		/* seconds a file's times must predate the hashing */
 
 /* Files below dir, relative paths, sorted (none when unreadable). */
 static char **
@@ -89,30 +99,87 @@ hash_file(const char *path, uint64_t h)
 	return h;
 }
 
+/* What a stat says of an input file, as the manifest records it. */
+static void
+src_of(struct man_src *e, const struct stat *st)
+{
+	e->size = (unsigned long long)st->st_size;
+	e->ino = (unsigned long long)st->st_ino;
+	e->msec = (long long)st->st_mtim.tv_sec;
+	e->mnsec = (long long)st->st_mtim.tv_nsec;
+	e->csec = (long long)st->st_ctim.tv_sec;
+	e->cnsec = (long long)st->st_ctim.tv_nsec;
+}
+
+/*
+ * The hash the last build took of the file at path, when its stat st
+ * says it has not changed since: 1 and *h; else 0.
+ */
+static int
+src_cached(const struct man_prev *m, const char *path, const struct stat *st,
+    uint64_t *h)
+{
+	const struct man_src *e;
+	struct man_src	 now;
+	size_t		 i;
+
+	if (m == NULL || m->srcidx == NULL ||
+	    (i = htab_find(m->srcidx, path, strlen(path))) == HTAB_NONE)
+		return 0;
+	e = &m->src[i];
+	src_of(&now, st);
+	if (now.size != e->size || now.ino != e->ino || now.msec != e->msec ||
+	    now.mnsec != e->mnsec || now.csec != e->csec ||
+	    now.cnsec != e->cnsec || now.msec >= m->at - RACY_SECS ||
+	    now.csec >= m->at - RACY_SECS)
+		return 0;
+	*h = e->hash;
+	return 1;
+}
+
 struct tree_job {
 	const char	 *dir;
 	char		**v;	/* files, relative to dir */
 	uint64_t	 *h;	/* out: each one's hash */
+	const struct man_prev *cache;	/* the last manifest, or NULL */
+	struct man_src	 *seen;	/* out: each one's stat (path NULL: none) */
 };
 
-/* par_for worker: the hash of file i of the tree. */
+/* par_for worker: the hash of file i of the tree, and its stat. */
 static int
 hash_one(void *arg, size_t i)
 {
 	struct tree_job	*j = arg;
 	char		 path[PATH_MAX];
+	struct stat	 st;
 
-	j->h[i] = path_join(path, sizeof(path), j->dir, j->v[i]) == 0 ?
-	    hash_file(path, 0) : 0;
+	j->h[i] = 0;
+	j->seen[i].path = NULL;
+	if (path_join(path, sizeof(path), j->dir, j->v[i]) == -1)
+		return 0;
+	/* The stat before the bytes: a change while they are read shows
+	 * in the next build's stat. */
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+		j->h[i] = hash_file(path, 0);
+		return 0;
+	}
+	if (!src_cached(j->cache, path, &st, &j->h[i]))
+		j->h[i] = hash_file(path, 0);
+	src_of(&j->seen[i], &st);
+	j->seen[i].hash = j->h[i];
+	j->seen[i].path = xstrdup(path);
 	return 0;
 }
 
 /*
- * Hash the files below dir, names and bytes, on jobs threads.  With
- * each not NULL, it keeps every file's name and hash (man_hashes_free).
+ * Hash the files below dir, names and bytes, on jobs threads; a file
+ * the last manifest cache says is unchanged is not read.  With each
+ * not NULL, it keeps every file's name and hash (man_hashes_free).
+ * Each regular file's stat goes to seen.
  */
 static uint64_t
-hash_tree(const char *dir, int jobs, uint64_t h, struct man_hashes *each)
+hash_tree(const char *dir, int jobs, uint64_t h, struct man_hashes *each,
+    const struct man_prev *cache, struct man_srcs *seen)
 {
 	struct tree_job	 j;
 	size_t		 n, i;
@@ -120,12 +187,19 @@ hash_tree(const char *dir, int jobs, uint64_t h, struct man_hashes *each)
 	j.dir = dir;
 	j.v = list_files(dir, &n);
 	j.h = xreallocarray(NULL, n ? n : 1, sizeof(*j.h));
+	j.cache = cache;
+	j.seen = xcalloc(n ? n : 1, sizeof(*j.seen));
 	(void)par_for(n, jobs, hash_one, &j);
 	h = hash64(dir, strlen(dir) + 1, h);
 	for (i = 0; i < n; i++) {
 		h = hash64(j.v[i], strlen(j.v[i]) + 1, h);
 		h = hash_mix64(h ^ j.h[i]);
 	}
+	seen->v = xreallocarray(seen->v, seen->n + n + 1, sizeof(*seen->v));
+	for (i = 0; i < n; i++)
+		if (j.seen[i].path != NULL)
+			seen->v[seen->n++] = j.seen[i];
+	free(j.seen);
 	if (each != NULL) {
 		each->name = j.v;	/* sorted: tree_list's order */
 		each->hash = j.h;
@@ -135,6 +209,17 @@ hash_tree(const char *dir, int jobs, uint64_t h, struct man_hashes *each)
 	free(j.h);
 	free_list(j.v, n);
 	return h;
+}
+
+void
+man_srcs_free(struct man_srcs *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++)
+		free((char *)s->v[i].path);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 /* The hash man_inputs took of file name (as tree_list names it): 1 if there. */
@@ -180,22 +265,28 @@ man_program(void)
  * Fingerprint of everything a build reads, and of the options that
  * change its output; *env gets the part every page depends on (the
  * program, site.yaml, the theme); arts, when not NULL, each article
- * file's hash (man_bytes of its bytes).  Never fails (unreadable files hash
- * as such; the build proper reports them).
+ * file's hash (man_bytes of its bytes).  A file that cache (the last
+ * manifest, or NULL) says is unchanged is not read; seen gets every
+ * file's stat and hash for the next manifest.  Never fails (unreadable
+ * files hash as such; the build proper reports them).
  */
 uint64_t
 man_inputs(const struct site *s, int drafts, uint64_t *env,
-    struct man_hashes *arts)
+    struct man_hashes *arts, const struct man_prev *cache,
+    struct man_srcs *seen)
 {
+	struct timespec	 now;
 	uint64_t	 h = man_program();
 
+	clock_gettime(CLOCK_REALTIME, &now);
+	seen->at = (long long)now.tv_sec;
 	h = hash_file(s->config_path, h);
-	h = hash_tree(s->theme_dir, s->jobs, h, NULL);
+	h = hash_tree(s->theme_dir, s->jobs, h, NULL, cache, seen);
 	*env = h;
 	h = hash64(drafts ? "d" : "-", 1, h);
 	h = hash64(s->output_dir, strlen(s->output_dir) + 1, h);
-	h = hash_tree(s->articles_dir, s->jobs, h, arts);
-	h = hash_tree(s->pages_dir, s->jobs, h, NULL);
+	h = hash_tree(s->articles_dir, s->jobs, h, arts, cache, seen);
+	h = hash_tree(s->pages_dir, s->jobs, h, NULL, cache, seen);
 	return h;
 }
 
@@ -269,10 +360,47 @@ man_num(char **p, int base, int neg, int sep, unsigned long long *v)
 }
 
 /*
+ * One "= size ino msec mnsec csec cnsec hash path" line at p (its
+ * newline already cut) into m->src.  Returns 0, or -2 when it is not one.
+ */
+static int
+src_parse(struct man_prev *m, char *p, size_t *cap)
+{
+	unsigned long long v[7];
+	struct man_src	*e;
+	int		 k;
+
+	for (k = 0; k < 7; k++)
+		if (man_num(&p, k == 6 ? 16 : 10, k >= 2 && k <= 5, ' ',
+		    &v[k]) == -1)
+			return -2;
+	if (*p == '\0')
+		return -2;
+	if (m->nsrc == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		m->src = xreallocarray(m->src, *cap, sizeof(*m->src));
+	}
+	e = &m->src[m->nsrc];
+	e->size = v[0];
+	e->ino = v[1];
+	e->msec = (long long)v[2];
+	e->mnsec = (long long)v[3];
+	e->csec = (long long)v[4];
+	e->cnsec = (long long)v[5];
+	e->hash = v[6];
+	e->path = p;
+	/* A path twice (folders inside each other): the first holds. */
+	if (htab_add(m->srcidx, p, strlen(p)) == m->nsrc)
+		m->nsrc++;
+	return 0;
+}
+
+/*
  * Parse m->text (a manifest file's bytes) in place into m: its header,
- * then one "size sec nsec key name" line per file, names cut out of the
- * text.  Returns 0, or -2 when it is corrupt or of another version.
- * The fuzz target's entry.
+ * then one "= ..." line per input file (src_parse), then one "size sec
+ * nsec key name" line per output file, names cut out of the text.
+ * Returns 0, or -2 when it is corrupt or of another version.  The fuzz
+ * target's entry.
  */
 int
 man_parse(struct man_prev *m)
@@ -280,10 +408,12 @@ man_parse(struct man_prev *m)
 	char		*p = m->text.p, *nl, *end = m->text.p + m->text.len;
 	unsigned long long v[4];
 	struct man_page	*e;
-	size_t		 cap = 0;
+	size_t		 cap = 0, scap = 0;
 
 	if (m->rel == NULL)
 		m->rel = htab_new();
+	if (m->srcidx == NULL)
+		m->srcidx = htab_new();
 	if (m->text.len < sizeof(MAN_MAGIC) || strncmp(p, MAN_MAGIC "\n",
 	    sizeof(MAN_MAGIC)) != 0 || memchr(p, '\0', m->text.len) != NULL)
 		return -2;
@@ -291,14 +421,22 @@ man_parse(struct man_prev *m)
 	if (strncmp(p, "inputs ", 7) != 0 || (p += 7,
 	    man_num(&p, 16, 0, ' ', &v[0])) == -1 ||
 	    strncmp(p, "env ", 4) != 0 || (p += 4,
-	    man_num(&p, 16, 0, '\n', &v[1])) == -1)
+	    man_num(&p, 16, 0, ' ', &v[1])) == -1 ||
+	    strncmp(p, "at ", 3) != 0 || (p += 3,
+	    man_num(&p, 10, 1, '\n', &v[2])) == -1)
 		return -2;
 	m->inputs = v[0];
 	m->env = v[1];
+	m->at = (long long)v[2];
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			return -2;	/* cut short */
 		*nl = '\0';
+		if (p[0] == '=' && p[1] == ' ') {
+			if (m->n > 0 || src_parse(m, p + 2, &scap) == -2)
+				return -2;	/* inputs come first */
+			continue;
+		}
 		if (man_num(&p, 10, 0, ' ', &v[0]) == -1 ||
 		    man_num(&p, 10, 1, ' ', &v[1]) == -1 ||
 		    man_num(&p, 10, 1, ' ', &v[2]) == -1 ||
@@ -322,25 +460,36 @@ man_parse(struct man_prev *m)
 }
 
 /*
- * Read the manifest into m.  Returns 0; -1 when there is none; -2 when
- * it is corrupt or of another version.
+ * The last build's manifest: read, into a new man_prev (man_prev_free),
+ * whatever *rc says: 0; -1 when there is none; -2 when it is corrupt or
+ * of another version (then it holds nothing).
  */
-static int
-man_read(const struct site *s, struct man_prev *m)
+struct man_prev *
+man_load(const struct site *s, int *rc)
 {
+	struct man_prev	*m = xcalloc(1, sizeof(*m));
 	struct stat	 st;
 	char		*path;
 
-	memset(m, 0, sizeof(*m));
 	buf_init(&m->text);
 	m->rel = htab_new();
+	m->srcidx = htab_new();
 	path = man_path(s);
-	if (stat(path, &st) == -1 || file_read(path, &m->text) == -1) {
-		free(path);
-		return -1;
+	if (stat(path, &st) == -1 || file_read(path, &m->text) == -1)
+		*rc = -1;
+	else if ((*rc = man_parse(m)) != 0) {
+		htab_free(m->rel);
+		htab_free(m->srcidx);
+		free(m->e);
+		free(m->src);
+		buf_free(&m->text);
+		memset(m, 0, sizeof(*m));
+		buf_init(&m->text);
+		m->rel = htab_new();
+		m->srcidx = htab_new();
 	}
 	free(path);
-	return man_parse(m);
+	return m;
 }
 
 void
@@ -350,7 +499,9 @@ man_prev_free(struct man_prev *m)
 		return;
 	buf_free(&m->text);
 	htab_free(m->rel);
+	htab_free(m->srcidx);
 	free(m->e);
+	free(m->src);
 	free(m);
 }
 
@@ -389,24 +540,23 @@ same_one(void *arg, size_t i)
 
 /*
  * Is the published site exactly what these inputs built last time?
- * Returns 1 if so; 0 if a build is needed (with a warning when the
- * manifest is unreadable or corrupt while the output exists), and then
- * *prev (when not NULL) gets what the last build recorded, for pages it
- * may not need to render again, or NULL when there is no usable
- * manifest.  The manifest is read once.
+ * *prev is the manifest man_load read (rc what it said).  Returns 1 if
+ * so; 0 if a build is needed (with a warning when the manifest is
+ * missing or corrupt while the output exists), and then *prev keeps
+ * what the last build recorded, for pages it may not need to render
+ * again, or is NULL (freed) when there is no usable manifest.
  */
 int
-man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev)
+man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev,
+    int rc)
 {
-	struct man_prev	*m = xcalloc(1, sizeof(*m));
+	struct man_prev	*m = *prev;
 	struct same_job	 sj;
 	struct stat	 st;
 	char		*path;
-	int		 ok = 0, rc;
+	int		 ok = 0;
 
-	if (prev != NULL)
-		*prev = NULL;
-	rc = man_read(s, m);
+	*prev = NULL;
 	if (stat(s->output_dir, &st) == -1)
 		goto out;
 	if (rc < 0) {
@@ -425,7 +575,7 @@ man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev)
 	/* No file may have been added by hand either. */
 	ok = tree_count(s->output_dir) == m->n;
 out:
-	if (!ok && rc == 0 && prev != NULL) {
+	if (!ok && rc == 0) {
 		*prev = m;
 		m = NULL;
 	}
@@ -535,17 +685,30 @@ man_block(void *arg, size_t k)
  */
 int
 man_write(const struct site *s, uint64_t inputs, uint64_t env,
+    const struct man_srcs *srcs,
     void (*fileof)(void *, const char *, struct man_file *), void *arg)
 {
 	struct man_job	 j;
 	struct buf	 b;
+	const struct man_src *e;
 	char		*path;
 	size_t		 k, nb;
 	int		 rc;
 
 	buf_init(&b);
-	buf_printf(&b, "%s\ninputs %016llx env %016llx\n", MAN_MAGIC,
-	    (unsigned long long)inputs, (unsigned long long)env);
+	buf_printf(&b, "%s\ninputs %016llx env %016llx at %lld\n", MAN_MAGIC,
+	    (unsigned long long)inputs, (unsigned long long)env, srcs->at);
+	for (k = 0; k < srcs->n; k++) {
+		e = &srcs->v[k];
+		if (strchr(e->path, '\n') != NULL)
+			continue;	/* not one line: hashed every time */
+		buf_printf(&b, "= %llu %llu %lld %lld %lld %lld ", e->size,
+		    e->ino, e->msec, e->mnsec, e->csec, e->cnsec);
+		put_hex16(&b, e->hash);
+		buf_putc(&b, ' ');
+		buf_puts(&b, e->path);
+		buf_putc(&b, '\n');
+	}
 	memset(&j, 0, sizeof(j));
 	j.s = s;
 	j.fileof = fileof;

@@ -246,12 +246,9 @@ tmemo_free(struct term_memo *m)
 	free(m);
 }
 
-/*
- * The memo in bytes p (one file's contents without their checksum), or
- * NULL when they are not one.  For the fuzz target.
- */
-struct term_memo *
-tmemo_parse(const void *p, size_t n)
+/* A memo of the one file whose bytes are p[0..n), copied; or NULL. */
+static struct term_memo *
+parse_one(const void *p, size_t n)
 {
 	struct term_memo *m = xcalloc(1, sizeof(*m));
 
@@ -264,6 +261,21 @@ tmemo_parse(const void *p, size_t n)
 		return NULL;
 	}
 	tm_index(m);
+	return m;
+}
+
+/*
+ * The memo in bytes p (one file's contents without their checksum),
+ * read both as a bucket and as the "found" file, or NULL when they are
+ * not one.  For the fuzz target.
+ */
+struct term_memo *
+tmemo_parse(const void *p, size_t n)
+{
+	struct term_memo *m;
+
+	if ((m = parse_one(p, n)) != NULL)
+		m->found = parse_one(p, n);
 	return m;
 }
 

@@ -612,6 +612,8 @@ test_man_bytes(void)
 	char		 dir[] = "/tmp/unit-mb.XXXXXX", path[8192];
 	size_t		 sizes[] = { 0, 100, 65536, 200001 }, i, k;
 	struct man_hashes h;
+	struct man_srcs	 seen;
+	struct man_prev	 pm;
 	struct site	 s;
 	uint64_t	 env, got;
 	char		*bytes;
@@ -633,7 +635,8 @@ test_man_bytes(void)
 	s.articles_dir = dir;
 	s.jobs = 2;
 	memset(&h, 0, sizeof(h));
-	(void)man_inputs(&s, 0, &env, &h);
+	memset(&seen, 0, sizeof(seen));
+	(void)man_inputs(&s, 0, &env, &h, NULL, &seen);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		snprintf(path, sizeof(path), "a%zu.md", i);
 		if (!man_hash_of(&h, path, &got) ||
@@ -642,6 +645,51 @@ test_man_bytes(void)
 	}
 	OK(h.n == 4 && all, "man_bytes: each file's hash as man_inputs takes it");
 	OK(!man_hash_of(&h, "nope.md", &got), "man_hash_of: not there");
+	OK(seen.n == 4 && seen.v[3].size == 200001 && seen.v[3].hash ==
+	    man_bytes(bytes, 200001, 0), "man_inputs: each file's stat, for "
+	    "the manifest");
+	/*
+	 * The stat cache: a manifest whose hashing began well after the
+	 * files' times, with their stats, is believed (its hashes, here
+	 * made up, are taken: the files are not read); one whose hashing
+	 * began when they were written is not (racily clean); nor is an
+	 * entry whose stat differs.
+	 */
+	memset(&pm, 0, sizeof(pm));
+	pm.srcidx = htab_new();
+	pm.src = xcalloc(seen.n, sizeof(*pm.src));
+	for (k = 0; k < seen.n; k++) {
+		pm.src[k] = seen.v[k];
+		pm.src[k].hash ^= 0x5a;
+		(void)htab_add(pm.srcidx, pm.src[k].path,
+		    strlen(pm.src[k].path));
+	}
+	pm.nsrc = seen.n;
+	for (k = 0; k < 3; k++) {
+		struct man_srcs	 again;
+
+		pm.at = k == 1 ? seen.at : seen.at + 100;
+		if (k == 2)
+			pm.src[0].size++;
+		man_hashes_free(&h);
+		memset(&again, 0, sizeof(again));
+		(void)man_inputs(&s, 0, &env, &h, &pm, &again);
+		for (i = 0, all = 1; i < 4; i++) {
+			snprintf(path, sizeof(path), "a%zu.md", i);
+			if (!man_hash_of(&h, path, &got) ||
+			    got != (man_bytes(bytes, sizes[i], 0) ^
+			    (k == 1 || (k == 2 && i == 0) ? 0 : 0x5a)))
+				all = 0;
+		}
+		OK(all, k == 0 ? "man_inputs: an unchanged stat, the last "
+		    "hash (not read)" : k == 1 ? "man_inputs: a file as new "
+		    "as the last hashing is read again" : "man_inputs: a "
+		    "changed stat is read again");
+		man_srcs_free(&again);
+	}
+	htab_free(pm.srcidx);
+	free(pm.src);
+	man_srcs_free(&seen);
 	man_hashes_free(&h);
 	free(bytes);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);

@@ -1,8 +1,9 @@
 /*
  * fuzz_manifest.c: libFuzzer target for the build manifest reader
  * (man_parse, what every incremental build reads first).  Any bytes:
- * no crash, leak or hang; when they parse, every entry has a name with
- * no line break that the name index finds at its own place.
+ * no crash, leak or hang; when they parse, every entry (output file or
+ * input file's stat) has a name with no line break that its index
+ * finds at its own place.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    htab_find(m.rel, m.e[i].name,
 			    strlen(m.e[i].name)) != i)
 				abort();
+	for (i = 0; i < m.nsrc; i++)
+		if (m.src[i].path[0] == '\0' ||
+		    strchr(m.src[i].path, '\n') != NULL ||
+		    htab_find(m.srcidx, m.src[i].path,
+		    strlen(m.src[i].path)) != i)
+			abort();
 	buf_free(&m.text);
 	htab_free(m.rel);
+	htab_free(m.srcidx);
 	free(m.e);
+	free(m.src);
 	return 0;
 }
