@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -254,11 +255,22 @@ man_hashes_free(struct man_hashes *m)
 }
 
 /* The program itself: a rebuilt folio may parse and render differently. */
+static uint64_t	 program;
+static pthread_once_t program_once = PTHREAD_ONCE_INIT;
+
+static void
+program_hash(void)
+{
+	program = hash_file("/proc/self/exe",
+	    hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), 0));
+}
+
+/* Hashed once a process (1.5 MB; a build asks twice). */
 uint64_t
 man_program(void)
 {
-	return hash_file("/proc/self/exe",
-	    hash64(FOLIO_VERSION, sizeof(FOLIO_VERSION), 0));
+	pthread_once(&program_once, program_hash);
+	return program;
 }
 
 /*
