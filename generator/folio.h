@@ -537,7 +537,7 @@ struct man_prev {
 	struct htab	*srcidx;	/* path -> index in src; owned */
 };
 
-struct man_prev *man_load(const struct site *, int *);	/* rc 0 / -1 / -2 */
+struct man_prev *man_load(const struct site *, int *);	/* rc 0 / -1 / -2 / -3 */
 uint64_t man_inputs(const struct site *, int drafts, uint64_t *env,
 	    struct man_hashes *, const struct man_prev *, struct man_srcs *);
 void	 man_srcs_free(struct man_srcs *);
@@ -552,7 +552,7 @@ int	 man_prev_same(const struct man_prev *, const struct site *,
 int	 man_prev_untouched(const struct man_prev *, const struct site *,
 	    const char *);				/* 1: as recorded */
 void	 man_prev_free(struct man_prev *);
-int	 man_parse(struct man_prev *);	/* m->text in place; 0 / -2 corrupt */
+int	 man_parse(struct man_prev *);	/* m->text in place; 0 / -2 corrupt / -3 version */
 /* What the build knows of an output file for its manifest line. */
 struct man_file {
 	uint64_t	 key;	/* render key; 0: not a page */

@@ -33,6 +33,7 @@
 #include "folio.h"
 
 #define MAN_MAGIC "folio-manifest 3"
+#define MAN_VERSIONS "folio-manifest "	/* what every version starts with */
 #define RACY_SECS 2		/* seconds a file's times must predate the hashing */
 
 /* Files below dir, relative paths, sorted (none when unreadable). */
@@ -411,8 +412,8 @@ src_parse(struct man_prev *m, char *p, size_t *cap)
  * Parse m->text (a manifest file's bytes) in place into m: its header,
  * then one "= ..." line per input file (src_parse), then one "size sec
  * nsec key name" line per output file, names cut out of the text.
- * Returns 0, or -2 when it is corrupt or of another version.  The fuzz
- * target's entry.
+ * Returns 0; -2 when it is corrupt; -3 when it is of another version
+ * (its first line).  The fuzz target's entry.
  */
 int
 man_parse(struct man_prev *m)
@@ -428,7 +429,10 @@ man_parse(struct man_prev *m)
 		m->srcidx = htab_new();
 	if (m->text.len < sizeof(MAN_MAGIC) || strncmp(p, MAN_MAGIC "\n",
 	    sizeof(MAN_MAGIC)) != 0 || memchr(p, '\0', m->text.len) != NULL)
-		return -2;
+		return m->text.len >= sizeof(MAN_VERSIONS) - 1 && strncmp(p,
+		    MAN_VERSIONS, sizeof(MAN_VERSIONS) - 1) == 0 &&
+		    strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ? -3 :
+		    -2;
 	p += sizeof(MAN_MAGIC);
 	if (strncmp(p, "inputs ", 7) != 0 || (p += 7,
 	    man_num(&p, 16, 0, ' ', &v[0])) == -1 ||
@@ -473,8 +477,8 @@ man_parse(struct man_prev *m)
 
 /*
  * The last build's manifest: read, into a new man_prev (man_prev_free),
- * whatever *rc says: 0; -1 when there is none; -2 when it is corrupt or
- * of another version (then it holds nothing).
+ * whatever *rc says: 0; -1 when there is none; -2 when it is corrupt,
+ * -3 when it is of another version (then it holds nothing).
  */
 struct man_prev *
 man_load(const struct site *s, int *rc)
@@ -574,7 +578,9 @@ man_uptodate(const struct site *s, uint64_t inputs, struct man_prev **prev,
 	if (rc < 0) {
 		path = man_path(s);
 		diag_warn(path, 0, 0, rc == -1 ? "no build manifest: full "
-		    "build" : "corrupt build manifest: full build");
+		    "build" : rc == -3 ? "build manifest of another folio "
+		    "version: full build" : "corrupt build manifest: full "
+		    "build");
 		free(path);
 		goto out;
 	}
