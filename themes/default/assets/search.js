@@ -1340,13 +1340,17 @@
 		}
 		mark('page');
 		/*
-		 * The first FIRST files asked for now, the rest a task later:
-		 * a <script> costs the main thread 1-2 ms to start (Chromium,
+		 * The first FIRST files asked for now, the rest a task later
+		 * (unless all are in: then at once, for one layout): a
+		 * <script> costs the main thread 1-2 ms to start (Chromium,
 		 * file://), and the first ones' data cannot be taken in while
 		 * it is busy.
 		 */
 		var first = docsOf(0, FIRST);
-		var rest = new Promise(function (resolve) {
+		var rest = page.slice(FIRST).every(function (x) {
+			return chunks[Math.floor(res.docs[x] / meta.chunk)];
+		}) ? Promise.resolve(docsOf(FIRST, page.length)) :
+		    new Promise(function (resolve) {
 			setTimeout(function () {
 				resolve(myGen === gen ? docsOf(FIRST, page.length) : []);
 			}, 0);
