@@ -235,13 +235,12 @@ build_load(struct build *b, const struct build_opts *o)
 		/* Before reading what the last build left beside it. */
 		if ((b->lockfd = man_lock(&b->site)) == -1)
 			return -1;
-		b->prev = man_load(&b->site, &rc);
+		/* --clean: no manifest, every input hashed. */
+		b->prev = o->clean ? NULL : man_load(&b->site, &rc);
 		b->inputs = man_inputs(&b->site, o->drafts, &b->env,
-		    &b->arthash, o->clean ? NULL : b->prev, &b->srcs);
-		if (o->clean) {
-			man_prev_free(b->prev);
-			b->prev = NULL;
-		} else if (man_uptodate(&b->site, b->inputs, &b->prev, rc)) {
+		    &b->arthash, b->prev, &b->srcs);
+		if (!o->clean && man_uptodate(&b->site, b->inputs, &b->prev,
+		    rc)) {
 			b->uptodate = 1;
 			return 0;
 		}

@@ -125,7 +125,7 @@ src_cached(const struct man_prev *m, const char *path, const struct stat *st,
 	struct man_src	 now;
 	size_t		 i;
 
-	if (m == NULL || m->srcidx == NULL ||
+	if (m == NULL ||
 	    (i = htab_find(m->srcidx, path, strlen(path))) == HTAB_NONE)
 		return 0;
 	e = &m->src[i];
@@ -428,11 +428,11 @@ man_parse(struct man_prev *m)
 	if (m->srcidx == NULL)
 		m->srcidx = htab_new();
 	if (m->text.len < sizeof(MAN_MAGIC) || strncmp(p, MAN_MAGIC "\n",
-	    sizeof(MAN_MAGIC)) != 0 || memchr(p, '\0', m->text.len) != NULL)
+	    sizeof(MAN_MAGIC)) != 0)
 		return m->text.len >= sizeof(MAN_VERSIONS) - 1 && strncmp(p,
-		    MAN_VERSIONS, sizeof(MAN_VERSIONS) - 1) == 0 &&
-		    strncmp(p, MAN_MAGIC "\n", sizeof(MAN_MAGIC)) != 0 ? -3 :
-		    -2;
+		    MAN_VERSIONS, sizeof(MAN_VERSIONS) - 1) == 0 ? -3 : -2;
+	if (memchr(p, '\0', m->text.len) != NULL)
+		return -2;
 	p += sizeof(MAN_MAGIC);
 	if (strncmp(p, "inputs ", 7) != 0 || (p += 7,
 	    man_num(&p, 16, 0, ' ', &v[0])) == -1 ||
@@ -476,9 +476,9 @@ man_parse(struct man_prev *m)
 }
 
 /*
- * The last build's manifest: read, into a new man_prev (man_prev_free),
- * whatever *rc says: 0; -1 when there is none; -2 when it is corrupt,
- * -3 when it is of another version (then it holds nothing).
+ * The last build's manifest (man_prev_free), or NULL, and *rc says why:
+ * 0; -1 when there is none; -2 when it is corrupt, -3 when it is of
+ * another version.
  */
 struct man_prev *
 man_load(const struct site *s, int *rc)
@@ -488,23 +488,16 @@ man_load(const struct site *s, int *rc)
 	char		*path;
 
 	buf_init(&m->text);
-	m->rel = htab_new();
-	m->srcidx = htab_new();
 	path = man_path(s);
 	if (stat(path, &st) == -1 || file_read(path, &m->text) == -1)
 		*rc = -1;
-	else if ((*rc = man_parse(m)) != 0) {
-		htab_free(m->rel);
-		htab_free(m->srcidx);
-		free(m->e);
-		free(m->src);
-		buf_free(&m->text);
-		memset(m, 0, sizeof(*m));
-		buf_init(&m->text);
-		m->rel = htab_new();
-		m->srcidx = htab_new();
-	}
+	else
+		*rc = man_parse(m);
 	free(path);
+	if (*rc != 0) {
+		man_prev_free(m);
+		m = NULL;
+	}
 	return m;
 }
 

@@ -469,6 +469,19 @@ struct tm_wjob {
 	size_t		  start[TM_BUCKETS + 1];
 };
 
+/* A file's start: the magic, the vocabulary's key, its n terms. */
+static void
+put_head(struct buf *b, uint64_t vkey, char *const *text, size_t n)
+{
+	size_t	 i;
+
+	buf_puts(b, TM_MAGIC);
+	le_put(b, vkey, 8);
+	le_put(b, n, 4);
+	for (i = 0; i < n; i++)
+		buf_put(b, text[i], strlen(text[i]) + 1);
+}
+
 /* par_for worker: write bucket j, unless old has it as it would be. */
 static int
 write_bucket(void *arg, size_t j)
@@ -489,11 +502,7 @@ write_bucket(void *arg, size_t j)
 			return 0;	/* the same articles: the same bytes */
 	}
 	buf_init(&b);
-	buf_puts(&b, TM_MAGIC);
-	le_put(&b, w->vkey, 8);
-	le_put(&b, w->n, 4);
-	for (i = 0; i < w->n; i++)
-		buf_put(&b, w->text[i], strlen(w->text[i]) + 1);
+	put_head(&b, w->vkey, w->text, w->n);
 	le_put(&b, to - from, 4);
 	for (i = from; i < to; i++) {
 		a = w->order[i];
@@ -523,18 +532,13 @@ write_found(const char *dir, const struct term_memo *old, uint64_t vkey,
     char *const *found, size_t nfound)
 {
 	struct buf	 b;
-	size_t		 i;
 	char		*path;
 
 	if (old != NULL && old->found != NULL && old->found->vkey == vkey &&
 	    tmemo_same(old->found, found, nfound))
 		return;
 	buf_init(&b);
-	buf_puts(&b, TM_MAGIC);
-	le_put(&b, vkey, 8);
-	le_put(&b, nfound, 4);
-	for (i = 0; i < nfound; i++)
-		buf_put(&b, found[i], strlen(found[i]) + 1);
+	put_head(&b, vkey, found, nfound);
 	le_put(&b, 0, 4);
 	path = xasprintf("%s/found", dir);
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */

@@ -1174,6 +1174,50 @@ vocab_key(uint64_t env, const uint64_t *akey, const size_t *smap, size_t ns)
 }
 
 /*
+ * The memo's counts are of another vocabulary than t's: map them by
+ * term into x (x->remap) and list the terms they lack (x->added, each
+ * a gram or not), for top_up to count.  Returns 1; 0 (x untouched)
+ * when they are of no use: unmappable, or lacking so many terms that
+ * counting all again is as quick.
+ */
+static int
+plan_remap(const struct term_memo *memo, const struct terms *t,
+    struct hitctx *x)
+{
+	uint32_t	*map, *added;
+	unsigned char	*seen, *agram;
+	uint64_t	 key;
+	size_t		 i, nadded = 0;
+	long		 nold;
+
+	if ((nold = tmemo_remap(memo, t->text, t->n, &map)) < 0)
+		return 0;
+	seen = xcalloc(t->n ? t->n : 1, 1);
+	for (i = 0; i < (size_t)nold; i++)
+		if (map[i] != UINT32_MAX)
+			seen[map[i]] = 1;
+	added = xcalloc(t->n ? t->n : 1, sizeof(*added));
+	agram = xcalloc(t->n ? t->n : 1, 1);
+	for (i = 0; i < t->n; i++)
+		if (!seen[i]) {
+			agram[nadded] = (unsigned char)gram_of(t->text[i], &key);
+			added[nadded++] = (uint32_t)i;
+		}
+	free(seen);
+	if (nadded > TOPUP_MAX) {
+		free(map);
+		free(added);
+		free(agram);
+		return 0;
+	}
+	x->remap = map;
+	x->added = added;
+	x->agram = agram;
+	x->nadded = nadded;
+	return 1;
+}
+
+/*
  * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
  * them per article.  o->forced are normalized terms counted whatever
  * their statistics (tags, topics.add).  With a memo (termcache.c), the
@@ -1292,31 +1336,9 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	 * counted in every article (a tag added: one), unless they are
 	 * so many that counting all again is as quick. */
 	memset(&hx, 0, sizeof(hx));
-	if (!tmemo_same(memo, t->text, t->n)) {
-		uint32_t	*map;
-		unsigned char	*seen;
-		long		 nold;
-
-		if ((nold = tmemo_remap(memo, t->text, t->n, &map)) >= 0) {
-			seen = xcalloc(t->n ? t->n : 1, 1);
-			for (i = 0; i < (size_t)nold; i++)
-				if (map[i] != UINT32_MAX)
-					seen[map[i]] = 1;
-			hx.added = xcalloc(t->n ? t->n : 1, sizeof(*hx.added));
-			hx.agram = xcalloc(t->n ? t->n : 1, 1);
-			for (i = 0; i < t->n; i++)
-				if (!seen[i]) {
-					hx.agram[hx.nadded] =
-					    (unsigned char)gram_of(t->text[i], &key);
-					hx.added[hx.nadded++] = (uint32_t)i;
-				}
-			free(seen);
-			hx.remap = map;
-		}
-		if (hx.remap == NULL || hx.nadded > TOPUP_MAX) {
-			tmemo_free(memo);
-			memo = NULL;
-		}
+	if (!tmemo_same(memo, t->text, t->n) && !plan_remap(memo, t, &hx)) {
+		tmemo_free(memo);
+		memo = NULL;
 	}
 
 	/* Per article: how often each term, then tf-idf. */
@@ -1335,10 +1357,6 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	hx.akey = akey;
 	atomic_init(&hx.counted, 0);
 	atomic_init(&hx.topped, 0);
-	if (memo == NULL) {
-		free(hx.remap);
-		hx.remap = NULL;
-	}
 	hx.t = t;
 	hx.where = xcalloc((size_t)(jobs > 1 ? jobs : 1), sizeof(*hx.where));
 	for (k = 0; k < (size_t)(jobs > 1 ? jobs : 1); k++) {
@@ -1352,15 +1370,16 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		free(hx.where[k]);
 	free(hx.where);
 	vl_free(&vl);
-	if (diag_verbosity > 1 && hx.remap != NULL)
+	if (diag_verbosity > 1) {
+		char	 more[64] = "";
+
+		if (hx.remap != NULL)
+			snprintf(more, sizeof(more), ", %zu new terms counted "
+			    "in %zu", hx.nadded, (size_t)atomic_load(&hx.topped));
 		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
-		    "articles counted, %zu new terms counted in %zu\n",
-		    vkept ? "kept" : "found", (size_t)atomic_load(&hx.counted),
-		    n, hx.nadded, (size_t)atomic_load(&hx.topped));
-	else if (diag_verbosity > 1)
-		fprintf(stderr, "folio:  terms memo: vocabulary %s, %zu of %zu "
-		    "articles counted\n", vkept ? "kept" : "found",
-		    (size_t)atomic_load(&hx.counted), n);
+		    "articles counted%s\n", vkept ? "kept" : "found",
+		    (size_t)atomic_load(&hx.counted), n, more);
+	}
 	/* Raw counts (before weigh_one sorts and drops), for next time:
 	 * the files of the last memo (mapped) that would hold the same
 	 * are left as they are. */
