@@ -12,6 +12,15 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* Entry i's name: not empty, one line, found by its index at i. */
+static void
+check_name(const char *name, const struct htab *idx, size_t i)
+{
+	if (name[0] == '\0' || strchr(name, '\n') != NULL ||
+	    htab_find(idx, name, strlen(name)) != i)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,19 +30,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	buf_init(&m.text);
 	buf_put(&m.text, data, size);
-	if (man_parse(&m) == 0)
+	if (man_parse(&m) == 0) {
 		for (i = 0; i < m.n; i++)
-			if (m.e[i].name[0] == '\0' ||
-			    strchr(m.e[i].name, '\n') != NULL ||
-			    htab_find(m.rel, m.e[i].name,
-			    strlen(m.e[i].name)) != i)
-				abort();
-	for (i = 0; i < m.nsrc; i++)
-		if (m.src[i].path[0] == '\0' ||
-		    strchr(m.src[i].path, '\n') != NULL ||
-		    htab_find(m.srcidx, m.src[i].path,
-		    strlen(m.src[i].path)) != i)
-			abort();
+			check_name(m.e[i].name, m.rel, i);
+		for (i = 0; i < m.nsrc; i++)
+			check_name(m.src[i].path, m.srcidx, i);
+	}
 	buf_free(&m.text);
 	htab_free(m.rel);
 	htab_free(m.srcidx);
