@@ -27,10 +27,38 @@ is_article(const char *rel)
 	    strstr(rel, "/.") == NULL;
 }
 
+/* Are the slugs of every name in list l (may be NULL) known?  1 if so. */
+static int
+names_known(const struct val *l)
+{
+	size_t	 i;
+
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (l->kids[i]->type == V_STR && !slug_known(l->kids[i]->s))
+			return 0;
+	return 1;
+}
+
+/*
+ * Will a's names (title, tags, regions, organization, authors) need a
+ * slug no earlier build made?  Then the transliterator is readied here,
+ * beside the other parsing, not later on the one thread that slugs.
+ */
+static void
+warm_for(const struct article *a)
+{
+	if ((val_gets(a->fm, "slug") == NULL && a->title != NULL &&
+	    !slug_known(a->title)) || !names_known(a->tags) ||
+	    !names_known(a->region) || !names_known(a->authors) ||
+	    (a->organization != NULL && !slug_known(a->organization)))
+		slug_warm();
+}
+
 /*
  * par_for worker: item 0 readies the slugs' transliterator (a tenth of
- * a second or more, on one thread) while the other threads parse;
- * item i + 1 reads and parses article i.
+ * a second or more, on one thread) while the other threads parse, when
+ * no earlier build's slugs are known; item i + 1 reads and parses
+ * article i, and readies it when the article has a name they lack.
  */
 static int
 load_one(void *arg, size_t i)
@@ -64,6 +92,8 @@ load_one(void *arg, size_t i)
 	}
 	if (fm_parse(a, in.p, in.len) == -1)
 		goto out;
+	if (amemo_has_slugs(b->amemo))
+		warm_for(a);
 	if (md_render(a, b->site.raw_html) == -1)
 		goto out;
 	free(a->body);		/* html and text are all later stages use */
@@ -487,23 +517,33 @@ copy_assets(struct build *b, const char *dir, const char *rel, int depth)
 /*
  * The files the link check may trust (not read unless linked into): the
  * last build of this program, config and theme published each with the
- * same bytes, untouched since; no file it published is gone; no file
+ * same bytes, untouched since; it links to no published file that is
+ * gone (the links memo says, else a file gone trusts none); no file
  * rewritten lost an id a link could point at.  NULL: read them all.
  */
 static unsigned char *
-trusted_files(struct build *b, char *const *files, size_t n)
+trusted_files(struct build *b, char *const *files, size_t n,
+    const struct lc_links *links)
 {
 	const struct man_prev *m = b->prev;
 	struct man_file	 f;
 	unsigned char	*t;
 	char		**fresh;
-	size_t		 i, nfresh = 0;
+	uint32_t	*gone;
+	size_t		 i, nfresh = 0, ngone = 0;
 
 	if (m == NULL || m->env != b->env)
 		return NULL;
+	gone = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*gone));
 	for (i = 0; i < m->n; i++)
 		if (!out_has(b->out, m->e[i].name))
-			return NULL;	/* a published file is gone */
+			gone[ngone++] = lc_link_hash(m->e[i].name);
+	if (ngone > 0 && links == NULL) {
+		free(gone);
+		return NULL;
+	}
+	if (ngone > 1)
+		qsort(gone, ngone, sizeof(*gone), u32_cmp);
 	t = xcalloc(n ? n : 1, 1);
 	fresh = xreallocarray(NULL, n ? n : 1, sizeof(*fresh));
 	for (i = 0; i < n; i++)
@@ -511,9 +551,12 @@ trusted_files(struct build *b, char *const *files, size_t n)
 			fresh[nfresh++] = files[i];
 		else {	/* kept: checked as it was linked */
 			render_file(b, files[i], &f);
-			t[i] = f.known ||
-			    man_prev_untouched(m, &b->site, files[i]);
+			t[i] = (f.known ||
+			    man_prev_untouched(m, &b->site, files[i])) &&
+			    (ngone == 0 ||
+			    lc_links_to(links, files[i], gone, ngone) == 0);
 		}
+	free(gone);
 	if (!lc_ids_kept(b->site.output_dir, out_stage_dir(b->out), fresh,
 	    nfresh, b->site.jobs)) {
 		free(t);
@@ -532,13 +575,16 @@ build_run(const struct build_opts *o)
 	struct build_opts io;
 	struct timespec	 t0, t1, tl;
 	double		 secs;
-	char		*assets, **files;
+	char		*assets, **files, *linksfile = NULL;
+	struct lc_links	*links;
+	struct buf	 lmemo;
 	unsigned char	*trusted;
 	size_t		 changed = 0, nfiles, nbad;
 	int		 rc = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	tl = t0;
+	buf_init(&lmemo);
 	memcpy(&io, o, sizeof(io));
 	io.incremental = 1;
 	if (build_load(&b, &io) == -1)
@@ -582,10 +628,13 @@ build_run(const struct build_opts *o)
 	if (diag_error_count() > 0)
 		goto out;
 	files = out_files(b.out, &nfiles);
-	trusted = trusted_files(&b, files, nfiles);
+	linksfile = man_file(&b.site, "links");
+	links = b.prev != NULL ? lc_links_read(linksfile) : NULL;
+	trusted = trusted_files(&b, files, nfiles, links);
 	nbad = lc_check(out_stage_dir(b.out), b.site.output_dir, files,
-	    nfiles, b.site.jobs, trusted);
+	    nfiles, b.site.jobs, trusted, links, &lmemo);
 	free(trusted);
+	lc_links_free(links);
 	if (nbad > 0)
 		goto out;
 	diag_lap(&tl, "check");
@@ -594,7 +643,10 @@ build_run(const struct build_opts *o)
 		goto out;
 	}
 	b.out = NULL;
-	if (man_write(&b.site, b.inputs, b.env, &b.srcs, render_file, &b) == -1)
+	/* What the published pages link to, then the manifest that says
+	 * which of them the next build may keep. */
+	if (lc_links_write(linksfile, &lmemo) == -1 ||
+	    man_write(&b.site, b.inputs, b.env, &b.srcs, render_file, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");
 done:
@@ -611,6 +663,8 @@ done:
 	rc = 0;
 out:
 	free(memodir);
+	free(linksfile);
+	buf_free(&lmemo);
 	build_leave(&b);
 	return rc;
 }

@@ -117,6 +117,7 @@ void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
+int	 u32_cmp(const void *, const void *);	/* qsort on uint32_t */
 const char *path_base(const char *);		/* after the last '/' */
 size_t	 fmt_dec(char *, unsigned long long);	/* decimal, no printf */
 int	 par_for(size_t, int, int (*)(void *, size_t), void *); /* 0 / -1 */
@@ -241,6 +242,7 @@ void	 tmpl_set_free(struct tmpl_set *);	/* NULL is fine */
 
 char	*slug_make(const char *, size_t);	/* caller frees */
 void	 slug_warm(void);			/* optional: ICU's setup now */
+int	 slug_known(const char *);		/* 1: made before, no ICU */
 struct slug_pair {
 	char	*from;		/* the text */
 	char	*to;		/* slug_make(from, SLUG_MAX) */
@@ -806,8 +808,18 @@ char	*feed_jsonld(const struct build *, const struct article *,
  * messages) on up to jobs threads.  Returns the number of broken links
  * (each reported as shown/file:line: error: broken link '...').
  */
+struct lc_links;	/* the links memo: what each published page links to */
 size_t	 lc_check(const char *dir, const char *shown, char *const *, size_t,
-	    int jobs, const unsigned char *trusted);
+	    int jobs, const unsigned char *trusted,
+	    const struct lc_links *old, struct buf *memo);
+uint32_t lc_link_hash(const char *);	/* a file's hash in the memo */
+struct lc_links *lc_links_parse(const char *, size_t);	/* borrows; NULL: bad */
+struct lc_links *lc_links_read(const char *);	/* NULL: none or unusable */
+int	 lc_links_write(const char *, struct buf *);	/* consumes; 0 / -1 */
+int	 lc_links_to(const struct lc_links *, const char *, const uint32_t *,
+	    size_t);		/* 1 links to one of them, 0 not, -1 unknown */
+size_t	 lc_links_count(const struct lc_links *);
+void	 lc_links_free(struct lc_links *);
 int	 lc_ids_kept(const char *, const char *, char *const *, size_t, int);
 int	 lc_check_tree(const char *dir);	/* walks dir; 0, or -1 when broken */
 

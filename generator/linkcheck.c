@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +49,9 @@ struct page {
 	const char	**sorted;	/* the ids in strcmp order; owned */
 	size_t		 nids;	/* entries in sorted */
 	char		*unread;	/* why it cannot be read, or NULL; owned */
+	size_t		*tgt;	/* files its links name (indices); owned */
+	size_t		 ntgt;	/* entries in tgt */
+	size_t		 captgt;	/* slots in tgt */
 	int		 scanned;	/* read (all but trusted files) */
 	int		 idsonly;	/* trusted, read for its ids alone */
 };
@@ -84,11 +88,15 @@ struct scan {
 	struct htab	 *good;	/* links as written that are fine from the
 				   folder of fi (resolve_link gave 1);
 				   owned, NULL before the first run */
+	size_t		 *goodt;	/* by id in good: the file it names */
+	size_t		  capgood;	/* slots in goodt */
 	struct buf	  in;	/* the file */
 	struct buf	  before;	/* the file before, in the same folder */
 	struct slice	 *now;	/* the links of in so far, as written; a
 				   len of SIZE_MAX marks one not fine */
 	struct slice	 *was;	/* the same for before */
+	size_t		 *nowt, *wast;	/* by link in now, was: the file
+					   it names, SIZE_MAX for none */
 	size_t		  nnow, nwas;	/* entries in now, was */
 	size_t		  capnow, capwas;	/* slots in now, was */
 	struct buf	  dec, path, frag, target, ids;	/* scratch */
@@ -243,11 +251,13 @@ unesc(struct buf *b, const char *s, size_t n)
 
 /*
  * Check one href/src value v[0..vn) (raw, as in the file) whose name is
- * at at.  Returns 1 when there is nothing to report and nothing left to
- * check, which then holds for the same bytes anywhere in this folder.
+ * at at; *to gets the file it names (index), when it names one.  Returns
+ * 1 when there is nothing to report and nothing left to check, which
+ * then holds for the same bytes anywhere in this folder.
  */
 static int
-resolve_link(struct scan *sc, const char *at, const char *v, size_t vn)
+resolve_link(struct scan *sc, const char *at, const char *v, size_t vn,
+    size_t *to)
 {
 	const struct lc	*c = sc->c;
 	struct page	*pg = sc->pg;
@@ -283,6 +293,7 @@ resolve_link(struct scan *sc, const char *at, const char *v, size_t vn)
 		broken(pg, line_at(sc, at), xasprintf("broken link '%s'", d));
 		return 0;
 	}
+	*to = ti;
 	if (hash == NULL || sc->frag.len == 0)
 		return 1;
 	pg->frags = xreallocarray(pg->frags, pg->nfrags + 1,
@@ -304,23 +315,47 @@ static void
 check_link(struct scan *sc, const char *at, const char *v, size_t vn)
 {
 	const struct slice	*w;
+	struct page		*pg = sc->pg;
+	size_t			 g, to = SIZE_MAX;
 	int			 fine;
 
 	w = sc->nnow < sc->nwas ? &sc->was[sc->nnow] : NULL;
-	if (w != NULL && w->len == vn && memcmp(w->p, v, vn) == 0)
+	if (w != NULL && w->len == vn && memcmp(w->p, v, vn) == 0) {
 		fine = 1;
-	else if (htab_find(sc->good, v, vn) != HTAB_NONE)
+		to = sc->wast[sc->nnow];
+	} else if ((g = htab_find(sc->good, v, vn)) != HTAB_NONE) {
 		fine = 1;
-	else if ((fine = resolve_link(sc, at, v, vn)))
-		htab_add(sc->good, v, vn);
+		to = sc->goodt[g];
+	} else if ((fine = resolve_link(sc, at, v, vn, &to))) {
+		g = htab_add(sc->good, v, vn);
+		if (g >= sc->capgood) {
+			sc->capgood = g + 1 > 2 * sc->capgood ? g + 1 :
+			    2 * sc->capgood;
+			sc->goodt = xreallocarray(sc->goodt, sc->capgood,
+			    sizeof(*sc->goodt));
+		}
+		sc->goodt[g] = to;
+	}
 	if (sc->nnow == sc->capnow) {
 		sc->capnow = sc->capnow ? sc->capnow * 2 : 64;
 		sc->now = xreallocarray(sc->now, sc->capnow,
 		    sizeof(*sc->now));
+		sc->nowt = xreallocarray(sc->nowt, sc->capnow,
+		    sizeof(*sc->nowt));
 	}
 	sc->now[sc->nnow].p = v;
 	sc->now[sc->nnow].len = fine ? vn : SIZE_MAX;
+	sc->nowt[sc->nnow] = to;
 	sc->nnow++;
+	/* What the page links to, for the links memo (itself aside). */
+	if (to != SIZE_MAX && to != sc->fi) {
+		if (pg->ntgt == pg->captgt) {
+			pg->captgt = pg->captgt ? pg->captgt * 2 : 32;
+			pg->tgt = xreallocarray(pg->tgt, pg->captgt,
+			    sizeof(*pg->tgt));
+		}
+		pg->tgt[pg->ntgt++] = to;
+	}
 }
 
 /*
@@ -487,7 +522,7 @@ scan_file(struct scan *sc, size_t fi)
 	struct buf	 tb;
 	struct slice	*ts;
 	const char	*id;
-	size_t		 k, tn;
+	size_t		 k, tn, *tt;
 	char		*path;
 
 	sc->fi = fi;
@@ -504,6 +539,7 @@ scan_file(struct scan *sc, size_t fi)
 	/* This file is the one before the next. */
 	tb = sc->before, sc->before = sc->in, sc->in = tb;
 	ts = sc->was, sc->was = sc->now, sc->now = ts;
+	tt = sc->wast, sc->wast = sc->nowt, sc->nowt = tt;
 	tn = sc->capwas, sc->capwas = sc->capnow, sc->capnow = tn;
 	sc->nwas = sc->nnow;
 	if (pg->nids == 0)
@@ -547,8 +583,11 @@ static void
 scanner_free(struct scan *sc)
 {
 	htab_free(sc->good);
+	free(sc->goodt);
 	free(sc->now);
 	free(sc->was);
+	free(sc->nowt);
+	free(sc->wast);
 	buf_free(&sc->in);
 	buf_free(&sc->before);
 	buf_free(&sc->dec);
@@ -642,6 +681,7 @@ page_free(struct page *pg)
 	}
 	free(pg->bad);
 	free(pg->frags);
+	free(pg->tgt);
 	free(pg->ids);
 	free(pg->sorted);
 	free(pg->unread);
@@ -708,6 +748,205 @@ scan_all(struct lc *c, size_t nhtml, int jobs)
 	free(c->scans);
 }
 
+/* ---- the links memo: the files each published page links to ---- */
+
+/*
+ * Beside the output, ".NAME.folio-links" (file_write_sealed): LM_MAGIC,
+ * then for each .html page, in path order, its path, a NUL, a varint
+ * count and that many 4-byte little-endian lc_link_hash()es of the files
+ * its links name, ascending, none twice.  A rebuild that lost a
+ * published file trusts a kept page only if the memo says it links to
+ * none of the lost files (a page's links are a function of its bytes,
+ * which a kept page keeps); without it, every page is read again.
+ */
+#define LM_MAGIC	"folio-links 1\n"
+#define LM_SEED		0x6c696e6b73ULL
+
+struct lm_ent {
+	const unsigned char *rec;	/* the record, path first; borrowed */
+	size_t		 reclen;	/* its bytes */
+	const unsigned char *h;		/* its hashes, 4 bytes each */
+	size_t		 n;		/* how many */
+};
+
+struct lc_links {
+	struct fmap	 map;	/* the file, when read from one */
+	struct htab	*idx;	/* page path -> index in e; owned */
+	struct lm_ent	*e;	/* owned */
+	size_t		 n;	/* entries in e */
+};
+
+/* The hash the memo keeps for a file (rel below the output folder). */
+uint32_t
+lc_link_hash(const char *rel)
+{
+	return (uint32_t)hash_words(rel, strlen(rel), LM_SEED);
+}
+
+/* Append the memo of files[0..n) as checked in c to memo (see above). */
+static void
+links_put(const struct lc *c, size_t n, const struct lc_links *old,
+    struct buf *memo)
+{
+	const struct page *pg;
+	uint32_t	*h = NULL;
+	size_t		 i, k, m, cap = 0, j;
+
+	buf_puts(memo, LM_MAGIC);
+	for (i = 0; i < n; i++) {
+		if (!is_html(c->files[i]))
+			continue;
+		pg = &c->pages[i];
+		if (!pg->scanned) {	/* kept as it was: so are its links */
+			if (old != NULL && (j = htab_find(old->idx,
+			    c->files[i], strlen(c->files[i]))) != HTAB_NONE)
+				buf_put(memo, old->e[j].rec, old->e[j].reclen);
+			continue;
+		}
+		if (pg->ntgt > cap) {
+			cap = pg->ntgt;
+			h = xreallocarray(h, cap, sizeof(*h));
+		}
+		for (k = 0; k < pg->ntgt; k++)
+			h[k] = lc_link_hash(c->files[pg->tgt[k]]);
+		if (pg->ntgt > 1)
+			qsort(h, pg->ntgt, sizeof(*h), u32_cmp);
+		for (k = m = 0; k < pg->ntgt; k++)
+			if (m == 0 || h[m - 1] != h[k])
+				h[m++] = h[k];
+		buf_put(memo, c->files[i], strlen(c->files[i]) + 1);
+		buf_put_var(memo, m);
+		for (k = 0; k < m; k++)
+			le_put(memo, h[k], 4);
+	}
+	free(h);
+}
+
+/*
+ * The links memo in p[0..len) (checksum dropped), borrowed: the result
+ * points into it.  NULL when it is not one: a record cut short, a path
+ * empty or twice, hashes out of order.
+ */
+struct lc_links *
+lc_links_parse(const char *p, size_t len)
+{
+	struct lc_links	*m = xcalloc(1, sizeof(*m));
+	const unsigned char *s = (const unsigned char *)p, *end = s + len;
+	const unsigned char *rec, *nul;
+	uint64_t	 cnt;
+	size_t		 k, cap = 0;
+
+	m->idx = htab_new();
+	if (len < strlen(LM_MAGIC) || memcmp(p, LM_MAGIC,
+	    strlen(LM_MAGIC)) != 0)
+		goto bad;
+	for (s += strlen(LM_MAGIC); s < end; ) {
+		rec = s;
+		if ((nul = memchr(s, '\0', (size_t)(end - s))) == NULL ||
+		    nul == s)
+			goto bad;
+		s = nul + 1;
+		if (var_get(&s, end, 63, &cnt) == -1 ||
+		    cnt > (uint64_t)(end - s) / 4)
+			goto bad;
+		for (k = 1; k < cnt; k++)
+			if (le_get(s + 4 * k - 4, 4) >= le_get(s + 4 * k, 4))
+				goto bad;
+		if (htab_find(m->idx, (const char *)rec,
+		    (size_t)(nul - rec)) != HTAB_NONE)
+			goto bad;
+		(void)htab_add(m->idx, (const char *)rec, (size_t)(nul - rec));
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			m->e = xreallocarray(m->e, cap, sizeof(*m->e));
+		}
+		m->e[m->n].rec = rec;
+		m->e[m->n].h = s;
+		m->e[m->n].n = (size_t)cnt;
+		s += 4 * cnt;
+		m->e[m->n].reclen = (size_t)(s - rec);
+		m->n++;
+	}
+	return m;
+bad:
+	lc_links_free(m);
+	return NULL;
+}
+
+/* The links memo at path, or NULL when there is none fit to use. */
+struct lc_links *
+lc_links_read(const char *path)
+{
+	struct lc_links	*m;
+	struct fmap	 f;
+	char		*why;
+
+	if (file_map_sealed(path, LM_SEED, &f, &why) == -1) {
+		free(why);
+		return NULL;
+	}
+	if ((m = lc_links_parse(f.p, f.len)) == NULL) {
+		file_unmap(&f);
+		return NULL;
+	}
+	m->map = f;
+	return m;
+}
+
+/* Write memo (lc_check's, consumed) to path.  Returns 0, or -1. */
+int
+lc_links_write(const char *path, struct buf *memo)
+{
+	int	 rc = file_write_sealed(path, memo, LM_SEED);
+
+	buf_free(memo);
+	return rc;
+}
+
+/*
+ * Does page rel link to any of the files hashed in gone[0..n) (sorted)?
+ * 1 if so, 0 if not, -1 when the memo has no entry for it.
+ */
+int
+lc_links_to(const struct lc_links *m, const char *rel, const uint32_t *gone,
+    size_t n)
+{
+	const struct lm_ent *e;
+	size_t		 i, k = 0;
+	uint32_t	 h;
+
+	if (m == NULL || (i = htab_find(m->idx, rel, strlen(rel))) ==
+	    HTAB_NONE)
+		return -1;
+	e = &m->e[i];
+	for (i = 0; i < e->n && k < n; i++) {
+		h = (uint32_t)le_get(e->h + 4 * i, 4);
+		while (k < n && gone[k] < h)
+			k++;
+		if (k < n && gone[k] == h)
+			return 1;
+	}
+	return 0;
+}
+
+/* How many pages the memo has an entry for (tests). */
+size_t
+lc_links_count(const struct lc_links *m)
+{
+	return m != NULL ? m->n : 0;
+}
+
+void
+lc_links_free(struct lc_links *m)
+{
+	if (m == NULL)
+		return;
+	htab_free(m->idx);
+	free(m->e);
+	file_unmap(&m->map);
+	free(m);
+}
+
 /* Is fi an .html file some scanned file links to with a #fragment? */
 static void
 mark_targets(struct lc *c, size_t n, unsigned char *want)
@@ -733,22 +972,30 @@ mark_targets(struct lc *c, size_t n, unsigned char *want)
  * for its ids, when another file links into it.  Messages name
  * shown/path, so a check of the staging folder reports the published
  * paths; they come in file and line order, the same for any jobs.
- * Returns the number of broken links, each reported with diag_err.
+ * When memo is not NULL and no link is broken, it gets the links memo
+ * of files (see below): the read pages' links, old's entries for the
+ * others.  Returns the number of broken links, each reported with
+ * diag_err.
  */
 size_t
 lc_check(const char *dir, const char *shown, char *const *files, size_t n,
-    int jobs, const unsigned char *trusted)
+    int jobs, const unsigned char *trusted, const struct lc_links *old,
+    struct buf *memo)
 {
 	struct lc	 c;
 	struct page	*pg;
-	size_t		 i, k, nhtml = 0, nbad = 0;
+	size_t		 i, k, nhtml = 0, nbad = 0, nall;
 	unsigned char	*want;
 	char		*path;
 
 	lc_init(&c, dir, files, n);
-	for (i = 0; i < n; i++)
-		if (is_html(files[i]) && (trusted == NULL || !trusted[i]))
+	for (i = nall = 0; i < n; i++)
+		if (is_html(files[i]) && (nall++, trusted == NULL ||
+		    !trusted[i]))
 			c.html[nhtml++] = i;
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio:  links: %zu of %zu pages read\n",
+		    nhtml, nall);
 	scan_all(&c, nhtml, jobs);
 	if (trusted != NULL) {
 		/* Then the trusted files others link into, for their ids. */
@@ -795,6 +1042,8 @@ lc_check(const char *dir, const char *shown, char *const *files, size_t n,
 	if (nbad > MAX_SHOWN)
 		diag_err(shown, 0, 0, "%zu more broken links", nbad -
 		    MAX_SHOWN);
+	if (memo != NULL && nbad == 0)
+		links_put(&c, n, old, memo);
 	lc_free(&c, n);
 	return nbad;
 }
@@ -877,7 +1126,7 @@ lc_check_tree(const char *dir)
 		if (nwalked > 1)
 			qsort(walked, nwalked, sizeof(*walked), str_cmp);
 		nbad = lc_check(root, root, walked, nwalked,
-		    (int)sysconf(_SC_NPROCESSORS_ONLN), NULL);
+		    (int)sysconf(_SC_NPROCESSORS_ONLN), NULL, NULL, NULL);
 		if (nbad == 0)
 			diag_info("folio: %s: %zu files, every link resolves",
 			    root, nwalked);

@@ -2044,14 +2044,6 @@ tdocs_free(struct tdocs *td)
 	free(td->pos);
 }
 
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Index of doc in td, or -1. */
 static long
 tdocs_at(const struct tdocs *td, uint32_t doc)

@@ -130,14 +130,6 @@ translit(const char *s, size_t n)
 	return out;
 }
 
-static int
-cp_cmp(const void *x, const void *y)
-{
-	uint32_t	 a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* The characters Han-Latin's rules read in context: those in {...}. */
 static void
 ctx_load(void)
@@ -176,7 +168,7 @@ ctx_load(void)
 	}
 	free(r);
 	if (nctxch > 1)
-		qsort(ctxch, nctxch, sizeof(*ctxch), cp_cmp);
+		qsort(ctxch, nctxch, sizeof(*ctxch), u32_cmp);
 }
 
 /* Punctuation Han-Latin; Latin-ASCII turns into no letter or digit. */
@@ -211,7 +203,7 @@ spell_fast(const char *t, struct buf *b)
 			continue;
 		}
 		if (cp < HAN_LO || cp > HAN_HI || bsearch(&cp, ctxch, nctxch,
-		    sizeof(*ctxch), cp_cmp) != NULL)
+		    sizeof(*ctxch), u32_cmp) != NULL)
 			return -1;
 		if (spell == NULL) {
 			spell = xcalloc(NHAN, sizeof(*spell));
@@ -376,6 +368,20 @@ slug_used(struct slug_pair **out, size_t *nnew)
 	*nnew = k - nold;	/* a made one is never a known one */
 	*out = p;
 	return k;
+}
+
+/*
+ * Has an earlier build made the slug of s (so slug_make will not need
+ * ICU for it)?  1 if so.  Read-only: safe while threads slug.
+ */
+int
+slug_known(const char *s)
+{
+	struct slug_pair  k;
+
+	k.from = (char *)s;
+	return nknown > 0 && bsearch(&k, known, nknown, sizeof(*known),
+	    pair_cmp) != NULL;
 }
 
 char *

@@ -261,7 +261,8 @@ file_map_sealed(const char *path, uint64_t seed, struct fmap *m,
 		close(fd);
 		return -1;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
+	    MAP_POPULATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
 		*why = xasprintf("cannot map: %s", strerror(errno));
@@ -822,6 +823,14 @@ int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+u32_cmp(const void *x, const void *y)
+{
+	uint32_t	 a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
 }
 
 struct pool {

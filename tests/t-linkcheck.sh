@@ -51,3 +51,54 @@ check "linkcheck: a site with a kept page builds" "$FOLIO" build -C "$k" -q
 rm "$k/content/pages/p3.txt"
 "$FOLIO" build -C "$k" -q 2> "$TMPD/kept.err" && fail "linkcheck: a kept page's link gone fails the build" "exit 0"
 check "linkcheck: the kept page's broken link is reported" grep -qx "$k/public/assets/about.html:3: error: broken link '../pages/p3.html'" "$TMPD/kept.err"
+
+# The links memo: a rebuild that loses published files reads only the
+# pages that link to one of them (and the new ones), so a kept article
+# whose Markdown links to a page that goes still fails the build, and
+# when none does far fewer pages are read; without the memo (or with a
+# damaged one) every page is read.  (In place: a copied site's files
+# are new to the manifest, so nothing would be trusted anyway.)
+l=$TMPD/memo
+cp -r "$ROOT/tests/fixture-tax" "$l"
+sed -i 's/^byline: .*/&\ntags: [只此一篇]/' "$l/content/articles/leshan.md"
+to=../topics/zhi-ci-yi-pian.html
+from=public/articles/an-hui-sheng-wang-ge-yuan-dui-wu-jian-she.html
+printf '\n另见[此页](%s)。\n' "$to" >> "$l/content/articles/anhui.md"
+check "linkmemo: an article linking to a topic page builds" "$FOLIO" build -C "$l" -q
+check "linkmemo: the linked page is the one named" test -f "$l/public/topics/${to##*/}" -a -f "$l/$from"
+check "linkmemo: the memo is written" test -s "$l/.public.folio-links"
+# "links: R of N pages read" of a -vv build's messages in $1, as "R N".
+pages_read() {
+	sed -n 's/^folio:  links: \([0-9]*\) of \([0-9]*\) pages read$/\1 \2/p' "$1"
+}
+# The topic's only article loses it: its page goes, the linking one is kept.
+for how in memo damaged none; do
+	case $how in
+	none) rm "$l/.public.folio-links" ;;
+	damaged) printf 'x' >> "$l/.public.folio-links" ;;
+	esac
+	sed -i '/^tags: \[只此一篇\]$/d' "$l/content/articles/leshan.md"
+	"$FOLIO" build -C "$l" -q -vv 2> "$TMPD/memo-$how.err" && fail "linkmemo ($how): losing a linked page fails the build" "exit 0"
+	check "linkmemo ($how): the kept linking page is reported" grep -q "^$l/$from:[0-9]*: error: broken link '$to'\$" "$TMPD/memo-$how.err"
+	read r all <<EOT
+$(pages_read "$TMPD/memo-$how.err")
+EOT
+	case $how in
+	memo) check "linkmemo: the kept linking page is read (${r:-?} of ${all:-?} pages)" test "${r:-99}" -lt "$((${all:-0} / 2))" ;;
+	*) check "linkmemo ($how): every page read (${r:-?} of ${all:-?})" test -n "$r" -a "$r" = "$all" ;;
+	esac
+	[ $how = none ] || sed -i 's/^byline: .*/&\ntags: [只此一篇]/' "$l/content/articles/leshan.md"
+	[ $how = none ] || check "linkmemo ($how): the tag back, it builds" "$FOLIO" build -C "$l" -q
+done
+# Fixed: the link goes too.  Then a lost page nothing kept links to.
+sed -i '/^另见\[此页\]/d' "$l/content/articles/anhui.md"
+check "linkmemo: the link removed, it builds" "$FOLIO" build -C "$l" -q
+sed -i 's/^byline: .*/&\ntags: [又一篇]/' "$l/content/articles/jinan.md"
+"$FOLIO" build -C "$l" -q
+sed -i '/^tags: \[又一篇\]$/d' "$l/content/articles/jinan.md"
+"$FOLIO" build -C "$l" -q -vv 2> "$TMPD/memo-again.err"
+check "linkmemo: a lost page nothing kept links to builds" test $? -eq 0
+read r all <<EOT
+$(pages_read "$TMPD/memo-again.err")
+EOT
+check "linkmemo: ... reading ${r:-?} of ${all:-?} pages" test "${r:-99}" -lt "$((${all:-0} / 2))"

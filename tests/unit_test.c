@@ -921,6 +921,70 @@ test_artmemo(void)
 		abort();
 }
 
+/* The links memo (linkcheck.c): what a record says, what is refused. */
+static void
+test_links_memo(void)
+{
+	struct lc_links	*m;
+	struct buf	 b;
+	uint32_t	 ha = lc_link_hash("a.html"), hb = lc_link_hash("b.html");
+	uint32_t	 lo = ha < hb ? ha : hb, hi = ha < hb ? hb : ha;
+	uint32_t	 gone[2];
+
+	buf_init(&b);
+	buf_puts(&b, "folio-links 1\n");
+	buf_put(&b, "x/p.html", 9);		/* links to a and b */
+	buf_put_var(&b, 2);
+	le_put(&b, lo, 4);
+	le_put(&b, hi, 4);
+	buf_put(&b, "q.html", 7);		/* links to nothing */
+	buf_put_var(&b, 0);
+	m = lc_links_parse(b.p, b.len);
+	OK(m != NULL, "links memo: parses");
+	INT_EQ(lc_links_count(m), 2, "links memo: two pages");
+	gone[0] = ha;
+	INT_EQ(lc_links_to(m, "x/p.html", gone, 1), 1,
+	    "links memo: a page linking to a lost file");
+	INT_EQ(lc_links_to(m, "q.html", gone, 1), 0,
+	    "links memo: a page linking to none");
+	INT_EQ(lc_links_to(m, "r.html", gone, 1), -1,
+	    "links memo: a page it does not know");
+	gone[0] = lc_link_hash("c.html");
+	INT_EQ(lc_links_to(m, "x/p.html", gone, 1), 0,
+	    "links memo: another file lost");
+	gone[0] = lc_link_hash("c.html");	/* two lost, b among them */
+	gone[1] = hb;
+	qsort(gone, 2, sizeof(*gone), u32_cmp);
+	INT_EQ(lc_links_to(m, "x/p.html", gone, 2), 1,
+	    "links memo: one of two lost files");
+	lc_links_free(m);
+	/* Refused: cut short, hashes out of order, a path twice, empty. */
+	OK(lc_links_parse(b.p, b.len - 1) == NULL, "links memo: cut short");
+	OK(lc_links_parse("folio-links 2\n", 14) == NULL,
+	    "links memo: another format");
+	buf_truncate(&b, 0);
+	buf_puts(&b, "folio-links 1\n");
+	buf_put(&b, "p.html", 7);
+	buf_put_var(&b, 2);
+	le_put(&b, hi, 4);
+	le_put(&b, lo, 4);
+	OK(ha == hb || lc_links_parse(b.p, b.len) == NULL,
+	    "links memo: hashes out of order");
+	buf_truncate(&b, 0);
+	buf_puts(&b, "folio-links 1\n");
+	buf_put(&b, "p.html", 7);
+	buf_put_var(&b, 0);
+	buf_put(&b, "p.html", 7);
+	buf_put_var(&b, 0);
+	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: a page twice");
+	buf_truncate(&b, 0);
+	buf_puts(&b, "folio-links 1\n");
+	buf_putc(&b, '\0');
+	buf_put_var(&b, 0);
+	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: an empty path");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -936,6 +1000,7 @@ main(void)
 	test_termcache();
 	test_man_bytes();
 	test_artmemo();
+	test_links_memo();
 	slug_cleanup();
 	seg_cleanup();
 	return TEST_REPORT();

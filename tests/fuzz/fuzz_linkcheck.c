@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	put("index.html", data, size);
 	put("a/x.html", data, size);
-	if (lc_check(dir, "T", files, 4, 1, NULL) != lc_check(dir, "T", files, 4, 3, NULL))
+	if (lc_check(dir, "T", files, 4, 1, NULL, NULL, NULL) != lc_check(dir, "T", files, 4, 3, NULL, NULL, NULL))
 		abort();
 	return 0;
 }
