@@ -300,10 +300,14 @@ build_load(struct build *b, const struct build_opts *o)
 	free(found);
 	b->narts = k;
 	/* The load memo serves rebuilds: a build into a new folder (as in
-	 * CI) neither reads nor writes it. */
+	 * CI) and --clean neither read nor write it.  One into a folder
+	 * built before does, even when it cannot use the manifest there
+	 * (another folio version's), so the build after it is incremental. */
 	b->namelen = strlen(b->site.articles_dir) + 1;
 	b->parsekey = amemo_key(man_program(), b->site.raw_html);
-	if (o->incremental && b->prev != NULL) {
+	b->rebuilds = o->incremental && !o->clean && (b->prev != NULL ||
+	    (stat(b->site.output_dir, &st) == 0 && S_ISDIR(st.st_mode)));
+	if (b->rebuilds) {
 		memodir = man_file(&b->site, "articles");
 		b->amemo = amemo_read(memodir, b->parsekey, !o->clean,
 		    b->site.jobs);
@@ -616,10 +620,9 @@ build_run(const struct build_opts *o)
 	keep.keep = build_keep;
 	keep.arg = &b;
 	keep.env = b.env;
-	/* The index's memo serves rebuilds: a build into a new folder
-	 * (as in CI) neither reads nor writes it. */
+	/* The index's memo serves rebuilds, as the load memo does. */
 	memodir = man_file(&b.site, "index");
-	keep.memo = b.prev != NULL ? memodir : NULL;
+	keep.memo = b.rebuilds ? memodir : NULL;
 	keep.reuse = b.memo_reuse;
 	if (tmpl_has(b.tmpl, "search") &&
 	    idx_write(&b.site, b.arts, b.narts, &keep, b.out) == -1)

@@ -506,6 +506,8 @@ struct build {
 	size_t		  namelen;	/* bytes before an article's name in its path */
 	int		  lockfd;	/* man_lock's descriptor, or -1; owned */
 	int		  memo_reuse;	/* read it (not with --clean) */
+	int		  rebuilds;	/* the output was built before: the load
+					   and index memos serve (read, written) */
 };
 
 int	 build_run(const struct build_opts *);	/* exit status 0/1 */
