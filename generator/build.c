@@ -648,7 +648,7 @@ build_run(const struct build_opts *o)
 	b.out = NULL;
 	/* What the published pages link to, then the manifest that says
 	 * which of them the next build may keep. */
-	if (lc_links_write(linksfile, &lmemo) == -1 ||
+	if ((lmemo.len > 0 && lc_links_write(linksfile, &lmemo) == -1) ||
 	    man_write(&b.site, b.inputs, b.env, &b.srcs, render_file, &b) == -1)
 		goto out;
 	diag_lap(&tl, "publish");

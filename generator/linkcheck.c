@@ -763,6 +763,7 @@ scan_all(struct lc *c, size_t nhtml, int jobs)
 #define LM_SEED		0x6c696e6b73ULL
 
 struct lm_ent {
+	const char	*path;		/* NUL-terminated; borrowed */
 	const unsigned char *rec;	/* the record, path first; borrowed */
 	size_t		 reclen;	/* its bytes */
 	const unsigned char *h;		/* its hashes, 4 bytes each */
@@ -771,8 +772,9 @@ struct lm_ent {
 
 struct lc_links {
 	struct fmap	 map;	/* the file, when read from one */
-	struct htab	*idx;	/* page path -> index in e; owned */
-	struct lm_ent	*e;	/* owned */
+	const char	*p;	/* its bytes (checksum left out); borrowed */
+	size_t		 len;	/* bytes at p */
+	struct lm_ent	*e;	/* in path order; owned */
 	size_t		 n;	/* entries in e */
 };
 
@@ -783,23 +785,30 @@ lc_link_hash(const char *rel)
 	return (uint32_t)hash_words(rel, strlen(rel), LM_SEED);
 }
 
-/* Append the memo of files[0..n) as checked in c to memo (see above). */
+/*
+ * The memo of files[0..n) as checked in c into memo (see above), or
+ * nothing when it is old's bytes (most rebuilds: nothing to write).
+ */
 static void
 links_put(const struct lc *c, size_t n, const struct lc_links *old,
     struct buf *memo)
 {
 	const struct page *pg;
 	uint32_t	*h = NULL;
-	size_t		 i, k, m, cap = 0, j;
+	size_t		 i, k, m, cap = 0, j = 0;
+	int		 cmp;
 
 	buf_puts(memo, LM_MAGIC);
 	for (i = 0; i < n; i++) {
 		if (!is_html(c->files[i]))
 			continue;
 		pg = &c->pages[i];
+		/* old's entry for it, if any (both in path order) */
+		for (cmp = 1; old != NULL && j < old->n &&
+		    (cmp = strcmp(old->e[j].path, c->files[i])) < 0; j++)
+			continue;
 		if (!pg->scanned) {	/* kept as it was: so are its links */
-			if (old != NULL && (j = htab_find(old->idx,
-			    c->files[i], strlen(c->files[i]))) != HTAB_NONE)
+			if (cmp == 0)
 				buf_put(memo, old->e[j].rec, old->e[j].reclen);
 			continue;
 		}
@@ -820,12 +829,15 @@ links_put(const struct lc *c, size_t n, const struct lc_links *old,
 			le_put(memo, h[k], 4);
 	}
 	free(h);
+	if (old != NULL && memo->len == old->len &&
+	    memcmp(memo->p, old->p, old->len) == 0)
+		buf_truncate(memo, 0);
 }
 
 /*
  * The links memo in p[0..len) (checksum dropped), borrowed: the result
  * points into it.  NULL when it is not one: a record cut short, a path
- * empty or twice, hashes out of order.
+ * empty, paths or hashes out of order (or twice).
  */
 struct lc_links *
 lc_links_parse(const char *p, size_t len)
@@ -836,7 +848,8 @@ lc_links_parse(const char *p, size_t len)
 	uint64_t	 cnt;
 	size_t		 k, cap = 0;
 
-	m->idx = htab_new();
+	m->p = p;
+	m->len = len;
 	if (len < strlen(LM_MAGIC) || memcmp(p, LM_MAGIC,
 	    strlen(LM_MAGIC)) != 0)
 		goto bad;
@@ -852,14 +865,14 @@ lc_links_parse(const char *p, size_t len)
 		for (k = 1; k < cnt; k++)
 			if (le_get(s + 4 * k - 4, 4) >= le_get(s + 4 * k, 4))
 				goto bad;
-		if (htab_find(m->idx, (const char *)rec,
-		    (size_t)(nul - rec)) != HTAB_NONE)
-			goto bad;
-		(void)htab_add(m->idx, (const char *)rec, (size_t)(nul - rec));
+		if (m->n > 0 && strcmp(m->e[m->n - 1].path,
+		    (const char *)rec) >= 0)
+			goto bad;	/* out of order, or twice */
 		if (m->n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			m->e = xreallocarray(m->e, cap, sizeof(*m->e));
 		}
+		m->e[m->n].path = (const char *)rec;
 		m->e[m->n].rec = rec;
 		m->e[m->n].h = s;
 		m->e[m->n].n = (size_t)cnt;
@@ -903,6 +916,13 @@ lc_links_write(const char *path, struct buf *memo)
 	return rc;
 }
 
+/* bsearch: a path against an entry. */
+static int
+ent_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct lm_ent *)e)->path);
+}
+
 /*
  * Does page rel link to any of the files hashed in gone[0..n) (sorted)?
  * 1 if so, 0 if not, -1 when the memo has no entry for it.
@@ -915,10 +935,9 @@ lc_links_to(const struct lc_links *m, const char *rel, const uint32_t *gone,
 	size_t		 i, k = 0;
 	uint32_t	 h;
 
-	if (m == NULL || (i = htab_find(m->idx, rel, strlen(rel))) ==
-	    HTAB_NONE)
+	if (m == NULL || m->n == 0 || (e = bsearch(rel, m->e, m->n,
+	    sizeof(*m->e), ent_cmp)) == NULL)
 		return -1;
-	e = &m->e[i];
 	for (i = 0; i < e->n && k < n; i++) {
 		h = (uint32_t)le_get(e->h + 4 * i, 4);
 		while (k < n && gone[k] < h)
@@ -941,7 +960,6 @@ lc_links_free(struct lc_links *m)
 {
 	if (m == NULL)
 		return;
-	htab_free(m->idx);
 	free(m->e);
 	file_unmap(&m->map);
 	free(m);
@@ -974,7 +992,7 @@ mark_targets(struct lc *c, size_t n, unsigned char *want)
  * paths; they come in file and line order, the same for any jobs.
  * When memo is not NULL and no link is broken, it gets the links memo
  * of files (see below): the read pages' links, old's entries for the
- * others.  Returns the number of broken links, each reported with
+ * others; or stays empty when that is old as it is.  Returns the number of broken links, each reported with
  * diag_err.
  */
 size_t

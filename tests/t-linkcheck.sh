@@ -102,3 +102,11 @@ read r all <<EOT
 $(pages_read "$TMPD/memo-again.err")
 EOT
 check "linkmemo: ... reading ${r:-?} of ${all:-?} pages" test "${r:-99}" -lt "$((${all:-0} / 2))"
+# A body edit whose page links where it did: the memo is not rewritten.
+ino=$(stat -c %i "$l/.public.folio-links")
+printf '\n又及：一句话。\n' >> "$l/content/articles/jinan.md"
+"$FOLIO" build -C "$l" -q
+check "linkmemo: a body edit leaves the memo as it was" test "$(stat -c %i "$l/.public.folio-links")" = "$ino"
+printf '\n[又见](../robots.txt)\n' >> "$l/content/articles/jinan.md"
+"$FOLIO" build -C "$l" -q
+check "linkmemo: a new link rewrites it" test "$(stat -c %i "$l/.public.folio-links")" != "$ino"

@@ -933,12 +933,12 @@ test_links_memo(void)
 
 	buf_init(&b);
 	buf_puts(&b, "folio-links 1\n");
+	buf_put(&b, "q.html", 7);		/* links to nothing */
+	buf_put_var(&b, 0);
 	buf_put(&b, "x/p.html", 9);		/* links to a and b */
 	buf_put_var(&b, 2);
 	le_put(&b, lo, 4);
 	le_put(&b, hi, 4);
-	buf_put(&b, "q.html", 7);		/* links to nothing */
-	buf_put_var(&b, 0);
 	m = lc_links_parse(b.p, b.len);
 	OK(m != NULL, "links memo: parses");
 	INT_EQ(lc_links_count(m), 2, "links memo: two pages");
@@ -977,6 +977,13 @@ test_links_memo(void)
 	buf_put(&b, "p.html", 7);
 	buf_put_var(&b, 0);
 	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: a page twice");
+	buf_truncate(&b, 0);
+	buf_puts(&b, "folio-links 1\n");
+	buf_put(&b, "q.html", 7);
+	buf_put_var(&b, 0);
+	buf_put(&b, "p.html", 7);
+	buf_put_var(&b, 0);
+	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: pages out of order");
 	buf_truncate(&b, 0);
 	buf_puts(&b, "folio-links 1\n");
 	buf_putc(&b, '\0');
