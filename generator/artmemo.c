@@ -20,11 +20,12 @@
  * costs time, never correctness.
  *
  * An articles file, integers little-endian, var = LEB128 (buf_put_var):
- *	"folio-articles 3\n"  u64 memo key  u32 records
+ *	"folio-articles 4\n"  u64 memo key  u32 records
  *	each record: u64 content key (ascending), var length, then
  *	    that many bytes: var body line, var 1 if the html has a
  *	    figure (else 0), the front matter tree (node),
- *	    str html, str text, str summary, var headings, each:
+ *	    str html, str text, u64 its hash (art_texthash, not 0),
+ *	    str summary, var headings, each:
  *	    var level, str id, str text
  *	node: u8 type, var line, col, key line, key col, then by type:
  *	    bool: u8; number: u64 bits of the double, str text;
@@ -54,7 +55,7 @@
 
 #include "folio.h"
 
-#define AM_MAGIC	"folio-articles 3\n"
+#define AM_MAGIC	"folio-articles 4\n"
 #define AM_SLUG_MAGIC	"folio-slugs 2\n"
 #define AM_SEED		0x6172746963ULL		/* checksum seed: "artic" */
 #define AM_DEPTH	64			/* deepest front matter tree */
@@ -108,6 +109,21 @@ rd_int(struct rd *r)
 	if (v > 1000000000)
 		r->bad = 1;
 	return r->bad ? 0 : (int)v;
+}
+
+/* Eight bytes, little-endian. */
+static uint64_t
+rd_u64(struct rd *r)
+{
+	uint64_t	 v;
+
+	if (r->bad || r->end - r->p < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	v = le_get(r->p, 8);
+	r->p += 8;
+	return v;
 }
 
 /* A str: NULL for none; *n gets its length.  Points into the bytes. */
@@ -250,11 +266,12 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	t.fm = rd_node(&r, 0);
 	t.html = rd_ref(&r);
 	t.text = rd_ref(&r);
+	t.texthash = rd_u64(&r);
 	t.autosum = rd_ref(&r);
 	n = (size_t)rd_var(&r);
 	if (r.bad || t.figures > 1 || t.fm == NULL || t.fm->type != V_MAP ||
 	    t.html == NULL ||
-	    t.text == NULL || t.autosum == NULL ||
+	    t.text == NULL || t.texthash == 0 || t.autosum == NULL ||
 	    n > (size_t)(r.end - r.p))
 		goto bad;
 	t.heads = xcalloc(n ? n : 1, sizeof(*t.heads));
@@ -273,6 +290,7 @@ rd_article(const unsigned char *p, size_t len, struct article *a)
 	a->memo_strs = 1;
 	a->html = t.html;
 	a->text = t.text;
+	a->texthash = t.texthash;
 	a->autosum = t.autosum;
 	a->heads = t.heads;
 	a->nheads = t.nheads;
@@ -647,6 +665,7 @@ put_article(struct buf *o, const struct article *a)
 	put_node(o, a->fm);
 	put_str(o, a->html, strlen(a->html));
 	put_str(o, a->text, strlen(a->text));
+	le_put(o, art_texthash(a), 8);
 	put_str(o, a->autosum, strlen(a->autosum));
 	buf_put_var(o, a->nheads);
 	for (i = 0; i < a->nheads; i++) {

@@ -341,6 +341,7 @@ struct article {
 	int		  body_line;	/* file line of the body's first line */
 	char		 *html;		/* rendered body, owned */
 	char		 *text;		/* plain text, one block per line; owned */
+	uint64_t	  texthash;	/* art_texthash of text; 0: not made */
 	int		  memo_strs;	/* 1: html, text, autosum are the load
 					 * memo's bytes, not owned (artmemo.c) */
 	int		  figures;	/* 1: html has a <figure> */
@@ -358,6 +359,7 @@ int	 fm_parse(struct article *, const char *, size_t);
 int	 fm_bind(struct article *, int);	/* a->fm's known keys into a */
 /* markdown.c: cmark-gfm -> html, plain text, headings */
 int	 md_render(struct article *, int raw_html);
+uint64_t art_texthash(const struct article *);	/* text's hash, for keys */
 void	 article_free(struct article *);
 
 /* artmemo.c: the load stage's memo of parsed articles and slugs */

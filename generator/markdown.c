@@ -387,7 +387,23 @@ md_setup(void)
 }
 
 /*
- * Render a->body into a->html, a->text and a->heads.  Returns 0 (cmark
+ * The hash of a's text the stages' keys use (the terms memo's, the
+ * search documents'): what md_render or the load memo put in
+ * a->texthash, else made now (an article made by hand, in tests).
+ */
+uint64_t
+art_texthash(const struct article *a)
+{
+	uint64_t	 h;
+
+	if (a->texthash != 0 || a->text == NULL)
+		return a->texthash;
+	h = hash_words(a->text, strlen(a->text), 0x74657874ULL);
+	return h ? h : 1;
+}
+
+/*
+ * Render a->body into a->html, a->text (and a->texthash) and a->heads.  Returns 0 (cmark
  * accepts any input; invalid UTF-8 was rejected by fm_parse).
  */
 int
@@ -412,6 +428,7 @@ md_render(struct article *a, int raw_html)
 	free(html);
 	a->figures = strstr(a->html, "<figure") != NULL;
 	a->text = buf_take(&text);
+	a->texthash = art_texthash(a);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return 0;

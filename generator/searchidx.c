@@ -1205,13 +1205,14 @@ static uint64_t
 doc_key(const struct article *a, uint64_t h)
 {
 	const char	*f[] = { a->title, a->place, a->byline,
-			    a->organization, a->text };
+			    a->organization };
 	const struct val *l[] = { a->region, a->authors, a->tags };
 	size_t		 i, k;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		h = f[i] ? hash_words(f[i], strlen(f[i]) + 1, h) :
 		    hash_mix64(h ^ i);
+	h = hash_mix64(h ^ (a->text != NULL ? art_texthash(a) : 4));
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
 		h = hash_mix64(h ^ (l[i] && l[i]->type == V_LIST ? l[i]->n : 0));
 		for (k = 0; l[i] && l[i]->type == V_LIST && k < l[i]->n; k++)
@@ -2731,13 +2732,14 @@ static uint64_t
 chunk_doc_key(const struct article *a, uint64_t h)
 {
 	const char	*f[] = { a->slug, a->title, a->place, a->date,
-			    a->byline, a->organization, a->text };
+			    a->byline, a->organization };
 	const struct val *l[] = { a->region, a->authors, a->tags };
 	size_t		 i, k;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		h = f[i] != NULL ? hash_words(f[i], strlen(f[i]) + 1, h) :
 		    hash_mix64(h ^ (i + 1));
+	h = hash_mix64(h ^ (a->text != NULL ? art_texthash(a) : 7));
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
 		h = hash_mix64(h ^ (l[i] != NULL && l[i]->type == V_LIST ?
 		    l[i]->n + 1 : 0));

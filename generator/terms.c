@@ -1150,7 +1150,7 @@ key_one(void *arg, size_t i)
 
 	h = hash_words(a->title, strlen(a->title) + 1, 0x7465787473ULL);
 	if (a->text != NULL)
-		h = hash_words(a->text, strlen(a->text), h);
+		h = hash_mix64(h ^ art_texthash(a));
 	x->akey[i] = h ? h : 1;
 	return 0;
 }

@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t	 m, i;
 	uint64_t key = 0;
 
-	/* "folio-articles 3\n" is 17 bytes, "folio-slugs 2\n" 14. */
+	/* "folio-articles 4\n" is 17 bytes, "folio-slugs 2\n" 14. */
 	m = size >= 14 && memcmp(data, "folio-slugs 2\n", 14) == 0 ? 14 : 17;
 	for (i = 0; i < 8 && m + i < size; i++)
 		key |= (uint64_t)data[m + i] << (8 * i);
