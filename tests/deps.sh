@@ -6,7 +6,7 @@
 set -e
 pkgs="gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libicu-dev zlib1g-dev"
 if [ "$1" = test ]; then
-	pkgs="$pkgs clang libclang-rt-14-dev valgrind chromium default-jre-headless nodejs npm time curl fonts-wqy-zenhei libxml2-utils"
+	pkgs="$pkgs clang libclang-rt-14-dev valgrind chromium firefox-esr default-jre-headless nodejs npm time curl fonts-wqy-zenhei libxml2-utils"
 fi
 missing=""
 for p in $pkgs; do

@@ -2,8 +2,8 @@
 # force over every 2-3 character Han substring of the fixture, plus the
 # query parser) plain and ASan; `folio dump seg` and `dump idx` goldens;
 # `folio search` goldens; deterministic search/ files; valgrind on index and search;
-# the browser test (tests/browser, headless chromium over file:// and
-# http) when node and chromium are there.
+# the browser tests (tests/browser: headless chromium, and firefox-esr,
+# over file:// and http).
 sx=$ROOT/tests/search
 
 for b in "$BUILD/idx_test" "$BUILD/asan/idx_test"; do
@@ -91,18 +91,26 @@ else
 	fail "valgrind installed" "no valgrind"
 fi
 
-# The browser test needs node, npm's playwright-core and chromium.
+# The browser tests need node, npm's packages (tests/browser/setup.sh),
+# chromium, and firefox-esr for the same checks in Firefox.
 bt=$ROOT/tests/browser
+# browser_run NAME FILE: node --test FILE, its cases as "browser: ..."
+browser_run() {
+	FOLIO=$FOLIO node --test "$2" > "$TMPD/$1.out" 2>&1
+	grep -E '^ok [0-9]+ - ' "$TMPD/$1.out" | sed 's/^ok [0-9]* - /ok browser: /' >> "$RESULTS"
+	grep -E '^not ok [0-9]+ - ' "$TMPD/$1.out" | sed 's/^not ok [0-9]* - /not ok browser: /' |
+	while IFS= read -r l; do echo "$l: $(grep -m1 -A3 'error:' "$TMPD/$1.out" | tr '\n' ' ' | cut -c1-600)"; done >> "$RESULTS"
+	grep -qE '^# pass [1-9]' "$TMPD/$1.out" || fail "browser: $1" "$(tail -c 800 "$TMPD/$1.out")"
+}
 if ! command -v node > /dev/null || [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 	fail "browser: search page" "node or chromium missing (sh tests/deps.sh test)"
+elif ! sh "$bt/setup.sh" > "$TMPD/setup.out" 2>&1; then
+	fail "browser: npm packages installed (tests/browser/setup.sh)" "$(tail -c 600 "$TMPD/setup.out")"
 else
-	if [ ! -d "$bt/node_modules/playwright-core" ]; then
-		( cd "$bt" && npm ci --no-audit --no-fund > "$TMPD/npm.out" 2>&1 ) ||
-			fail "browser: npm ci" "$(tail -c 600 "$TMPD/npm.out")"
+	browser_run search "$bt/search.test.mjs"
+	if [ -x "${FIREFOX:-/usr/bin/firefox-esr}" ]; then
+		browser_run firefox "$bt/firefox.test.mjs"
+	else
+		fail "browser: search page in Firefox" "firefox-esr missing (sh tests/deps.sh test)"
 	fi
-	FOLIO=$FOLIO node --test "$bt/search.test.mjs" > "$TMPD/bt.out" 2>&1
-	grep -E '^ok [0-9]+ - ' "$TMPD/bt.out" | sed 's/^ok [0-9]* - /ok browser: /' >> "$RESULTS"
-	grep -E '^not ok [0-9]+ - ' "$TMPD/bt.out" | sed 's/^not ok [0-9]* - /not ok browser: /' |
-	while IFS= read -r l; do echo "$l: $(grep -m1 -A3 'error:' "$TMPD/bt.out" | tr '\n' ' ' | cut -c1-600)"; done >> "$RESULTS"
-	grep -qE '^# pass [1-9]' "$TMPD/bt.out" || fail "browser: search page" "$(tail -c 800 "$TMPD/bt.out")"
 fi
