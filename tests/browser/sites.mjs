@@ -3,6 +3,7 @@
 // term shards (tests/search ten times over, one Han character in 20
 // swapped), with the real binary, into a temporary folder, and takes
 // `folio search` (brute force) as the oracle for every query.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -115,4 +116,18 @@ export function prepare() {
 		s.big.expected.set(q, oracle(s.big.dir, q));
 	}
 	return s;
+}
+
+/*
+ * The page (Playwright's or Puppeteer's: both have $$eval) shows the
+ * query's results as the oracle says: data-count got is how many match
+ * (want, their slugs), and each result shown, up to ten, is one of them.
+ */
+export async function sameAsOracle(page, label, got, want) {
+	assert.equal(got, want.length, `${label}: data-count ${got}, brute force ${want.length}`);
+	const shown = await page.$$eval('#results a.result-link',
+	    (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').replace(/^.*articles\//, '').replace(/\.html$/, ''))));
+	assert.equal(shown.length, Math.min(10, want.length), `${label}: shown`);
+	for (const s of shown)
+		assert.ok(want.includes(s), `${label}: ${s} shown but does not match`);
 }
