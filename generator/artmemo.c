@@ -482,11 +482,11 @@ read_one(void *arg, size_t j)
 
 /*
  * The memo in folder dir made under key (the program, libraries and
- * options: what parsing depends on); reuse 0: start empty (--clean).
- * Never fails: what cannot be read is not there.
+ * options: what parsing depends on).  Never fails: what cannot be read
+ * is not there.  (--clean does not use the memo at all.)
  */
 struct art_memo *
-amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
+amemo_read(const char *dir, uint64_t key, int jobs)
 {
 	struct art_memo	*m = xcalloc(1, sizeof(*m));
 	struct slug_pair *pairs;
@@ -496,8 +496,6 @@ amemo_read(const char *dir, uint64_t key, int reuse, int jobs)
 
 	m->dir = xstrdup(dir);
 	m->key = key;
-	if (!reuse)
-		return m;
 	(void)par_for(AM_BUCKETS, jobs, read_one, m);
 	path = xasprintf("%s/slugs", dir);
 	if (memo_file(m, path, AM_SLUG_MAGIC, &in)) {

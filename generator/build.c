@@ -309,8 +309,7 @@ build_load(struct build *b, const struct build_opts *o)
 	    (stat(b->site.output_dir, &st) == 0 && S_ISDIR(st.st_mode)));
 	if (b->rebuilds) {
 		memodir = man_file(&b->site, "articles");
-		b->amemo = amemo_read(memodir, b->parsekey, !o->clean,
-		    b->site.jobs);
+		b->amemo = amemo_read(memodir, b->parsekey, b->site.jobs);
 		free(memodir);
 		b->abucket = xcalloc(b->narts ? b->narts : 1,
 		    sizeof(*b->abucket));

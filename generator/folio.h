@@ -365,7 +365,7 @@ void	 article_free(struct article *);
 /* artmemo.c: the load stage's memo of parsed articles and slugs */
 #define AM_BUCKETS 64
 struct art_memo;
-struct art_memo	*amemo_read(const char *, uint64_t, int, int);
+struct art_memo	*amemo_read(const char *, uint64_t, int);
 size_t		 amemo_bucket(const char *);
 int		 amemo_load(const struct art_memo *, size_t, uint64_t,
 		    struct article *);

@@ -992,8 +992,8 @@ mark_targets(struct lc *c, size_t n, unsigned char *want)
  * paths; they come in file and line order, the same for any jobs.
  * When memo is not NULL and no link is broken, it gets the links memo
  * of files (see below): the read pages' links, old's entries for the
- * others; or stays empty when that is old as it is.  Returns the number of broken links, each reported with
- * diag_err.
+ * others; or stays empty when that is old as it is.  Returns the number
+ * of broken links, each reported with diag_err.
  */
 size_t
 lc_check(const char *dir, const char *shown, char *const *files, size_t n,

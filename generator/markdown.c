@@ -403,8 +403,9 @@ art_texthash(const struct article *a)
 }
 
 /*
- * Render a->body into a->html, a->text (and a->texthash) and a->heads.  Returns 0 (cmark
- * accepts any input; invalid UTF-8 was rejected by fm_parse).
+ * Render a->body into a->html, a->text (and a->texthash) and a->heads.
+ * Returns 0 (cmark accepts any input; invalid UTF-8 was rejected by
+ * fm_parse).
  */
 int
 md_render(struct article *a, int raw_html)

@@ -1200,7 +1200,10 @@ batch_cut(uint64_t h, size_t m, size_t per)
 #define IDX_MEMO_MAGIC	"folio-index 1\n"
 #define IDX_MEMO_SEED	0x696e646578ULL		/* checksum seed: "index" */
 
-/* The key of document a: every field doc_text reads. */
+/*
+ * The key of document a: every field doc_text reads (the text by its
+ * hash), each absent one and each list's length told apart.
+ */
 static uint64_t
 doc_key(const struct article *a, uint64_t h)
 {
@@ -1210,22 +1213,24 @@ doc_key(const struct article *a, uint64_t h)
 	size_t		 i, k;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = f[i] ? hash_words(f[i], strlen(f[i]) + 1, h) :
-		    hash_mix64(h ^ i);
-	h = hash_mix64(h ^ (a->text != NULL ? art_texthash(a) : 4));
+		h = f[i] != NULL ? hash_words(f[i], strlen(f[i]) + 1, h) :
+		    hash_mix64(h ^ (i + 1));
+	h = hash_mix64(h ^ (a->text != NULL ? art_texthash(a) : 7));
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
-		h = hash_mix64(h ^ (l[i] && l[i]->type == V_LIST ? l[i]->n : 0));
-		for (k = 0; l[i] && l[i]->type == V_LIST && k < l[i]->n; k++)
-			if (l[i]->kids[k]->type == V_STR)
-				h = hash_words(l[i]->kids[k]->s,
-				    l[i]->kids[k]->slen + 1, h);
+		h = hash_mix64(h ^ (l[i] != NULL && l[i]->type == V_LIST ?
+		    l[i]->n + 1 : 0));
+		for (k = 0; l[i] != NULL && l[i]->type == V_LIST &&
+		    k < l[i]->n; k++)
+			h = l[i]->kids[k]->type == V_STR ?
+			    hash_words(l[i]->kids[k]->s,
+			    l[i]->kids[k]->slen + 1, h) : hash_mix64(h ^ k);
 	}
 	h = hash_mix64(h ^ a->nheads);
 	for (i = 0; i < a->nheads; i++)
-		h = hash_words(a->heads[i].text, strlen(a->heads[i].text) + 1, h);
+		h = hash_words(a->heads[i].text, strlen(a->heads[i].text) + 1,
+		    h);
 	return h;
 }
-
 
 /* var_get(p, end, 63, v), the one-byte case inline: seg_check reads
  * every posting of every batch, mostly small numbers. */
@@ -2731,29 +2736,13 @@ deflate_raw(struct buf *b, const char *s, size_t n)
 static uint64_t
 chunk_doc_key(const struct article *a, uint64_t h)
 {
-	const char	*f[] = { a->slug, a->title, a->place, a->date,
-			    a->byline, a->organization };
-	const struct val *l[] = { a->region, a->authors, a->tags };
-	size_t		 i, k;
+	const char	*f[] = { a->slug, a->date };
+	size_t		 i;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		h = f[i] != NULL ? hash_words(f[i], strlen(f[i]) + 1, h) :
 		    hash_mix64(h ^ (i + 1));
-	h = hash_mix64(h ^ (a->text != NULL ? art_texthash(a) : 7));
-	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
-		h = hash_mix64(h ^ (l[i] != NULL && l[i]->type == V_LIST ?
-		    l[i]->n + 1 : 0));
-		for (k = 0; l[i] != NULL && l[i]->type == V_LIST &&
-		    k < l[i]->n; k++)
-			h = l[i]->kids[k]->type == V_STR ?
-			    hash_words(l[i]->kids[k]->s,
-			    l[i]->kids[k]->slen + 1, h) : hash_mix64(h ^ k);
-	}
-	h = hash_mix64(h ^ a->nheads);
-	for (i = 0; i < a->nheads; i++)
-		h = hash_words(a->heads[i].text, strlen(a->heads[i].text) + 1,
-		    h);
-	return h;
+	return doc_key(a, h);	/* and what the index reads of it */
 }
 
 /*

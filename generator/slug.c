@@ -370,6 +370,17 @@ slug_used(struct slug_pair **out, size_t *nnew)
 	return k;
 }
 
+/* The pair an earlier build made for s, or NULL.  Read-only. */
+static struct slug_pair *
+known_pair(const char *s)
+{
+	struct slug_pair  k;
+
+	k.from = (char *)s;
+	return nknown > 0 ? bsearch(&k, known, nknown, sizeof(*known),
+	    pair_cmp) : NULL;
+}
+
 /*
  * Has an earlier build made the slug of s (so slug_make will not need
  * ICU for it)?  1 if so.  Read-only: safe while threads slug.
@@ -377,24 +388,18 @@ slug_used(struct slug_pair **out, size_t *nnew)
 int
 slug_known(const char *s)
 {
-	struct slug_pair  k;
-
-	k.from = (char *)s;
-	return nknown > 0 && bsearch(&k, known, nknown, sizeof(*known),
-	    pair_cmp) != NULL;
+	return known_pair(s) != NULL;
 }
 
 char *
 slug_make(const char *title, size_t max)
 {
-	struct slug_pair  k, *hit;
+	struct slug_pair *hit;
 	char		 *s;
 
 	if (max != SLUG_MAX)
 		return make(title, max, 0);
-	k.from = (char *)title;
-	if (nknown > 0 && (hit = bsearch(&k, known, nknown, sizeof(*known),
-	    pair_cmp)) != NULL) {
+	if ((hit = known_pair(title)) != NULL) {
 		atomic_store(&used[hit - known], 1);
 		return xstrdup(hit->to);
 	}

@@ -724,7 +724,7 @@ test_artmemo(void)
 	    "</figure>\n", 1002);
 	arts[0] = &a[0];
 	arts[1] = &a[1];
-	m = amemo_read(dir, 42, 1, 1);
+	m = amemo_read(dir, 42, 1);
 	OK(amemo_load(m, 5, 1001, &got) == 0 && !amemo_has_slugs(m),
 	    "artmemo: an empty folder holds nothing");
 	why = slug_make(a[0].title, SLUG_MAX);
@@ -736,7 +736,7 @@ test_artmemo(void)
 	slug_forget();
 	amemo_free(m);
 
-	m = amemo_read(dir, 42, 1, 1);
+	m = amemo_read(dir, 42, 1);
 	memset(&got, 0, sizeof(got));
 	got.path = xstrdup("y/a.md");
 	OK(amemo_load(m, 5, 1001, &got) == 1, "artmemo: read back by key");
@@ -786,7 +786,7 @@ test_artmemo(void)
 
 	/* Another program's memo: nothing read, nothing said. */
 	diag_verbosity = 0;
-	m = amemo_read(dir, 43, 1, 1);
+	m = amemo_read(dir, 43, 1);
 	memset(&got, 0, sizeof(got));
 	OK(amemo_load(m, 5, 1001, &got) == 0 && !amemo_has_slugs(m),
 	    "artmemo: another key reads nothing");
@@ -798,7 +798,7 @@ test_artmemo(void)
 		abort();
 	b.p[40] ^= 1;
 	file_write_atomic(path, b.p, b.len);
-	m = amemo_read(dir, 42, 1, 1);
+	m = amemo_read(dir, 42, 1);
 	OK(amemo_load(m, 5, 1001, &got) == 0 && amemo_has_slugs(m),
 	    "artmemo: a damaged bucket is dropped, the slugs kept");
 	amemo_free(m);
@@ -831,10 +831,10 @@ test_artmemo(void)
 		parse_one(&c[2], "x/c3.md", "---\ntitle: 三\n---\n三。\n", 2002);
 		for (q = 0; q < 3; q++)
 			ca[q] = &c[q];
-		m = amemo_read(dir, 42, 1, 1);
+		m = amemo_read(dir, 42, 1);
 		(void)amemo_keep(m, ca, 3, cb, 1);
 		amemo_free(m);
-		m = amemo_read(dir, 42, 1, 1);
+		m = amemo_read(dir, 42, 1);
 		for (q = 0; q < 2; q++) {
 			article_free(&c[q]);
 			c[q].path = xstrdup("x/c.md");
@@ -846,7 +846,7 @@ test_artmemo(void)
 		    !c[2].memo_strs && amemo_keep(m, ca, 2, cb, 1) == 0,
 		    "artmemo: hits share the memo's bytes; a bucket with a "
 		    "stale record is written again from them");
-		m2 = amemo_read(dir, 42, 1, 1);
+		m2 = amemo_read(dir, 42, 1);
 		memset(&got, 0, sizeof(got));
 		got.path = xstrdup("y/c.md");
 		OK(amemo_load(m2, 9, 2001, &got) == 1 &&
@@ -876,10 +876,10 @@ test_artmemo(void)
 		tv = val_get(e.fm, "title");
 		tv->s[0] = '\0';
 		tv->slen = 0;
-		m = amemo_read(dir, 42, 1, 1);
+		m = amemo_read(dir, 42, 1);
 		(void)amemo_keep(m, ea, 1, eb, 1);
 		amemo_free(m);
-		m = amemo_read(dir, 42, 1, 1);
+		m = amemo_read(dir, 42, 1);
 		memset(&got, 0, sizeof(got));
 		got.path = xstrdup("y/e.md");
 		OK(amemo_load(m, 11, 3001, &got) == 0 && got.title == NULL &&
@@ -921,6 +921,20 @@ test_artmemo(void)
 		abort();
 }
 
+/* A links memo record: page path linking to the n hashes h (as given). */
+static void
+lm_put(struct buf *b, const char *path, const uint32_t *h, size_t n)
+{
+	size_t	 i;
+
+	if (b->len == 0)
+		buf_puts(b, "folio-links 1\n");
+	buf_put(b, path, strlen(path) + 1);
+	buf_put_var(b, n);
+	for (i = 0; i < n; i++)
+		le_put(b, h[i], 4);
+}
+
 /* The links memo (linkcheck.c): what a record says, what is refused. */
 static void
 test_links_memo(void)
@@ -928,17 +942,13 @@ test_links_memo(void)
 	struct lc_links	*m;
 	struct buf	 b;
 	uint32_t	 ha = lc_link_hash("a.html"), hb = lc_link_hash("b.html");
-	uint32_t	 lo = ha < hb ? ha : hb, hi = ha < hb ? hb : ha;
-	uint32_t	 gone[2];
+	uint32_t	 up[2], down[2], gone[2];
 
+	up[0] = down[1] = ha < hb ? ha : hb;
+	up[1] = down[0] = ha < hb ? hb : ha;
 	buf_init(&b);
-	buf_puts(&b, "folio-links 1\n");
-	buf_put(&b, "q.html", 7);		/* links to nothing */
-	buf_put_var(&b, 0);
-	buf_put(&b, "x/p.html", 9);		/* links to a and b */
-	buf_put_var(&b, 2);
-	le_put(&b, lo, 4);
-	le_put(&b, hi, 4);
+	lm_put(&b, "q.html", NULL, 0);		/* links to nothing */
+	lm_put(&b, "x/p.html", up, 2);		/* links to a and b */
 	m = lc_links_parse(b.p, b.len);
 	OK(m != NULL, "links memo: parses");
 	INT_EQ(lc_links_count(m), 2, "links memo: two pages");
@@ -952,8 +962,7 @@ test_links_memo(void)
 	gone[0] = lc_link_hash("c.html");
 	INT_EQ(lc_links_to(m, "x/p.html", gone, 1), 0,
 	    "links memo: another file lost");
-	gone[0] = lc_link_hash("c.html");	/* two lost, b among them */
-	gone[1] = hb;
+	gone[1] = hb;				/* two lost, b among them */
 	qsort(gone, 2, sizeof(*gone), u32_cmp);
 	INT_EQ(lc_links_to(m, "x/p.html", gone, 2), 1,
 	    "links memo: one of two lost files");
@@ -963,31 +972,19 @@ test_links_memo(void)
 	OK(lc_links_parse("folio-links 2\n", 14) == NULL,
 	    "links memo: another format");
 	buf_truncate(&b, 0);
-	buf_puts(&b, "folio-links 1\n");
-	buf_put(&b, "p.html", 7);
-	buf_put_var(&b, 2);
-	le_put(&b, hi, 4);
-	le_put(&b, lo, 4);
+	lm_put(&b, "p.html", down, 2);
 	OK(ha == hb || lc_links_parse(b.p, b.len) == NULL,
 	    "links memo: hashes out of order");
 	buf_truncate(&b, 0);
-	buf_puts(&b, "folio-links 1\n");
-	buf_put(&b, "p.html", 7);
-	buf_put_var(&b, 0);
-	buf_put(&b, "p.html", 7);
-	buf_put_var(&b, 0);
+	lm_put(&b, "p.html", NULL, 0);
+	lm_put(&b, "p.html", NULL, 0);
 	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: a page twice");
 	buf_truncate(&b, 0);
-	buf_puts(&b, "folio-links 1\n");
-	buf_put(&b, "q.html", 7);
-	buf_put_var(&b, 0);
-	buf_put(&b, "p.html", 7);
-	buf_put_var(&b, 0);
+	lm_put(&b, "q.html", NULL, 0);
+	lm_put(&b, "p.html", NULL, 0);
 	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: pages out of order");
 	buf_truncate(&b, 0);
-	buf_puts(&b, "folio-links 1\n");
-	buf_putc(&b, '\0');
-	buf_put_var(&b, 0);
+	lm_put(&b, "", NULL, 0);
 	OK(lc_links_parse(b.p, b.len) == NULL, "links memo: an empty path");
 	buf_free(&b);
 }
