@@ -119,11 +119,28 @@ export function prepare() {
 }
 
 /*
+ * Every query of exp (query -> the oracle's slugs), asked on page with
+ * ask(q, i) (resolves to data-count), gives what the oracle says, with
+ * no script error on the page (Playwright's or Puppeteer's: both have
+ * on('pageerror') and $$eval); closes the page.  label names the run.
+ */
+export async function allSameAsOracle(page, label, exp, ask) {
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	let n = 0;
+	for (const [q, want] of exp)
+		await sameAsOracle(page, `${label} "${q}"`, await ask(q, n++), want);
+	assert.ok(n >= 40, `${n} queries`);
+	assert.deepEqual(errors, []);
+	await page.close();
+}
+
+/*
  * The page (Playwright's or Puppeteer's: both have $$eval) shows the
  * query's results as the oracle says: data-count got is how many match
  * (want, their slugs), and each result shown, up to ten, is one of them.
  */
-export async function sameAsOracle(page, label, got, want) {
+async function sameAsOracle(page, label, got, want) {
 	assert.equal(got, want.length, `${label}: data-count ${got}, brute force ${want.length}`);
 	const shown = await page.$$eval('#results a.result-link',
 	    (as) => as.map((a) => decodeURIComponent(a.getAttribute('href').replace(/^.*articles\//, '').replace(/\.html$/, ''))));
