@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FOLIO = path.resolve(ROOT, process.env.FOLIO || 'build/folio');
-export const SITE = path.resolve(ROOT, process.env.SITE_DIR || 'tests/search');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FOLIO = path.resolve(ROOT, process.env.FOLIO || 'build/folio');
+const SITE = path.resolve(ROOT, process.env.SITE_DIR || 'tests/search');
 export const SCREENS = path.join(ROOT, 'build/screens');
 
 // Queries drawn from the fixture: places, institutions, phrases,
 // numbers, the reporter, several words, quotes, exclusions, no result,
 // full-width input, single characters, Latin, punctuation.
-export const QUERIES = [
+const QUERIES = [
 	'光泽县', '北镇市', '建阳区', '沙依巴克区', '乌鲁木齐', '定陶', '会昌县', '罗定市',
 	'业委会', '组织部', '党工委', '联合党委', '网格员', '物业公司',
 	'红色物业', '乡村振兴', '吹哨报到', '党建引领', '基层治理', '小区治理', '近邻党建',
@@ -48,7 +48,7 @@ export function oracle(site, q) {
 }
 
 // Deterministic pseudo-random numbers for sampling and mutation.
-export function lcg(seed) {
+function lcg(seed) {
 	return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
