@@ -114,6 +114,7 @@ uint64_t le_get(const void *, int);		/* n-byte little-endian */
 int	 var_get(const unsigned char **, const unsigned char *, int,
 	    uint64_t *);			/* buf_put_var's; 0 / -1 */
 void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
+void	 le_set(void *, uint64_t, int);		/* ... stored */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
@@ -679,6 +680,36 @@ void		 tmemo_write(const char *, const struct term_memo *, uint64_t,
 		    const uint64_t *, struct term_hit *const *, const size_t *,
 		    size_t, int);
 void		 tmemo_free(struct term_memo *);
+
+/* A candidate term of the last discovery: what deciding on it reads. */
+struct term_cand {
+	uint64_t	 key;		/* the gram, packed (terms.c) */
+	uint32_t	 df;		/* articles of the sample using it */
+	uint16_t	 lpair;		/* its usual left neighbour, or 0 */
+	uint16_t	 rpair;		/* ... right one */
+	uint8_t		 ok;		/* ICU agrees with its samples */
+};
+
+/* The sample the vocabulary was last found in (tsample_read). */
+struct term_sample {
+	struct fmap	 map;		/* mapped; or tsample_parse's copy */
+	struct buf	 copy;		/* tsample_parse's copy; owned */
+	uint64_t	 vkey;		/* the vocabulary's key */
+	size_t		 ns;		/* articles */
+	uint64_t	*akey;		/* by article: its text key; owned */
+	size_t		*nids;		/* ... its character ids; owned */
+	size_t		*ntitle;	/* ... of them the title's; owned */
+	const unsigned char **ids;	/* ... u16 LE, into map; owned */
+	struct term_cand *cand;		/* keys ascending; owned */
+	size_t		 ncand;
+};
+
+struct term_sample *tsample_read(const char *);	/* NULL: none or bad */
+struct term_sample *tsample_parse(const void *, size_t);	/* fuzzing */
+void		 tsample_write(const char *, uint64_t, size_t,
+		    const uint64_t *, uint16_t *const *, const size_t *,
+		    const size_t *, const struct term_cand *, size_t);
+void		 tsample_free(struct term_sample *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */
 

@@ -22,7 +22,8 @@
  * A bucket whose vocabulary is not the first whole bucket's (a write
  * cut short) is as good as missing: its articles are counted again.
  * One more file, "found", has the same format with no articles: its
- * vocabulary is the one found in the sample, its key the sample's.
+ * vocabulary is the one found in the sample, its key the sample's.  And
+ * one of its own, "sample" (below), what finding it started from.
  *
  * A file, integers little-endian:
  *	"folio-terms 1\n"
@@ -469,6 +470,18 @@ struct tm_wjob {
 	size_t		  start[TM_BUCKETS + 1];
 };
 
+/* Make the memo folder dir: 0, or -1 with a message. */
+static int
+memo_dir(const char *dir)
+{
+	struct stat	 st;
+
+	/* An older folio's memo was one file where the folder goes. */
+	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		(void)unlink(dir);
+	return mkdir_p(dir);
+}
+
 /* A file's start: the magic, the vocabulary's key, its n terms. */
 static void
 put_head(struct buf *b, uint64_t vkey, char *const *text, size_t n)
@@ -561,13 +574,9 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
     const size_t *nhits, size_t narts, int jobs)
 {
 	struct tm_wjob	 w;
-	struct stat	 st;
 	size_t		 i, *bj;
 
-	/* An older folio's memo was one file where the folder goes. */
-	if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-		(void)unlink(dir);
-	if (mkdir_p(dir) == -1)
+	if (memo_dir(dir) == -1)
 		return;
 	write_found(dir, old, vkey, found, nfound);
 	memset(&w, 0, sizeof(w));
@@ -589,4 +598,191 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 	free(bj);
 	(void)par_for(TM_BUCKETS, jobs, write_bucket, &w);
 	free(w.order);
+}
+
+/*
+ * ---- The sample: what finding the vocabulary last started from ----
+ *
+ * One more file, "sample", keeps what terms.c needs to find the
+ * vocabulary again after one or two of the sample's articles changed
+ * without counting the whole sample: the sample's text keys in order,
+ * every candidate term with what the last decision about it read
+ * (struct term_cand), and each article's character ids, so that the
+ * grams of an article's old text are known once it is gone.  It is
+ * written whole, only when the vocabulary was found.  Integers
+ * little-endian:
+ *	"folio-sample 1\n"
+ *	u64 vocabulary key
+ *	u32 articles, then each: u64 text key, u32 ids, u32 ids of the title
+ *	u32 candidates, then each (keys ascending, none 0): u64 key,
+ *	    u32 df, u16 left pair, u16 right pair, u8 ok
+ *	each article's ids, u16 each, in the order above
+ *	u64 hash_words of all the bytes before it
+ */
+#define TS_MAGIC	"folio-sample 1\n"
+#define TS_CAND		17		/* bytes a candidate */
+
+void
+tsample_free(struct term_sample *s)
+{
+	if (s == NULL)
+		return;
+	file_unmap(&s->map);
+	buf_free(&s->copy);
+	free(s->akey);
+	free(s->nids);
+	free(s->ntitle);
+	free(s->ids);
+	free(s->cand);
+	free(s);
+}
+
+/* Parse s->map into s: 0, or -1 when anything is out of place. */
+static int
+ts_parse(struct term_sample *s)
+{
+	const unsigned char *p = (const unsigned char *)s->map.p;
+	size_t		 len = s->map.len, off, i, total = 0;
+	struct term_cand *c;
+
+	off = sizeof(TS_MAGIC) - 1;
+	if (len < off + 12 || memcmp(p, TS_MAGIC, off) != 0)
+		return -1;
+	s->vkey = le_get(p + off, 8);
+	s->ns = (size_t)le_get(p + off + 8, 4);
+	off += 12;
+	if (s->ns > (len - off) / 16)
+		return -1;
+	s->akey = xcalloc(s->ns ? s->ns : 1, sizeof(*s->akey));
+	s->nids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->nids));
+	s->ntitle = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ntitle));
+	s->ids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ids));
+	for (i = 0; i < s->ns; i++, off += 16) {
+		s->akey[i] = le_get(p + off, 8);
+		s->nids[i] = (size_t)le_get(p + off + 8, 4);
+		s->ntitle[i] = (size_t)le_get(p + off + 12, 4);
+		if (s->akey[i] == 0 || s->ntitle[i] > s->nids[i] ||
+		    s->nids[i] > len / 2)
+			return -1;
+		total += s->nids[i];
+		if (total > len / 2)
+			return -1;
+	}
+	if (len - off < 4)
+		return -1;
+	s->ncand = (size_t)le_get(p + off, 4);
+	off += 4;
+	if (s->ncand > (len - off) / TS_CAND)
+		return -1;
+	s->cand = xcalloc(s->ncand ? s->ncand : 1, sizeof(*s->cand));
+	for (i = 0; i < s->ncand; i++, off += TS_CAND) {
+		c = &s->cand[i];
+		c->key = le_get(p + off, 8);
+		c->df = (uint32_t)le_get(p + off + 8, 4);
+		c->lpair = (uint16_t)le_get(p + off + 12, 2);
+		c->rpair = (uint16_t)le_get(p + off + 14, 2);
+		c->ok = p[off + 16];
+		if (c->key == 0 || c->ok > 1 ||
+		    (i > 0 && c->key <= s->cand[i - 1].key))
+			return -1;
+	}
+	if (len - off != 2 * total)
+		return -1;
+	for (i = 0; i < s->ns; i++) {
+		s->ids[i] = p + off;
+		off += 2 * s->nids[i];
+	}
+	return 0;
+}
+
+/* The sample the last build kept in folder dir, or NULL: none or bad. */
+struct term_sample *
+tsample_read(const char *dir)
+{
+	struct term_sample *s = xcalloc(1, sizeof(*s));
+	struct stat	 st;
+	char		*path = xasprintf("%s/sample", dir), *why = NULL;
+
+	buf_init(&s->copy);
+	if (stat(path, &st) == -1 ||
+	    file_map_sealed(path, TM_SEED, &s->map, &why) == -1 ||
+	    ts_parse(s) == -1) {
+		tsample_free(s);
+		s = NULL;
+	}
+	free(why);
+	free(path);
+	return s;
+}
+
+/* The sample in bytes p[0..n) (no checksum), copied; or NULL.  Fuzzing. */
+struct term_sample *
+tsample_parse(const void *p, size_t n)
+{
+	struct term_sample *s = xcalloc(1, sizeof(*s));
+
+	buf_init(&s->copy);
+	buf_put(&s->copy, p, n);
+	s->map.p = s->copy.p;
+	s->map.len = s->copy.len;
+	if (ts_parse(s) == -1) {
+		tsample_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Keep the sample in folder dir: its key vkey, ns articles (text key
+ * akey[i], ids[i][0..nids[i]), of which the title's ntitle[i]) and the
+ * candidates cand[0..ncand) (keys ascending).  A failure is reported
+ * like any other file the build cannot write.
+ */
+void
+tsample_write(const char *dir, uint64_t vkey, size_t ns,
+    const uint64_t *akey, uint16_t *const *ids, const size_t *nids,
+    const size_t *ntitle, const struct term_cand *cand, size_t ncand)
+{
+	struct buf	 b;
+	size_t		 i, k, total = sizeof(TS_MAGIC) - 1 + 16 + 8;
+	unsigned char	*q;
+	const uint16_t	 one = 1;
+	char		*path;
+
+	if (memo_dir(dir) == -1)
+		return;
+	total += ns * 16 + ncand * TS_CAND;
+	for (i = 0; i < ns; i++)
+		total += 2 * nids[i];
+	buf_init(&b);
+	buf_grow(&b, total);	/* then written in place: 12 MB at 3,000 */
+	buf_puts(&b, TS_MAGIC);
+	le_put(&b, vkey, 8);
+	le_put(&b, ns, 4);
+	q = (unsigned char *)b.p + b.len;
+	for (i = 0; i < ns; i++, q += 16) {
+		le_set(q, akey[i], 8);
+		le_set(q + 8, nids[i], 4);
+		le_set(q + 12, ntitle[i], 4);
+	}
+	le_set(q, ncand, 4);
+	for (i = 0, q += 4; i < ncand; i++, q += TS_CAND) {
+		le_set(q, cand[i].key, 8);
+		le_set(q + 8, cand[i].df, 4);
+		le_set(q + 12, cand[i].lpair, 2);
+		le_set(q + 14, cand[i].rpair, 2);
+		q[16] = cand[i].ok;
+	}
+	for (i = 0; i < ns; q += 2 * nids[i++])
+		if (*(const unsigned char *)&one == 1)	/* little-endian */
+			memcpy(q, ids[i], 2 * nids[i]);
+		else
+			for (k = 0; k < nids[i]; k++)
+				le_set(q + 2 * k, ids[i][k], 2);
+	b.len = (size_t)((char *)q - b.p);
+	b.p[b.len] = '\0';
+	path = xasprintf("%s/sample", dir);
+	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
+	free(path);
+	buf_free(&b);
 }

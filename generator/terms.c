@@ -26,6 +26,8 @@
 #define CHUNK		256	/* articles counted between merges */
 #define DISCOVER	3000	/* articles terms are found in, at most */
 #define TOPUP_MAX	16	/* new terms counted alone, at most */
+#define DELTA_MAX	16	/* sample articles changed, at most, to
+				 * find the vocabulary by what changed */
 
 /*
  * Han characters as dense 16-bit ids (0: not a term character): CJK
@@ -261,6 +263,75 @@ gmap_prune(struct gmap *m, uint32_t min_df)
 }
 
 /*
+ * The vocabulary as hits_one reads it at every character: each term's
+ * key with its id, each term's first two characters (id VL_PREFIX when
+ * not a term themselves), and a bit per character that starts a term,
+ * in 16 bytes a slot rather than a struct gram, so the lookups stay in
+ * cache.
+ */
+#define VL_PREFIX	UINT32_MAX
+#define VL_CHARS	0x6e02		/* han_id()'s range */
+
+struct vslot {
+	uint64_t	 key;		/* 0: empty */
+	uint32_t	 id;		/* term id, or VL_PREFIX */
+};
+
+struct vlook {
+	struct vslot	*s;		/* cap slots; owned */
+	size_t		 cap;		/* a power of two */
+	uint64_t	 head[VL_CHARS / 64 + 1]; /* characters starting a term */
+};
+
+static struct vslot *
+vl_slot(const struct vlook *v, uint64_t key)
+{
+	size_t	 j;
+
+	for (j = hash_mix64(key) & (v->cap - 1); v->s[j].key != 0 &&
+	    v->s[j].key != key; j = (j + 1) & (v->cap - 1))
+		continue;
+	return &v->s[j];
+}
+
+/*
+ * The lookup for vocab (its grams' ids), with their first two
+ * characters when prefixes is 1; vl_free frees it.
+ */
+static void
+vl_make(struct vlook *v, const struct gmap *vocab, int prefixes)
+{
+	struct vslot	*e;
+	size_t		 i;
+	unsigned	 c;
+
+	memset(v, 0, sizeof(*v));
+	for (v->cap = 16; v->cap < vocab->n * 4; v->cap *= 2)
+		continue;	/* both kinds of key: at most half full */
+	v->s = xcalloc(v->cap, sizeof(*v->s));
+	for (i = 0; i < vocab->cap; i++) {
+		if (vocab->g[i].key == 0)
+			continue;
+		e = vl_slot(v, vocab->g[i].key);
+		e->key = vocab->g[i].key;
+		e->id = vocab->g[i].id;
+		e = vl_slot(v, key_prefix(vocab->g[i].key, NG_MIN));
+		if (prefixes && e->key == 0) {
+			e->key = key_prefix(vocab->g[i].key, NG_MIN);
+			e->id = VL_PREFIX;
+		}
+		c = (unsigned)(vocab->g[i].key >> 48);
+		v->head[c / 64] |= (uint64_t)1 << (c % 64);
+	}
+}
+
+static void
+vl_free(struct vlook *v)
+{
+	free(v->s);
+}
+
+/*
  * Count neighbour c in set s (*n used, counts in cnt): the first AV_CAP
  * distinct ones are remembered; a text edge (0) only counts.
  */
@@ -344,6 +415,8 @@ occ_sort(struct occ *o, size_t n)
 struct count {
 	struct chars	*cs;		/* by article; borrowed */
 	struct gmap	*shorter;	/* grams one shorter, pruned; borrowed */
+	const struct vlook *only;	/* or NULL; else the grams counted,
+					 * with the one longer holding them */
 	struct gmap	*out;		/* the pass's map; borrowed */
 	int		 len;		/* gram length of this pass */
 	size_t		 base;		/* first article of the chunk counted */
@@ -353,6 +426,37 @@ struct count {
 	size_t		 pbase, pn;	/* the chunk before: first article, count */
 };
 
+/* Add an occurrence of key k at character pos to o (*n used, *cap). */
+static void
+occ_add(struct occ **o, size_t *n, size_t *cap, uint64_t k, size_t pos,
+    unsigned l, unsigned r)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*o = xreallocarray(*o, *cap, sizeof(**o));
+	}
+	(*o)[*n].key = k;
+	(*o)[*n].pos = (uint32_t)pos;
+	(*o)[*n].l = (uint16_t)l;
+	(*o)[*n].r = (uint16_t)r;
+	(*n)++;
+}
+
+/* Is key k in the lookup v? */
+static int
+vl_has(const struct vlook *v, uint64_t k)
+{
+	unsigned	 c = (unsigned)(k >> 48);
+
+	return c < VL_CHARS && (v->head[c / 64] >> (c % 64) & 1) &&
+	    vl_slot(v, k)->key != 0;
+}
+
+/*
+ * Count article i's grams: those whose parts recur (c->shorter), or
+ * only those in c->only and, once each, the grams a character longer
+ * holding them (no neighbours: their tf and df make the others' sup).
+ */
 static int
 count_one(void *arg, size_t i)
 {
@@ -361,6 +465,7 @@ count_one(void *arg, size_t i)
 	struct occ	*o = NULL;
 	size_t		 p, n = 0, cap = 0;
 	uint64_t	 k;
+	unsigned	 l, r;
 	int		 j, len = c->len;
 
 	for (p = 0; p + (size_t)len <= ch->n; p++) {
@@ -369,19 +474,23 @@ count_one(void *arg, size_t i)
 		if (j < len)
 			continue;
 		k = pack(ch->id + p, len);
-		if (c->shorter != NULL &&
+		if (c->only != NULL ? !vl_has(c->only, k) :
+		    c->shorter != NULL &&
 		    (gmap_find(c->shorter, key_prefix(k, len - 1)) == NULL ||
 		    gmap_find(c->shorter, key_suffix(k)) == NULL))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			o = xreallocarray(o, cap, sizeof(*o));
-		}
-		o[n].key = k;
-		o[n].pos = (uint32_t)p;
-		o[n].l = p > 0 ? ch->id[p - 1] : 0;
-		o[n].r = p + (size_t)len < ch->n ? ch->id[p + len] : 0;
-		n++;
+		l = p > 0 ? ch->id[p - 1] : 0;
+		r = p + (size_t)len < ch->n ? ch->id[p + len] : 0;
+		occ_add(&o, &n, &cap, k, p, l, r);
+		if (c->only == NULL || len == NG_MAX)
+			continue;
+		if (term_char(r))
+			occ_add(&o, &n, &cap, pack(ch->id + p, len + 1), p,
+			    0, 0);
+		/* Counted as the gram before's right one when it is in. */
+		if (term_char(l) && !vl_has(c->only, pack(ch->id + p - 1, len)))
+			occ_add(&o, &n, &cap, pack(ch->id + p - 1, len + 1),
+			    p - 1, 0, 0);
 	}
 	occ_sort(o, n);
 	c->occ[c->cur][i] = o;
@@ -439,10 +548,13 @@ count_or_merge(void *arg, size_t i)
 	return count_one(c, i - 1);
 }
 
-/* One counting pass over every article for grams of length len. */
+/*
+ * One counting pass over every article for grams of length len: those
+ * whose parts are in shorter (or all), or those in only (count_one).
+ */
 static void
 count_pass(struct chars *cs, size_t narts, int jobs, int len,
-    struct gmap *shorter, struct gmap *out)
+    struct gmap *shorter, const struct vlook *only, struct gmap *out)
 {
 	struct count	 c;
 	size_t		 n, chunk = (size_t)CHUNK * (size_t)jobs;
@@ -452,6 +564,7 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 	c.cs = cs;
 	c.len = len;
 	c.shorter = shorter;
+	c.only = only;
 	c.out = out;
 	for (k = 0; k < 2; k++) {
 		c.occ[k] = xcalloc(chunk, sizeof(*c.occ[k]));
@@ -642,17 +755,15 @@ icu_one(void *arg, size_t i)
 }
 
 /*
- * Does g (len characters) mostly start or end inside a word: is its
- * most frequent neighbour on a side there CROSS_PCT of the time, and
- * does it make a two-character word (in words) with g's edge?
+ * What deciding on candidate c reads (struct term_cand): its key and
+ * df; whether ICU agrees with most of its samples; and on each side,
+ * the neighbour it has CROSS_PCT of the time, when that is a term
+ * character (with its edge, maybe a two-character word: 区|业委会).
  */
-static int
-cuts_word(const struct gmap *words, const struct gram *g, int len)
+static void
+cand_rec(const struct cand *c, struct term_cand *r)
 {
-	uint16_t	 pair[2];
-	unsigned	 first = (unsigned)(g->key >> 48);
-	unsigned	 last = (unsigned)(g->key >> (16 * (NG_MAX - len))) &
-			    0xffff;
+	const struct gram *g = c->g;
 	uint8_t		 i, bl = 0, br = 0;
 
 	for (i = 1; i < g->nl; i++)
@@ -661,87 +772,42 @@ cuts_word(const struct gmap *words, const struct gram *g, int len)
 	for (i = 1; i < g->nr; i++)
 		if (g->rc[i] > g->rc[br])
 			br = i;
-	if (g->nl > 0 && term_char(g->l[bl]) &&
-	    (uint64_t)g->lc[bl] * 100 >= (uint64_t)CROSS_PCT * g->tf) {
-		pair[0] = g->l[bl];
-		pair[1] = (uint16_t)first;
-		if (gmap_find(words, pack(pair, 2)) != NULL)
-			return 1;
-	}
-	if (g->nr > 0 && term_char(g->r[br]) &&
-	    (uint64_t)g->rc[br] * 100 >= (uint64_t)CROSS_PCT * g->tf) {
-		pair[0] = (uint16_t)last;
-		pair[1] = g->r[br];
-		if (gmap_find(words, pack(pair, 2)) != NULL)
-			return 1;
-	}
-	return 0;
+	r->key = g->key;
+	r->df = g->df;
+	r->ok = c->ok * 2 >= g->nsamp;
+	r->lpair = g->nl > 0 && term_char(g->l[bl]) &&
+	    (uint64_t)g->lc[bl] * 100 >= (uint64_t)CROSS_PCT * g->tf ?
+	    g->l[bl] : 0;
+	r->rpair = g->nr > 0 && term_char(g->r[br]) &&
+	    (uint64_t)g->rc[br] * 100 >= (uint64_t)CROSS_PCT * g->tf ?
+	    g->r[br] : 0;
+}
+
+/* Characters in a gram's key (2-4; its first two are never 0). */
+static int
+gram_len(uint64_t k)
+{
+	return (k & 0xffff) ? 4 : (k & 0xffffffff) ? 3 : 2;
 }
 
 /*
- * The vocabulary as hits_one reads it at every character: each term's
- * key with its id, each term's first two characters (id VL_PREFIX when
- * not a term themselves), and a bit per character that starts a term,
- * in 16 bytes a slot rather than a struct gram, so the lookups stay in
- * cache.
+ * Does candidate r mostly start or end inside a word: does its usual
+ * neighbour on a side make a two-character word (in words) with its
+ * edge?
  */
-#define VL_PREFIX	UINT32_MAX
-#define VL_CHARS	0x6e02		/* han_id()'s range */
-
-struct vslot {
-	uint64_t	 key;		/* 0: empty */
-	uint32_t	 id;		/* term id, or VL_PREFIX */
-};
-
-struct vlook {
-	struct vslot	*s;		/* cap slots; owned */
-	size_t		 cap;		/* a power of two */
-	uint64_t	 head[VL_CHARS / 64 + 1]; /* characters starting a term */
-};
-
-static struct vslot *
-vl_slot(const struct vlook *v, uint64_t key)
+static int
+cuts_word(const struct gmap *words, const struct term_cand *r)
 {
-	size_t	 j;
+	uint16_t	 pair[2];
+	int		 len = gram_len(r->key);
 
-	for (j = hash_mix64(key) & (v->cap - 1); v->s[j].key != 0 &&
-	    v->s[j].key != key; j = (j + 1) & (v->cap - 1))
-		continue;
-	return &v->s[j];
-}
-
-/* The lookup for vocab (its grams' ids); vl_free frees it. */
-static void
-vl_make(struct vlook *v, const struct gmap *vocab)
-{
-	struct vslot	*e;
-	size_t		 i;
-	unsigned	 c;
-
-	memset(v, 0, sizeof(*v));
-	for (v->cap = 16; v->cap < vocab->n * 4; v->cap *= 2)
-		continue;	/* both kinds of key: at most half full */
-	v->s = xcalloc(v->cap, sizeof(*v->s));
-	for (i = 0; i < vocab->cap; i++) {
-		if (vocab->g[i].key == 0)
-			continue;
-		e = vl_slot(v, vocab->g[i].key);
-		e->key = vocab->g[i].key;
-		e->id = vocab->g[i].id;
-		e = vl_slot(v, key_prefix(vocab->g[i].key, NG_MIN));
-		if (e->key == 0) {
-			e->key = key_prefix(vocab->g[i].key, NG_MIN);
-			e->id = VL_PREFIX;
-		}
-		c = (unsigned)(vocab->g[i].key >> 48);
-		v->head[c / 64] |= (uint64_t)1 << (c % 64);
-	}
-}
-
-static void
-vl_free(struct vlook *v)
-{
-	free(v->s);
+	pair[0] = r->lpair;
+	pair[1] = (uint16_t)(r->key >> 48);
+	if (r->lpair != 0 && gmap_find(words, pack(pair, 2)) != NULL)
+		return 1;
+	pair[0] = (uint16_t)(r->key >> (16 * (NG_MAX - len)));
+	pair[1] = r->rpair;
+	return r->rpair != 0 && gmap_find(words, pack(pair, 2)) != NULL;
 }
 
 /* Counting per article once the vocabulary is known. */
@@ -1015,73 +1081,82 @@ gram_of(const char *s, uint64_t *key)
 	return 1;
 }
 
+/* Does key k (len characters) start or end with a stop word? */
+static int
+stopped(uint64_t k, int len)
+{
+	return in_list(stop_head, (unsigned)(k >> 48)) ||
+	    in_list(stop_tail, (unsigned)(k >> (16 * (NG_MAX - len))) &
+	    0xffff) || stop_leading(k, len);
+}
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct term_cand *a = x, *b = y;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
 /*
- * Find the vocabulary in the sample arts[smap[0..ns)]: returns the terms
- * found (caller frees; forced terms not among them), *ntexts their
- * number, and *ssp the sample's character ids (caller frees).
+ * Raise the sup of each gram in shorter to the tf of the len-character
+ * grams in longer that begin or end with it.
  */
-static char **
-find_vocab(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
-    struct chars **ssp, size_t *ntextsp)
+static void
+sup_from(const struct gmap *longer, int len, struct gmap *shorter)
+{
+	const struct gram *g;
+	struct gram	*sub;
+	size_t		 i;
+
+	for (i = 0; i < longer->cap; i++) {
+		g = &longer->g[i];
+		if (g->key == 0 || gram_len(g->key) != len)
+			continue;
+		if ((sub = gmap_find(shorter, key_prefix(g->key, len - 1))) !=
+		    NULL && sub->sup < g->tf)
+			sub->sup = g->tf;
+		if ((sub = gmap_find(shorter, key_suffix(g->key))) != NULL &&
+		    sub->sup < g->tf)
+			sub->sup = g->tf;
+	}
+}
+
+/*
+ * The candidates among the counted grams pass[NG_MIN..NG_MAX] (pruned,
+ * their sup known): each free on both sides, not a fragment, no stop
+ * word at an edge, checked against ICU in the sample ss.  Returns what
+ * deciding on them reads, keys ascending (caller frees), *nrec of them.
+ */
+static struct term_cand *
+cands_of(struct gmap *pass, const struct chars *ss, int jobs, size_t *nrec,
+    int debug)
 {
 	struct { const struct chars *cs; struct cand *c; } ix;
-	struct gmap	 pass[NG_MAX + 1], ok2;
-	struct chars	*ss;
+	struct term_cand *rec;
 	struct cand	*cands = NULL;
-	struct gram	*g, *sub;
-	char		**texts = NULL;
-	size_t		 i, ncand = 0, ntexts = 0, max_df;
+	struct gram	*g;
+	size_t		 i, ncand = 0;
 	const char	*why;
 	int		 len, av_l, av_r;
-	int		 debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
 
-	ss = xcalloc(ns ? ns : 1, sizeof(*ss));
-	cx->cs = ss;
-	cx->map = smap;
-	par_for(ns, jobs, chars_one, cx);
-	max_df = ns * MAX_DF_PCT / 100;
-
-	/* Count 2-grams, then longer ones whose parts recur (apriori). */
-	memset(pass, 0, sizeof(pass));
-	for (len = NG_MIN; len <= NG_MAX; len++) {
-		count_pass(ss, ns, jobs, len, len > NG_MIN ? &pass[len - 1] :
-		    NULL, &pass[len]);
-		gmap_prune(&pass[len], 2 + (uint32_t)(ns / 10000));
-	}
-	/* How often each gram sits inside one a character longer. */
-	for (len = NG_MIN + 1; len <= NG_MAX; len++)
-		for (i = 0; i < pass[len].cap; i++) {
-			g = &pass[len].g[i];
-			if (g->key == 0)
-				continue;
-			if ((sub = gmap_find(&pass[len - 1],
-			    key_prefix(g->key, len - 1))) != NULL &&
-			    sub->sup < g->tf)
-				sub->sup = g->tf;
-			if ((sub = gmap_find(&pass[len - 1],
-			    key_suffix(g->key))) != NULL && sub->sup < g->tf)
-				sub->sup = g->tf;
-		}
-	/* Candidates: free on both sides, not a fragment. */
 	for (len = NG_MIN; len <= NG_MAX; len++)
 		for (i = 0; i < pass[len].cap; i++) {
 			g = &pass[len].g[i];
-			if (g->key == 0 ||
+			if (g->key == 0 || gram_len(g->key) != len ||
 			    (double)g->sup >= DOMINATED * g->tf)
 				continue;
 			av_l = av(g->nl, g->el);
 			av_r = av(g->nr, g->er);
 			why = av_l < AV_MIN || av_r < AV_MIN ? "av" :
-			    in_list(stop_head, (unsigned)(g->key >> 48)) ||
-			    in_list(stop_tail, (unsigned)(g->key >> (16 *
-			    (NG_MAX - len))) & 0xffff) ||
-			    stop_leading(g->key, len) ? "stop" : NULL;
-			if (debug && why != NULL) {
-				char *s = key_text(g->key);
+			    stopped(g->key, len) ? "stop" : NULL;
+			if (debug) {
+				char *t = key_text(g->key);
 
 				fprintf(stderr, "term %s df=%u tf=%u av=%d/%d "
-				    "%s\n", s, g->df, g->tf, av_l, av_r, why);
-				free(s);
+				    "%s\n", t, g->df, g->tf, av_l, av_r,
+				    why ? why : "candidate");
+				free(t);
 			}
 			if (why != NULL)
 				continue;
@@ -1095,44 +1170,92 @@ find_vocab(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	ix.cs = ss;
 	ix.c = cands;
 	par_for(ncand, jobs, icu_one, &ix);
-
-	/*
-	 * The vocabulary: candidates ICU agrees with that are not in too
-	 * many articles and do not mostly begin or end inside a two-
-	 * character word (区|业委会, 物业|党建; common words count here),
-	 * and forced terms.
-	 */
-	memset(&ok2, 0, sizeof(ok2));
+	rec = xcalloc(ncand ? ncand : 1, sizeof(*rec));
 	for (i = 0; i < ncand; i++)
-		if (cands[i].len == 2 && cands[i].ok * 2 >= cands[i].g->nsamp)
-			gmap_get(&ok2, cands[i].g->key);
-	for (i = 0; i < ncand; i++) {
-		why = cands[i].ok * 2 < cands[i].g->nsamp ? "icu" :
-		    cands[i].g->df > max_df ? "common" :
-		    cuts_word(&ok2, cands[i].g, cands[i].len) ? "cuts" : NULL;
-		if (debug) {
-			char *s = key_text(cands[i].g->key);
+		cand_rec(&cands[i], &rec[i]);
+	free(cands);
+	if (ncand > 1)
+		qsort(rec, ncand, sizeof(*rec), cand_cmp);
+	*nrec = ncand;
+	return rec;
+}
 
-			fprintf(stderr, "term %s df=%u tf=%u av=%d/%d %s\n", s,
-			    cands[i].g->df, cands[i].g->tf,
-			    av(cands[i].g->nl, cands[i].g->el),
-			    av(cands[i].g->nr, cands[i].g->er),
+/*
+ * The vocabulary found in a sample of ns articles whose candidates are
+ * rec[0..n): those ICU agrees with that are not in too many articles
+ * and do not mostly begin or end inside a two-character word (区|业委
+ * 会, 物业|党建; common words count here).  Returns their texts (caller
+ * frees), *ntexts of them.
+ */
+static char **
+decide(const struct term_cand *rec, size_t n, size_t ns, size_t *ntexts,
+    int debug)
+{
+	struct gmap	 ok2;
+	char		**texts = NULL;
+	size_t		 i, max_df = ns * MAX_DF_PCT / 100;
+	const char	*why;
+
+	memset(&ok2, 0, sizeof(ok2));
+	for (i = 0; i < n; i++)
+		if (gram_len(rec[i].key) == 2 && rec[i].ok)
+			gmap_get(&ok2, rec[i].key);
+	*ntexts = 0;
+	for (i = 0; i < n; i++) {
+		why = !rec[i].ok ? "icu" : rec[i].df > max_df ? "common" :
+		    cuts_word(&ok2, &rec[i]) ? "cuts" : NULL;
+		if (debug) {
+			char *t = key_text(rec[i].key);
+
+			fprintf(stderr, "term %s df=%u %s\n", t, rec[i].df,
 			    why ? why : "ok");
-			free(s);
+			free(t);
 		}
 		if (why == NULL) {
-			texts = xreallocarray(texts, ntexts + 1,
+			texts = xreallocarray(texts, *ntexts + 1,
 			    sizeof(*texts));
-			texts[ntexts++] = key_text(cands[i].g->key);
+			texts[(*ntexts)++] = key_text(rec[i].key);
 		}
 	}
 	free(ok2.g);
-	free(cands);
+	return texts;
+}
+
+/*
+ * Find the vocabulary in the sample arts[smap[0..ns)]: returns the terms
+ * found (caller frees; forced terms not among them), *ntexts their
+ * number, *ssp the sample's character ids and *recp its candidates
+ * (*nrecp; caller frees both).
+ */
+static char **
+find_vocab(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
+    struct chars **ssp, size_t *ntextsp, struct term_cand **recp,
+    size_t *nrecp)
+{
+	struct gmap	 pass[NG_MAX + 1];
+	struct chars	*ss;
+	int		 len, debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
+
+	ss = xcalloc(ns ? ns : 1, sizeof(*ss));
+	cx->cs = ss;
+	cx->map = smap;
+	par_for(ns, jobs, chars_one, cx);
+
+	/* Count 2-grams, then longer ones whose parts recur (apriori). */
+	memset(pass, 0, sizeof(pass));
+	for (len = NG_MIN; len <= NG_MAX; len++) {
+		count_pass(ss, ns, jobs, len, len > NG_MIN ? &pass[len - 1] :
+		    NULL, NULL, &pass[len]);
+		gmap_prune(&pass[len], 2 + (uint32_t)(ns / 10000));
+	}
+	/* How often each gram sits inside one a character longer. */
+	for (len = NG_MIN + 1; len <= NG_MAX; len++)
+		sup_from(&pass[len], len, &pass[len - 1]);
+	*recp = cands_of(pass, ss, jobs, nrecp, debug);
 	for (len = NG_MIN; len <= NG_MAX; len++)
 		free(pass[len].g);
 	*ssp = ss;
-	*ntextsp = ntexts;
-	return texts;
+	return decide(*recp, *nrecp, ns, ntextsp, debug);
 }
 
 /* Keys of the articles' texts (title and text). */
@@ -1169,8 +1292,279 @@ vocab_key(uint64_t env, const uint64_t *akey, const size_t *smap, size_t ns)
 	v = ns;
 	h = hash_words(&v, sizeof(v), h);
 	for (i = 0; i < ns; i++)
-		h = hash_words(&akey[smap[i]], sizeof(*akey), h);
+		h = hash_words(&akey[smap ? smap[i] : i], sizeof(*akey), h);
 	return h ? h : 1;
+}
+
+/* An article's text key and its place in a sample, for matching. */
+struct akpos {
+	uint64_t	 key;
+	size_t		 at;
+};
+
+static int
+akpos_cmp(const void *x, const void *y)
+{
+	const struct akpos *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/*
+ * Pair the old sample's articles (text keys old[0..nold)) with the new
+ * one's (new[smap[0..ns)]), equal keys in order: (*was)[i] is the old
+ * place of the new sample's article i or SIZE_MAX (added), (*gone) the
+ * old places paired with none, *ngone of them (caller frees both).
+ * Returns 0; -1 when the articles both have are not in the same order.
+ */
+static int
+pair_samples(const uint64_t *old, size_t nold, const uint64_t *new,
+    const size_t *smap, size_t ns, size_t **was, size_t **gone,
+    size_t *ngone)
+{
+	struct akpos	*a = xcalloc(nold ? nold : 1, sizeof(*a));
+	struct akpos	*b = xcalloc(ns ? ns : 1, sizeof(*b));
+	unsigned char	*paired = xcalloc(nold ? nold : 1, 1);
+	size_t		 i, j, last = 0;
+	int		 rc = 0, any = 0;
+
+	for (i = 0; i < nold; i++)
+		a[i] = (struct akpos){ old[i], i };
+	for (i = 0; i < ns; i++)
+		b[i] = (struct akpos){ new[smap[i]], i };
+	qsort(a, nold, sizeof(*a), akpos_cmp);
+	qsort(b, ns, sizeof(*b), akpos_cmp);
+	*was = xcalloc(ns ? ns : 1, sizeof(**was));
+	for (i = 0; i < ns; i++)
+		(*was)[i] = SIZE_MAX;
+	for (i = j = 0; i < nold && j < ns; )
+		if (a[i].key < b[j].key)
+			i++;
+		else if (a[i].key > b[j].key)
+			j++;
+		else {
+			(*was)[b[j++].at] = a[i].at;
+			paired[a[i++].at] = 1;
+		}
+	/* The pairs in new order must be in old order too. */
+	for (i = 0; i < ns; i++) {
+		if ((*was)[i] == SIZE_MAX)
+			continue;
+		if (any && (*was)[i] < last)
+			rc = -1;
+		last = (*was)[i];
+		any = 1;
+	}
+	*gone = xcalloc(nold ? nold : 1, sizeof(**gone));
+	for (i = *ngone = 0; i < nold; i++)
+		if (!paired[i])
+			(*gone)[(*ngone)++] = i;
+	free(a);
+	free(b);
+	free(paired);
+	return rc;
+}
+
+/* The old sample's article k's ids into ch; -1 when one is not an id. */
+static int
+ids_of(const struct term_sample *s, size_t k, struct chars *ch)
+{
+	const uint16_t	 one = 1;
+	size_t		 i;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->n = s->nids[k];
+	ch->ntitle = s->ntitle[k];
+	ch->id = xreallocarray(NULL, ch->n + 1, sizeof(*ch->id));
+	if (*(const unsigned char *)&one == 1)	/* little-endian */
+		memcpy(ch->id, s->ids[k], 2 * ch->n);
+	else
+		for (i = 0; i < ch->n; i++)
+			ch->id[i] = (uint16_t)le_get(s->ids[k] + 2 * i, 2);
+	for (i = 0; i < ch->n; i++)
+		if (ch->id[i] >= VL_CHARS && ch->id[i] != ID_ALNUM)
+			return -1;
+	return 0;
+}
+
+/* Is k a gram's key: 2-4 ids of term characters, zeros after? */
+static int
+key_ok(uint64_t k)
+{
+	int		 i, len = gram_len(k);
+	unsigned	 id;
+
+	for (i = 0; i < len; i++) {
+		id = (unsigned)(k >> (16 * (NG_MAX - 1 - i))) & 0xffff;
+		if (!term_char(id) || id >= VL_CHARS)
+			return 0;
+	}
+	return 1;
+}
+
+/* The new sample's ids: the old sample's, or made (find_delta). */
+struct deltactx {
+	struct charsctx	*cx;		/* cs: the new sample's; borrowed */
+	const struct term_sample *old;	/* borrowed */
+	const size_t	*was;		/* pair_samples's */
+	atomic_int	 bad;		/* an old article's ids were not */
+};
+
+static int
+delta_one(void *arg, size_t i)
+{
+	struct deltactx	*x = arg;
+
+	if (x->was[i] == SIZE_MAX)
+		return chars_one(x->cx, i);
+	if (ids_of(x->old, x->was[i], &x->cx->cs[i]) == -1)
+		atomic_store(&x->bad, 1);
+	return 0;
+}
+
+/*
+ * Add to g[NG_MIN..NG_MAX] the keys of the grams of ch that may be
+ * candidates: none with a stop word at an edge (cands_of).
+ */
+static void
+grams_of(const struct chars *ch, struct gmap *g)
+{
+	size_t		 p;
+	uint64_t	 k;
+	int		 len, j;
+
+	for (p = 0; p + NG_MIN <= ch->n; p++)
+		for (len = NG_MIN; len <= NG_MAX &&
+		    p + (size_t)len <= ch->n; len++) {
+			for (j = 0; j < len && term_char(ch->id[p + j]); j++)
+				continue;
+			if (j < len)
+				break;
+			k = pack(ch->id + p, len);
+			if (gmap_find(&g[len], k) == NULL && !stopped(k, len))
+				(void)gmap_get(&g[len], k);
+		}
+}
+
+/*
+ * Find the vocabulary of the sample arts[smap[0..ns)] (text keys in
+ * akey) from old, the sample it was last found in, when at most
+ * DELTA_MAX of their articles differ and the others are in the same
+ * order: only the grams of the articles gone and come are counted
+ * again (their df, tf and neighbours change; the others' do not, nor
+ * does their sup: a gram holding one of them is none of those), with
+ * the grams a character longer that hold them (count_one); then those
+ * that are candidates are decided on anew with the others' from old,
+ * which is what find_vocab would find.  Returns 1 with its outputs
+ * set as find_vocab sets them (the texts in *textsp); 0 (nothing set)
+ * when old is of no use.
+ */
+static int
+find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
+    const struct term_sample *old, const uint64_t *akey, uint64_t env,
+    struct chars **ssp, char ***textsp, size_t *ntextsp,
+    struct term_cand **recp, size_t *nrecp)
+{
+	struct gmap	 pass[NG_MAX + 1], gk[NG_MAX + 1];
+	struct vlook	 only[NG_MAX + 1];
+	struct deltactx	 dx;
+	struct chars	*ss = NULL, gch;
+	struct term_cand *fresh, *rec;
+	size_t		*was = NULL, *gone = NULL, ngone = 0, nadded, i;
+	size_t		 nfresh, nrec, ngram;
+	int		 len, bad = 0, debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
+
+	if (old == NULL || old->ns / 10000 != ns / 10000 ||
+	    old->vkey != vocab_key(env, old->akey, NULL, old->ns))
+		return 0;
+	for (i = 0; i < old->ncand; i++)
+		if (!key_ok(old->cand[i].key))
+			return 0;
+	if (pair_samples(old->akey, old->ns, akey, smap, ns, &was, &gone,
+	    &ngone) == -1)
+		goto no;
+	for (i = nadded = 0; i < ns; i++)
+		nadded += was[i] == SIZE_MAX;
+	if (nadded + ngone > DELTA_MAX)
+		goto no;
+	ss = xcalloc(ns ? ns : 1, sizeof(*ss));
+	cx->cs = ss;
+	cx->map = smap;
+	dx.cx = cx;
+	dx.old = old;
+	dx.was = was;
+	atomic_init(&dx.bad, 0);
+	par_for(ns, jobs, delta_one, &dx);
+	if (atomic_load(&dx.bad))
+		goto no;
+
+	/* The grams whose counts change: those of the texts gone and come. */
+	memset(gk, 0, sizeof(gk));
+	for (i = 0; i < ngone && !bad; i++) {
+		bad = ids_of(old, gone[i], &gch) == -1;
+		grams_of(&gch, gk);
+		free(gch.id);
+	}
+	for (i = 0; i < ns; i++)
+		if (was[i] == SIZE_MAX)
+			grams_of(&ss[i], gk);
+	for (len = NG_MIN, ngram = 0; len <= NG_MAX; len++) {
+		ngram += gk[len].n;
+		vl_make(&only[len], &gk[len], 0);
+		free(gk[len].g);
+	}
+	if (bad) {
+		for (len = NG_MIN; len <= NG_MAX; len++)
+			vl_free(&only[len]);
+		goto no;
+	}
+	memset(pass, 0, sizeof(pass));
+	for (len = NG_MIN; len <= NG_MAX; len++) {
+		count_pass(ss, ns, jobs, len, NULL, &only[len], &pass[len]);
+		gmap_prune(&pass[len], 2 + (uint32_t)(ns / 10000));
+	}
+	for (len = NG_MIN; len < NG_MAX; len++)
+		sup_from(&pass[len], len + 1, &pass[len]);
+	fresh = cands_of(pass, ss, jobs, &nfresh, debug);
+	for (len = NG_MIN; len <= NG_MAX; len++)
+		free(pass[len].g);
+
+	/* The candidates of old whose counts are as they were, and these. */
+	rec = xcalloc(old->ncand + nfresh + 1, sizeof(*rec));
+	for (i = nrec = 0; i < old->ncand; i++)
+		if (!vl_has(&only[gram_len(old->cand[i].key)],
+		    old->cand[i].key))
+			rec[nrec++] = old->cand[i];
+	if (nfresh > 0)
+		memcpy(rec + nrec, fresh, nfresh * sizeof(*rec));
+	nrec += nfresh;
+	free(fresh);
+	for (len = NG_MIN; len <= NG_MAX; len++)
+		vl_free(&only[len]);
+	if (nrec > 1)
+		qsort(rec, nrec, sizeof(*rec), cand_cmp);
+	free(was);
+	free(gone);
+	*ssp = ss;
+	*recp = rec;
+	*nrecp = nrec;
+	*textsp = decide(rec, nrec, ns, ntextsp, debug);
+	if (diag_verbosity > 1)
+		fprintf(stderr, "folio:  terms sample: %zu of %zu articles "
+		    "changed, %zu grams counted again\n",
+		    nadded + ngone, ns, ngram);
+	return 1;
+no:
+	for (i = 0; ss != NULL && i < ns; i++) {
+		free(ss[i].id);
+		free(ss[i].lh);
+	}
+	free(ss);
+	free(was);
+	free(gone);
+	return 0;
 }
 
 /*
@@ -1217,11 +1611,37 @@ plan_remap(const struct term_memo *memo, const struct terms *t,
 	return 1;
 }
 
+/* Keep the sample ss (arts[smap[0..ns)]) and its candidates in memo. */
+static void
+keep_sample(const char *memo, uint64_t vkey, const struct chars *ss,
+    const size_t *smap, size_t ns, const uint64_t *akey,
+    const struct term_cand *rec, size_t nrec)
+{
+	uint16_t	**ids = xcalloc(ns ? ns : 1, sizeof(*ids));
+	size_t		*nids = xcalloc(ns ? ns : 1, sizeof(*nids));
+	size_t		*ntitle = xcalloc(ns ? ns : 1, sizeof(*ntitle));
+	uint64_t	*skey = xcalloc(ns ? ns : 1, sizeof(*skey));
+	size_t		 i;
+
+	for (i = 0; i < ns; i++) {
+		ids[i] = ss[i].id;
+		nids[i] = ss[i].n;
+		ntitle[i] = ss[i].ntitle;
+		skey[i] = akey[smap[i]];
+	}
+	tsample_write(memo, vkey, ns, skey, ids, nids, ntitle, rec, nrec);
+	free(ids);
+	free(nids);
+	free(ntitle);
+	free(skey);
+}
+
 /*
  * Find the terms of arts[0..n) (in archive order, a->idx == i) and weigh
  * them per article.  o->forced are normalized terms counted whatever
  * their statistics (tags, topics.add).  With a memo (termcache.c), the
- * vocabulary is found again only when the sample changed and only the
+ * vocabulary is found again only when the sample changed, from what
+ * changed in it when that is a few articles (find_delta), and only the
  * articles whose text changed are counted; the result is the same.
  * Deterministic for any jobs.  With FOLIO_TERMS_DEBUG set, each
  * candidate and why it was kept or dropped goes to stderr.  Returns the
@@ -1242,6 +1662,10 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	char		**texts = NULL;
 	char *const	*kept;
 	int		 vkept;		/* the vocabulary is the memo's */
+	int		 delta = 0;	/* ... found by what changed */
+	struct term_sample *sample;
+	struct term_cand *rec = NULL;
+	size_t		 nrec = 0;
 	size_t		 i, k, ntexts = 0, ns, nfound;
 	char		**found;
 	uint64_t	 key, vkey, *akey;
@@ -1294,8 +1718,29 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		texts = xcalloc(ntexts ? ntexts : 1, sizeof(*texts));
 		for (i = 0; i < ntexts; i++)
 			texts[i] = xstrdup(kept[i]);
-	} else
-		texts = find_vocab(&cx, smap, ns, jobs, &ss, &ntexts);
+	} else {
+		/* From what changed in the sample, else from all of it. */
+		sample = memo != NULL ? tsample_read(o->memo) : NULL;
+		if (!(delta = find_delta(&cx, smap, ns, jobs, sample, akey,
+		    o->env, &ss, &texts, &ntexts, &rec, &nrec)))
+			texts = find_vocab(&cx, smap, ns, jobs, &ss, &ntexts,
+			    &rec, &nrec);
+		tsample_free(sample);
+		if (o->memo != NULL)
+			keep_sample(o->memo, vkey, ss, smap, ns, akey, rec,
+			    nrec);
+		free(rec);
+		/* The ids read from the sample lack the long forced terms
+		 * counting wants (chars_one): it makes them again. */
+		for (i = 0; delta && i < ns; i++) {
+			free(ss[i].id);
+			free(ss[i].lh);
+		}
+		if (delta) {
+			free(ss);
+			ss = NULL;
+		}
+	}
 	/* What was found, sorted, as the memo keeps it. */
 	if (ntexts > 1)
 		qsort(texts, ntexts, sizeof(*texts), str_cmp);
@@ -1351,7 +1796,7 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 	hx.cs = cs;
 	hx.cx = &cx;
 	hx.longs = cx.longs;
-	vl_make(&vl, &vocab);
+	vl_make(&vl, &vocab, 1);
 	hx.vl = &vl;
 	hx.memo = memo;
 	hx.akey = akey;

@@ -318,15 +318,24 @@ le_get(const void *p, int n)
 	return v;
 }
 
+/* Store v as n little-endian bytes (n <= 8) at p. */
+void
+le_set(void *p, uint64_t v, int n)
+{
+	unsigned char	*c = p;
+	int		 i;
+
+	for (i = 0; i < n; i++, v >>= 8)
+		c[i] = (unsigned char)(v & 0xff);
+}
+
 /* Append v as n little-endian bytes (n <= 8). */
 void
 le_put(struct buf *b, uint64_t v, int n)
 {
 	unsigned char	 c[8];
-	int		 i;
 
-	for (i = 0; i < n; i++, v >>= 8)
-		c[i] = (unsigned char)(v & 0xff);
+	le_set(c, v, n);
 	buf_put(b, c, (size_t)n);
 }
 

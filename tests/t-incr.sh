@@ -161,7 +161,7 @@ memo_step() {
 tm_step() { memo_step tm "terms memo, $1" 's/.*terms memo: \(.*\)/\1/p'; }
 tm_step "first build" > "$TMPD/tm.1"
 check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
-check "incr: terms memo sits beside the output, 64 files and the vocabulary found ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 65 -a -f "$tp/.public.folio-terms/found"
+check "incr: terms memo sits beside the output, 64 files, the vocabulary found and its sample ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 66 -a -f "$tp/.public.folio-terms/found" -a -f "$tp/.public.folio-terms/sample"
 : > "$TMPD/tm.kept"
 for i in 3 17 42 99 150 230; do
 	printf '\n备忘测试追加的一段：网格员与业委会。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
@@ -180,6 +180,44 @@ rm -rf "$TMPD/tm-clean"
 "$FOLIO" build -C "$tp" -o "$TMPD/tm-clean" -q --clean
 check "incr: terms memo, a body edit inside the sample finds the vocabulary again (a$i)" grep -q 'terms memo: vocabulary found' "$TMPD/tm.err"
 check "incr: terms memo, ... and equals a clean build" diff -r -q "$TMPD/tm-clean" "$tp/public"
+# ... from what changed in the sample (find_delta): the article's old
+# and new text, the grams in them counted again; what the memo keeps of
+# the sample (its candidates, their counts) is what a clean build keeps.
+check "incr: terms memo, ... by counting the grams of its old and new text ($(sed -n 's/.*terms sample: //p' "$TMPD/tm.err"))" grep -q 'terms sample: 2 of [0-9]* articles changed, [1-9][0-9]* grams counted again' "$TMPD/tm.err"
+check "incr: terms memo, ... and keeps the sample a clean build keeps" cmp "$TMPD/.tm-clean.folio-terms/sample" "$tp/.public.folio-terms/sample"
+# Two more edits in the sample, one dropping text: the same.
+for k in 1 2; do
+	f=$tp/content/articles/$(printf 'a%07d.md' $i)
+	[ $k = 1 ] && printf '\n第二次追加：网格员走访业委会，红色物业。\n' >> "$f"
+	[ $k = 2 ] && sed -i '$d' "$f"
+	memo_step tm "terms memo, sample edit $k" 's/.*terms sample: \(.*\)/\1/p' > "$TMPD/tm.s$k"
+	check "incr: terms memo, sample edit $k counts what changed ($(cat "$TMPD/tm.s$k")) and keeps a clean build's sample" sh -c "grep -q '^2 of [0-9]* articles changed' '$TMPD/tm.s$k' && cmp '$TMPD/.tm-clean.folio-terms/sample' '$tp/.public.folio-terms/sample'"
+done
+# A damaged sample file: the vocabulary is found in the whole sample.
+printf 'x' >> "$tp/.public.folio-terms/sample"
+printf '\n第三次追加。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
+memo_step tm "terms memo, damaged sample" 's/.*terms \(sample\|memo\): \(.*\)/\1: \2/p' > "$TMPD/tm.s3"
+check "incr: terms memo, a damaged sample file finds the vocabulary in all the sample ($(cat "$TMPD/tm.s3" | tr '\n' ' '))" sh -c "grep -q '^memo: vocabulary found' '$TMPD/tm.s3' && ! grep -q '^sample' '$TMPD/tm.s3' && cmp '$TMPD/.tm-clean.folio-terms/sample' '$tp/.public.folio-terms/sample'"
+# A gram that one a character longer holds nearly always, that longer
+# one starting with a stop word (县|融媒, 县融 not counted): its sup comes
+# from the grams a character longer counted beside it (count_one), or
+# the edit makes it a candidate a clean build does not have.
+sp=$TMPD/sup
+mkdir -p "$sp/content/articles"
+cp -r "$ROOT/tests/fixture/themes" "$ROOT/tests/fixture/site.yaml" "$sp/"
+i=0
+for tail in 体中心报道 平台发布消息 记者采访群众 体中心直播 平台转载文章 记者深入乡村 体中心推出专题 平台开设专栏 记者走访社区; do
+	i=$((i + 1))
+	printf -- '---\ntitle: 县融媒测试第%s篇\ndate: 2024-01-%02d\n---\n第%s篇正文：县融媒%s。另有业委会、网格员等词语。\n' \
+		$i $i $i "$tail" > "$sp/content/articles/s$i.md"
+done
+printf -- '---\ntitle: 市里的报道\ndate: 2024-02-01\n---\n市融媒平台报道了社区治理。\n' > "$sp/content/articles/s10.md"
+"$FOLIO" build -C "$sp" -q
+printf '\n县融媒体中心再次报道。\n' >> "$sp/content/articles/s1.md"
+"$FOLIO" build -C "$sp" -v > /dev/null 2> "$TMPD/sup.err"
+rm -rf "$TMPD/sup-clean"
+"$FOLIO" build -C "$sp" -o "$TMPD/sup-clean" -q --clean
+check "incr: terms memo, a gram held by a longer one after a stop word: the sample is a clean build's ($(sed -n 's/.*terms sample: //p' "$TMPD/sup.err"))" sh -c "grep -q 'terms sample: 2 of 10 articles changed' '$TMPD/sup.err' && cmp '$TMPD/.sup-clean.folio-terms/sample' '$sp/.public.folio-terms/sample' && diff -r -q '$TMPD/sup-clean' '$sp/public'"
 sed -i 's/^tags: .*/tags: ["备忘测试标签"]/' "$tp/content/articles/a0000007.md"
 tm_step "tag edit" > "$TMPD/tm.tag"
 check "incr: terms memo, a tag edit keeps the vocabulary found and counts the new tag alone ($(cat "$TMPD/tm.tag"))" grep -q '^vocabulary kept, 0 of 300 articles counted, 1 new terms counted in 300$' "$TMPD/tm.tag"
