@@ -692,23 +692,26 @@ struct term_cand {
 
 /* The sample the vocabulary was last found in (tsample_read). */
 struct term_sample {
-	struct fmap	 map;		/* mapped; or tsample_parse's copy */
+	struct fmap	 map;		/* "sample"; or tsample_parse's copy */
+	struct fmap	 idmap[64];	/* ids files, mapped, or len 0 */
 	struct buf	 copy;		/* tsample_parse's copy; owned */
 	uint64_t	 vkey;		/* the vocabulary's key */
 	size_t		 ns;		/* articles */
 	uint64_t	*akey;		/* by article: its text key; owned */
 	size_t		*nids;		/* ... its character ids; owned */
 	size_t		*ntitle;	/* ... of them the title's; owned */
-	const unsigned char **ids;	/* ... u16 LE, into map; owned */
+	const unsigned char **ids;	/* ... u16 LE, 2-byte aligned, in
+					 * idmap; NULL: not known; owned */
 	struct term_cand *cand;		/* keys ascending; owned */
 	size_t		 ncand;
 };
 
 struct term_sample *tsample_read(const char *);	/* NULL: none or bad */
 struct term_sample *tsample_parse(const void *, size_t);	/* fuzzing */
-void		 tsample_write(const char *, uint64_t, size_t,
-		    const uint64_t *, uint16_t *const *, const size_t *,
-		    const size_t *, const struct term_cand *, size_t);
+void		 tsample_write(const char *, const struct term_sample *,
+		    uint64_t, size_t, const uint64_t *, uint16_t *const *,
+		    const size_t *, const size_t *, const struct term_cand *,
+		    size_t, int);
 void		 tsample_free(struct term_sample *);
 
 /* ---- taxonomy.c: regions, organizations, reporters, topics, months, pages ---- */

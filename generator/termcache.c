@@ -603,31 +603,45 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 /*
  * ---- The sample: what finding the vocabulary last started from ----
  *
- * One more file, "sample", keeps what terms.c needs to find the
- * vocabulary again after one or two of the sample's articles changed
- * without counting the whole sample: the sample's text keys in order,
- * every candidate term with what the last decision about it read
- * (struct term_cand), and each article's character ids, so that the
- * grams of an article's old text are known once it is gone.  It is
- * written whole, only when the vocabulary was found.  Integers
- * little-endian:
- *	"folio-sample 1\n"
+ * More files keep what terms.c needs to find the vocabulary again after
+ * a few of the sample's articles changed without counting the whole
+ * sample: "sample", the sample's text keys in order and every candidate
+ * term with what the last decision about it read (struct term_cand);
+ * and TM_BUCKETS files "s00".."s3f", each article's character ids in
+ * the one its text key hashes to (as the counts are), so that the grams
+ * of an article's old text are known once it is gone, and an edit
+ * rewrites "sample" and one or two of them.  They are written when the
+ * vocabulary was found.  Integers little-endian:
+ *	"folio-sample 2\n"
  *	u64 vocabulary key
- *	u32 articles, then each: u64 text key, u32 ids, u32 ids of the title
+ *	u32 articles, then each: u64 text key
  *	u32 candidates, then each (keys ascending, none 0): u64 key,
  *	    u32 df, u16 left pair, u16 right pair, u8 ok
+ * and an ids file (16 bytes, then 8, then 16 an article: the ids, read
+ * where they lie, are 2-byte aligned):
+ *	"folio-sids 2\n\0\0\0"
+ *	u32 articles, u32 0, then each (in sample order): u64 text key,
+ *	    u32 ids, u32 ids of the title
  *	each article's ids, u16 each, in the order above
- *	u64 hash_words of all the bytes before it
+ * each file ending in a u64 hash_words of all the bytes before it.
  */
-#define TS_MAGIC	"folio-sample 1\n"
+#define TS_MAGIC	"folio-sample 2\n"
+#define TS_IDS_MAGIC	"folio-sids 2\n\0\0\0"	/* 16 bytes */
 #define TS_CAND		17		/* bytes a candidate */
+
+_Static_assert(sizeof(((struct term_sample *)0)->idmap) /
+    sizeof(struct fmap) == TM_BUCKETS, "an ids file a bucket");
 
 void
 tsample_free(struct term_sample *s)
 {
+	size_t	 j;
+
 	if (s == NULL)
 		return;
 	file_unmap(&s->map);
+	for (j = 0; j < TM_BUCKETS; j++)
+		file_unmap(&s->idmap[j]);
 	buf_free(&s->copy);
 	free(s->akey);
 	free(s->nids);
@@ -637,12 +651,12 @@ tsample_free(struct term_sample *s)
 	free(s);
 }
 
-/* Parse s->map into s: 0, or -1 when anything is out of place. */
+/* Parse the "sample" file in s->map into s: 0, or -1 if out of place. */
 static int
 ts_parse(struct term_sample *s)
 {
 	const unsigned char *p = (const unsigned char *)s->map.p;
-	size_t		 len = s->map.len, off, i, total = 0;
+	size_t		 len = s->map.len, off, i;
 	struct term_cand *c;
 
 	off = sizeof(TS_MAGIC) - 1;
@@ -651,28 +665,20 @@ ts_parse(struct term_sample *s)
 	s->vkey = le_get(p + off, 8);
 	s->ns = (size_t)le_get(p + off + 8, 4);
 	off += 12;
-	if (s->ns > (len - off) / 16)
+	if (s->ns > (len - off) / 8)
 		return -1;
 	s->akey = xcalloc(s->ns ? s->ns : 1, sizeof(*s->akey));
 	s->nids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->nids));
 	s->ntitle = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ntitle));
 	s->ids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ids));
-	for (i = 0; i < s->ns; i++, off += 16) {
-		s->akey[i] = le_get(p + off, 8);
-		s->nids[i] = (size_t)le_get(p + off + 8, 4);
-		s->ntitle[i] = (size_t)le_get(p + off + 12, 4);
-		if (s->akey[i] == 0 || s->ntitle[i] > s->nids[i] ||
-		    s->nids[i] > len / 2)
+	for (i = 0; i < s->ns; i++, off += 8)
+		if ((s->akey[i] = le_get(p + off, 8)) == 0)
 			return -1;
-		total += s->nids[i];
-		if (total > len / 2)
-			return -1;
-	}
 	if (len - off < 4)
 		return -1;
 	s->ncand = (size_t)le_get(p + off, 4);
 	off += 4;
-	if (s->ncand > (len - off) / TS_CAND)
+	if (s->ncand != (len - off) / TS_CAND || (len - off) % TS_CAND != 0)
 		return -1;
 	s->cand = xcalloc(s->ncand ? s->ncand : 1, sizeof(*s->cand));
 	for (i = 0; i < s->ncand; i++, off += TS_CAND) {
@@ -686,22 +692,83 @@ ts_parse(struct term_sample *s)
 		    (i > 0 && c->key <= s->cand[i - 1].key))
 			return -1;
 	}
-	if (len - off != 2 * total)
-		return -1;
-	for (i = 0; i < s->ns; i++) {
-		s->ids[i] = p + off;
-		off += 2 * s->nids[i];
-	}
 	return 0;
 }
 
-/* The sample the last build kept in folder dir, or NULL: none or bad. */
+/* The ids file of the articles whose text keys hash to j. */
+static size_t
+ids_bucket(uint64_t akey)
+{
+	return (size_t)(hash_mix64(akey) % TM_BUCKETS);
+}
+
+/*
+ * The ids file p[0..len) (no checksum), of bucket j of s (SIZE_MAX:
+ * of all its articles): where it is whole and lists the articles of s
+ * in bucket j, in order, their ids are set in s (pointing into p);
+ * otherwise none is.  Returns 0; -1 when it is not whole.
+ */
+static int
+ts_ids(struct term_sample *s, size_t j, const unsigned char *p, size_t len)
+{
+	size_t		 off = 24, i, k, n, total = 0, *at;
+	int		 rc = 0;
+
+	if (len < off || memcmp(p, TS_IDS_MAGIC, 16) != 0)
+		return -1;
+	n = (size_t)le_get(p + 16, 4);
+	if (n > (len - off) / 16)
+		return -1;
+	at = xcalloc(n ? n : 1, sizeof(*at));
+	/* Its records must be the sample's articles of bucket j, in order. */
+	for (i = k = 0; i < s->ns && rc == 0; i++) {
+		if (j != SIZE_MAX && ids_bucket(s->akey[i]) != j)
+			continue;
+		if (k == n || le_get(p + off + 16 * k, 8) != s->akey[i])
+			rc = -1;
+		else
+			at[k++] = i;
+	}
+	if (k != n)
+		rc = -1;
+	for (k = 0; k < n && rc == 0; k++) {
+		s->nids[at[k]] = (size_t)le_get(p + off + 16 * k + 8, 4);
+		s->ntitle[at[k]] = (size_t)le_get(p + off + 16 * k + 12, 4);
+		if (s->ntitle[at[k]] > s->nids[at[k]] ||
+		    s->nids[at[k]] > len / 2 ||
+		    (total += s->nids[at[k]]) > len / 2)
+			rc = -1;
+	}
+	off += 16 * n;
+	if (rc == 0 && len - off != 2 * total)
+		rc = -1;
+	for (k = 0; k < n && rc == 0; k++) {
+		s->ids[at[k]] = p + off;
+		off += 2 * s->nids[at[k]];
+	}
+	for (k = 0; k < n && rc == -1; k++)
+		s->nids[at[k]] = s->ntitle[at[k]] = 0;
+	free(at);
+	return rc;
+}
+
+static char *
+ids_path(const char *dir, size_t j)
+{
+	return xasprintf("%s/s%02zx", dir, j);
+}
+
+/*
+ * The sample the last build kept in folder dir, or NULL: none or bad.
+ * An article whose ids file is missing or bad has ids NULL.
+ */
 struct term_sample *
 tsample_read(const char *dir)
 {
 	struct term_sample *s = xcalloc(1, sizeof(*s));
 	struct stat	 st;
 	char		*path = xasprintf("%s/sample", dir), *why = NULL;
+	size_t		 j;
 
 	buf_init(&s->copy);
 	if (stat(path, &st) == -1 ||
@@ -712,77 +779,185 @@ tsample_read(const char *dir)
 	}
 	free(why);
 	free(path);
+	for (j = 0; s != NULL && j < TM_BUCKETS; j++) {
+		path = ids_path(dir, j);
+		why = NULL;
+		if (stat(path, &st) == 0 && file_map_sealed(path, TM_SEED,
+		    &s->idmap[j], &why) == 0 && ts_ids(s, j,
+		    (const unsigned char *)s->idmap[j].p, s->idmap[j].len) == -1)
+			file_unmap(&s->idmap[j]);
+		free(why);
+		free(path);
+	}
 	return s;
 }
 
-/* The sample in bytes p[0..n) (no checksum), copied; or NULL.  Fuzzing. */
+/*
+ * The sample in bytes p[0..n) (no checksum), copied: read as the
+ * "sample" file, else as an ids file of a sample of its articles; or
+ * NULL.  For the fuzz target.
+ */
 struct term_sample *
 tsample_parse(const void *p, size_t n)
 {
 	struct term_sample *s = xcalloc(1, sizeof(*s));
+	const char	*c;
+	size_t		 i;
 
 	buf_init(&s->copy);
 	buf_put(&s->copy, p, n);
-	s->map.p = s->copy.p;
-	s->map.len = s->copy.len;
-	if (ts_parse(s) == -1) {
+	c = s->copy.p;
+	s->map.p = c;
+	s->map.len = n;
+	if (ts_parse(s) == 0)
+		return s;
+	tsample_free(s);
+	if (n < 24 || memcmp(p, TS_IDS_MAGIC, 16) != 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	buf_init(&s->copy);
+	buf_put(&s->copy, p, n);
+	c = s->copy.p;
+	s->ns = (size_t)le_get(c + 16, 4);
+	if (s->ns > (n - 24) / 16) {
+		tsample_free(s);
+		return NULL;
+	}
+	s->akey = xcalloc(s->ns ? s->ns : 1, sizeof(*s->akey));
+	s->nids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->nids));
+	s->ntitle = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ntitle));
+	s->ids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ids));
+	for (i = 0; i < s->ns; i++)
+		if ((s->akey[i] = le_get(c + 24 + 16 * i, 8)) == 0)
+			break;	/* as ts_parse */
+	if (i < s->ns ||
+	    ts_ids(s, SIZE_MAX, (const unsigned char *)c, n) == -1) {
 		tsample_free(s);
 		return NULL;
 	}
 	return s;
 }
 
+/* Writing the ids files (tsample_write). */
+struct ts_wjob {
+	const char	*dir;
+	const struct term_sample *old;	/* or NULL */
+	size_t		 ns;
+	const uint64_t	*akey;
+	uint16_t *const	*ids;
+	const size_t	*nids, *ntitle;
+};
+
+/* par_for worker: ids file j, unless old has it as it would be. */
+static int
+write_ids(void *arg, size_t j)
+{
+	const struct ts_wjob *w = arg;
+	const struct term_sample *old = w->old;
+	struct buf	 b;
+	size_t		 i, k, n = 0, total = 24;
+	const uint16_t	 one = 1;
+	unsigned char	*q;
+	char		*path;
+
+	for (i = 0; i < w->ns; i++)
+		if (ids_bucket(w->akey[i]) == j) {
+			n++;
+			total += 16 + 2 * w->nids[i];
+		}
+	/* The same articles in the same order as a whole file of old's. */
+	if (old != NULL && old->idmap[j].len > 0) {
+		for (i = k = 0; i < old->ns && k <= w->ns; i++) {
+			if (ids_bucket(old->akey[i]) != j)
+				continue;
+			while (k < w->ns && ids_bucket(w->akey[k]) != j)
+				k++;
+			if (k == w->ns || w->akey[k++] != old->akey[i])
+				break;
+		}
+		while (k < w->ns && ids_bucket(w->akey[k]) != j)
+			k++;
+		if (i == old->ns && k == w->ns)
+			return 0;
+	}
+	buf_init(&b);
+	buf_grow(&b, total + 8);
+	buf_put(&b, TS_IDS_MAGIC, 16);
+	le_put(&b, n, 4);
+	le_put(&b, 0, 4);
+	q = (unsigned char *)b.p + b.len;
+	for (i = 0; i < w->ns; i++)
+		if (ids_bucket(w->akey[i]) == j) {
+			le_set(q, w->akey[i], 8);
+			le_set(q + 8, w->nids[i], 4);
+			le_set(q + 12, w->ntitle[i], 4);
+			q += 16;
+		}
+	for (i = 0; i < w->ns; i++) {
+		if (ids_bucket(w->akey[i]) != j)
+			continue;
+		if (*(const unsigned char *)&one == 1)	/* little-endian */
+			memcpy(q, w->ids[i], 2 * w->nids[i]);
+		else
+			for (k = 0; k < w->nids[i]; k++)
+				le_set(q + 2 * k, w->ids[i][k], 2);
+		q += 2 * w->nids[i];
+	}
+	b.len = (size_t)((char *)q - b.p);
+	b.p[b.len] = '\0';
+	path = ids_path(w->dir, j);
+	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
+	free(path);
+	buf_free(&b);
+	return 0;
+}
+
 /*
  * Keep the sample in folder dir: its key vkey, ns articles (text key
  * akey[i], ids[i][0..nids[i]), of which the title's ntitle[i]) and the
- * candidates cand[0..ncand) (keys ascending).  A failure is reported
- * like any other file the build cannot write.
+ * candidates cand[0..ncand) (keys ascending); an ids file old (the
+ * sample read, or NULL) has as it would be is left alone.  On jobs
+ * threads.  A failure is reported like any other file the build
+ * cannot write.
  */
 void
-tsample_write(const char *dir, uint64_t vkey, size_t ns,
-    const uint64_t *akey, uint16_t *const *ids, const size_t *nids,
-    const size_t *ntitle, const struct term_cand *cand, size_t ncand)
+tsample_write(const char *dir, const struct term_sample *old, uint64_t vkey,
+    size_t ns, const uint64_t *akey, uint16_t *const *ids,
+    const size_t *nids, const size_t *ntitle, const struct term_cand *cand,
+    size_t ncand, int jobs)
 {
+	struct ts_wjob	 w;
 	struct buf	 b;
-	size_t		 i, k, total = sizeof(TS_MAGIC) - 1 + 16 + 8;
-	unsigned char	*q;
-	const uint16_t	 one = 1;
+	size_t		 i;
 	char		*path;
 
 	if (memo_dir(dir) == -1)
 		return;
-	total += ns * 16 + ncand * TS_CAND;
-	for (i = 0; i < ns; i++)
-		total += 2 * nids[i];
 	buf_init(&b);
-	buf_grow(&b, total);	/* then written in place: 12 MB at 3,000 */
+	buf_grow(&b, sizeof(TS_MAGIC) + 24 + 8 * ns + TS_CAND * ncand);
 	buf_puts(&b, TS_MAGIC);
 	le_put(&b, vkey, 8);
 	le_put(&b, ns, 4);
-	q = (unsigned char *)b.p + b.len;
-	for (i = 0; i < ns; i++, q += 16) {
-		le_set(q, akey[i], 8);
-		le_set(q + 8, nids[i], 4);
-		le_set(q + 12, ntitle[i], 4);
+	for (i = 0; i < ns; i++)
+		le_put(&b, akey[i], 8);
+	le_put(&b, ncand, 4);
+	for (i = 0; i < ncand; i++) {
+		le_put(&b, cand[i].key, 8);
+		le_put(&b, cand[i].df, 4);
+		le_put(&b, cand[i].lpair, 2);
+		le_put(&b, cand[i].rpair, 2);
+		le_put(&b, cand[i].ok, 1);
 	}
-	le_set(q, ncand, 4);
-	for (i = 0, q += 4; i < ncand; i++, q += TS_CAND) {
-		le_set(q, cand[i].key, 8);
-		le_set(q + 8, cand[i].df, 4);
-		le_set(q + 12, cand[i].lpair, 2);
-		le_set(q + 14, cand[i].rpair, 2);
-		q[16] = cand[i].ok;
-	}
-	for (i = 0; i < ns; q += 2 * nids[i++])
-		if (*(const unsigned char *)&one == 1)	/* little-endian */
-			memcpy(q, ids[i], 2 * nids[i]);
-		else
-			for (k = 0; k < nids[i]; k++)
-				le_set(q + 2 * k, ids[i][k], 2);
-	b.len = (size_t)((char *)q - b.p);
-	b.p[b.len] = '\0';
 	path = xasprintf("%s/sample", dir);
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
 	free(path);
 	buf_free(&b);
+	w.dir = dir;
+	w.old = old;
+	w.ns = ns;
+	w.akey = akey;
+	w.ids = ids;
+	w.nids = nids;
+	w.ntitle = ntitle;
+	(void)par_for(TM_BUCKETS, jobs, write_ids, &w);
 }

@@ -127,7 +127,8 @@ struct lhit {
 };
 
 struct chars {
-	uint16_t	*id;		/* ids; owned */
+	uint16_t	*id;		/* ids; owned unless mapped */
+	int		 mapped;	/* id points into the memo (find_delta) */
 	size_t		 n;		/* entries in id */
 	size_t		 ntitle;	/* the first ntitle are the title */
 	struct lhit	*lh;		/* long forced terms found in it; owned */
@@ -373,18 +374,22 @@ struct occ {
  * Sort o[0..n) by key, keeping text order among equal keys: an LSD
  * radix sort, a byte at a time, skipping bytes all keys share (the low
  * ones of short grams).  Stable, so no position tie-break is needed.
+ * *tmp (*tcap entries) is scratch space, grown here.
  */
 static void
-occ_sort(struct occ *o, size_t n)
+occ_sort(struct occ *o, size_t n, struct occ **tmp, size_t *tcap)
 {
-	struct occ	*tmp, *src = o, *dst, *sw;
+	struct occ	*src = o, *dst, *sw;
 	size_t		 cnt[256], i, sum, c;
 	int		 byte;
 
 	if (n < 2)
 		return;
-	tmp = xreallocarray(NULL, n, sizeof(*tmp));
-	dst = tmp;
+	if (*tcap < n) {
+		*tcap = n;
+		*tmp = xreallocarray(*tmp, n, sizeof(**tmp));
+	}
+	dst = *tmp;
 	for (byte = 0; byte < 8; byte++) {
 		memset(cnt, 0, sizeof(cnt));
 		for (i = 0; i < n; i++)
@@ -404,13 +409,21 @@ occ_sort(struct occ *o, size_t n)
 	}
 	if (src != o)
 		memcpy(o, src, n * sizeof(*o));
-	free(tmp);
 }
+
+/* A worker's occurrences of the articles it counted in a chunk. */
+struct obuf {
+	struct occ	*o;		/* owned */
+	size_t		 n, cap;	/* entries used, allocated */
+	struct occ	*tmp;		/* occ_sort's scratch; owned */
+	size_t		 tcap;		/* its entries */
+};
 
 /*
  * Counting state shared by the workers of one pass.  Chunks are counted
- * into occ[cur] while one worker folds the chunk before, in occ[!cur],
- * into the map (merge_occ: one thread, in article order).
+ * into ob[cur] while one worker folds the chunk before, in ob[!cur],
+ * into the map (merge_occ: one thread, in article order).  A worker's
+ * buffers are kept from chunk to chunk: no allocation an article.
  */
 struct count {
 	struct chars	*cs;		/* by article; borrowed */
@@ -420,26 +433,28 @@ struct count {
 	struct gmap	*out;		/* the pass's map; borrowed */
 	int		 len;		/* gram length of this pass */
 	size_t		 base;		/* first article of the chunk counted */
-	struct occ	**occ[2];	/* by article in chunk: sorted occurrences; owned */
-	size_t		*nocc[2];	/* by article in chunk */
+	struct obuf	*ob[2];		/* by par_worker; owned */
+	size_t		*at[2];		/* by article in chunk: its sorted
+					 * occurrences' start in ob[][wk] */
+	size_t		*nocc[2];	/* ... their number */
+	int		*wk[2];		/* ... the worker that counted them */
 	int		 cur;		/* the buffers being counted into */
 	size_t		 pbase, pn;	/* the chunk before: first article, count */
 };
 
-/* Add an occurrence of key k at character pos to o (*n used, *cap). */
+/* Add an occurrence of key k at character pos to b. */
 static void
-occ_add(struct occ **o, size_t *n, size_t *cap, uint64_t k, size_t pos,
-    unsigned l, unsigned r)
+occ_add(struct obuf *b, uint64_t k, size_t pos, unsigned l, unsigned r)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*o = xreallocarray(*o, *cap, sizeof(**o));
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 4096;
+		b->o = xreallocarray(b->o, b->cap, sizeof(*b->o));
 	}
-	(*o)[*n].key = k;
-	(*o)[*n].pos = (uint32_t)pos;
-	(*o)[*n].l = (uint16_t)l;
-	(*o)[*n].r = (uint16_t)r;
-	(*n)++;
+	b->o[b->n].key = k;
+	b->o[b->n].pos = (uint32_t)pos;
+	b->o[b->n].l = (uint16_t)l;
+	b->o[b->n].r = (uint16_t)r;
+	b->n++;
 }
 
 /* Is key k in the lookup v? */
@@ -462,8 +477,9 @@ count_one(void *arg, size_t i)
 {
 	struct count	*c = arg;
 	struct chars	*ch = &c->cs[c->base + i];
-	struct occ	*o = NULL;
-	size_t		 p, n = 0, cap = 0;
+	int		 w = par_worker();
+	struct obuf	*b = &c->ob[c->cur][w];
+	size_t		 p, start = b->n;
 	uint64_t	 k;
 	unsigned	 l, r;
 	int		 j, len = c->len;
@@ -481,20 +497,19 @@ count_one(void *arg, size_t i)
 			continue;
 		l = p > 0 ? ch->id[p - 1] : 0;
 		r = p + (size_t)len < ch->n ? ch->id[p + len] : 0;
-		occ_add(&o, &n, &cap, k, p, l, r);
+		occ_add(b, k, p, l, r);
 		if (c->only == NULL || len == NG_MAX)
 			continue;
 		if (term_char(r))
-			occ_add(&o, &n, &cap, pack(ch->id + p, len + 1), p,
-			    0, 0);
+			occ_add(b, pack(ch->id + p, len + 1), p, 0, 0);
 		/* Counted as the gram before's right one when it is in. */
 		if (term_char(l) && !vl_has(c->only, pack(ch->id + p - 1, len)))
-			occ_add(&o, &n, &cap, pack(ch->id + p - 1, len + 1),
-			    p - 1, 0, 0);
+			occ_add(b, pack(ch->id + p - 1, len + 1), p - 1, 0, 0);
 	}
-	occ_sort(o, n);
-	c->occ[c->cur][i] = o;
-	c->nocc[c->cur][i] = n;
+	occ_sort(b->o + start, b->n - start, &b->tmp, &b->tcap);
+	c->at[c->cur][i] = start;
+	c->nocc[c->cur][i] = b->n - start;
+	c->wk[c->cur][i] = w;
 	return 0;
 }
 
@@ -527,11 +542,9 @@ merge_prev(struct count *c)
 	size_t	 i;
 	int	 p = !c->cur;
 
-	for (i = 0; i < c->pn; i++) {
-		merge_occ(c->out, c->occ[p][i], c->nocc[p][i],
-		    (uint32_t)(c->pbase + i));
-		free(c->occ[p][i]);
-	}
+	for (i = 0; i < c->pn; i++)
+		merge_occ(c->out, c->ob[p][c->wk[p][i]].o + c->at[p][i],
+		    c->nocc[p][i], (uint32_t)(c->pbase + i));
 	c->pn = 0;
 }
 
@@ -558,7 +571,7 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 {
 	struct count	 c;
 	size_t		 n, chunk = (size_t)CHUNK * (size_t)jobs;
-	int		 k;
+	int		 k, w, nw = jobs > 1 ? jobs : 1;
 
 	memset(&c, 0, sizeof(c));
 	c.cs = cs;
@@ -567,11 +580,15 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 	c.only = only;
 	c.out = out;
 	for (k = 0; k < 2; k++) {
-		c.occ[k] = xcalloc(chunk, sizeof(*c.occ[k]));
+		c.ob[k] = xcalloc((size_t)nw, sizeof(*c.ob[k]));
+		c.at[k] = xcalloc(chunk, sizeof(*c.at[k]));
 		c.nocc[k] = xcalloc(chunk, sizeof(*c.nocc[k]));
+		c.wk[k] = xcalloc(chunk, sizeof(*c.wk[k]));
 	}
 	for (c.base = 0; c.base < narts; c.base += n) {
 		n = narts - c.base < chunk ? narts - c.base : chunk;
+		for (w = 0; w < nw; w++)
+			c.ob[c.cur][w].n = 0;
 		par_for(n + 1, jobs, count_or_merge, &c);
 		c.pbase = c.base;
 		c.pn = n;
@@ -579,8 +596,14 @@ count_pass(struct chars *cs, size_t narts, int jobs, int len,
 	}
 	merge_prev(&c);		/* the last chunk */
 	for (k = 0; k < 2; k++) {
-		free(c.occ[k]);
+		for (w = 0; w < nw; w++) {
+			free(c.ob[k][w].o);
+			free(c.ob[k][w].tmp);
+		}
+		free(c.ob[k]);
+		free(c.at[k]);
 		free(c.nocc[k]);
+		free(c.wk[k]);
 	}
 }
 
@@ -1367,7 +1390,11 @@ pair_samples(const uint64_t *old, size_t nold, const uint64_t *new,
 	return rc;
 }
 
-/* The old sample's article k's ids into ch; -1 when one is not an id. */
+/*
+ * The old sample's article k's ids into ch, where they lie in the memo
+ * when they can be read there (little-endian): 0; -1 when they are not
+ * known or one is not an id.
+ */
 static int
 ids_of(const struct term_sample *s, size_t k, struct chars *ch)
 {
@@ -1375,18 +1402,36 @@ ids_of(const struct term_sample *s, size_t k, struct chars *ch)
 	size_t		 i;
 
 	memset(ch, 0, sizeof(*ch));
+	if (s->ids[k] == NULL)
+		return -1;
 	ch->n = s->nids[k];
 	ch->ntitle = s->ntitle[k];
-	ch->id = xreallocarray(NULL, ch->n + 1, sizeof(*ch->id));
-	if (*(const unsigned char *)&one == 1)	/* little-endian */
-		memcpy(ch->id, s->ids[k], 2 * ch->n);
-	else
+	if (*(const unsigned char *)&one == 1) {	/* 2-byte aligned */
+		ch->id = (uint16_t *)(uintptr_t)s->ids[k];
+		ch->mapped = 1;
+	} else {
+		ch->id = xreallocarray(NULL, ch->n + 1, sizeof(*ch->id));
 		for (i = 0; i < ch->n; i++)
 			ch->id[i] = (uint16_t)le_get(s->ids[k] + 2 * i, 2);
+	}
 	for (i = 0; i < ch->n; i++)
 		if (ch->id[i] >= VL_CHARS && ch->id[i] != ID_ALNUM)
 			return -1;
 	return 0;
+}
+
+/* Free what chars_one or ids_of made of cs[0..n), then cs. */
+static void
+chars_free(struct chars *cs, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; cs != NULL && i < n; i++) {
+		if (!cs[i].mapped)
+			free(cs[i].id);
+		free(cs[i].lh);
+	}
+	free(cs);
 }
 
 /* Is k a gram's key: 2-4 ids of term characters, zeros after? */
@@ -1417,7 +1462,7 @@ delta_one(void *arg, size_t i)
 {
 	struct deltactx	*x = arg;
 
-	if (x->was[i] == SIZE_MAX)
+	if (x->was[i] == SIZE_MAX || x->old->ids[x->was[i]] == NULL)
 		return chars_one(x->cx, i);
 	if (ids_of(x->old, x->was[i], &x->cx->cs[i]) == -1)
 		atomic_store(&x->bad, 1);
@@ -1503,9 +1548,10 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	/* The grams whose counts change: those of the texts gone and come. */
 	memset(gk, 0, sizeof(gk));
 	for (i = 0; i < ngone && !bad; i++) {
-		bad = ids_of(old, gone[i], &gch) == -1;
-		grams_of(&gch, gk);
-		free(gch.id);
+		if (!(bad = ids_of(old, gone[i], &gch) == -1))
+			grams_of(&gch, gk);
+		if (!gch.mapped)
+			free(gch.id);
 	}
 	for (i = 0; i < ns; i++)
 		if (was[i] == SIZE_MAX)
@@ -1557,11 +1603,7 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 		    nadded + ngone, ns, ngram);
 	return 1;
 no:
-	for (i = 0; ss != NULL && i < ns; i++) {
-		free(ss[i].id);
-		free(ss[i].lh);
-	}
-	free(ss);
+	chars_free(ss, ns);
 	free(was);
 	free(gone);
 	return 0;
@@ -1611,11 +1653,15 @@ plan_remap(const struct term_memo *memo, const struct terms *t,
 	return 1;
 }
 
-/* Keep the sample ss (arts[smap[0..ns)]) and its candidates in memo. */
+/*
+ * Keep the sample ss (arts[smap[0..ns)]) and its candidates in memo,
+ * beside old, the one read (or NULL).
+ */
 static void
-keep_sample(const char *memo, uint64_t vkey, const struct chars *ss,
-    const size_t *smap, size_t ns, const uint64_t *akey,
-    const struct term_cand *rec, size_t nrec)
+keep_sample(const char *memo, const struct term_sample *old, uint64_t vkey,
+    const struct chars *ss, const size_t *smap, size_t ns,
+    const uint64_t *akey, const struct term_cand *rec, size_t nrec,
+    int jobs)
 {
 	uint16_t	**ids = xcalloc(ns ? ns : 1, sizeof(*ids));
 	size_t		*nids = xcalloc(ns ? ns : 1, sizeof(*nids));
@@ -1629,7 +1675,8 @@ keep_sample(const char *memo, uint64_t vkey, const struct chars *ss,
 		ntitle[i] = ss[i].ntitle;
 		skey[i] = akey[smap[i]];
 	}
-	tsample_write(memo, vkey, ns, skey, ids, nids, ntitle, rec, nrec);
+	tsample_write(memo, old, vkey, ns, skey, ids, nids, ntitle, rec, nrec,
+	    jobs);
 	free(ids);
 	free(nids);
 	free(ntitle);
@@ -1725,21 +1772,17 @@ term_build(struct article *const *arts, size_t n, const struct term_opts *o)
 		    o->env, &ss, &texts, &ntexts, &rec, &nrec)))
 			texts = find_vocab(&cx, smap, ns, jobs, &ss, &ntexts,
 			    &rec, &nrec);
-		tsample_free(sample);
 		if (o->memo != NULL)
-			keep_sample(o->memo, vkey, ss, smap, ns, akey, rec,
-			    nrec);
+			keep_sample(o->memo, sample, vkey, ss, smap, ns, akey,
+			    rec, nrec, jobs);
 		free(rec);
 		/* The ids read from the sample lack the long forced terms
 		 * counting wants (chars_one): it makes them again. */
-		for (i = 0; delta && i < ns; i++) {
-			free(ss[i].id);
-			free(ss[i].lh);
-		}
 		if (delta) {
-			free(ss);
+			chars_free(ss, ns);
 			ss = NULL;
 		}
+		tsample_free(sample);
 	}
 	/* What was found, sorted, as the memo keeps it. */
 	if (ntexts > 1)

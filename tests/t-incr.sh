@@ -161,7 +161,7 @@ memo_step() {
 tm_step() { memo_step tm "terms memo, $1" 's/.*terms memo: \(.*\)/\1/p'; }
 tm_step "first build" > "$TMPD/tm.1"
 check "incr: terms memo, the first build finds and counts all" grep -q '^vocabulary found, 300 of 300 articles counted' "$TMPD/tm.1"
-check "incr: terms memo sits beside the output, 64 files, the vocabulary found and its sample ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 66 -a -f "$tp/.public.folio-terms/found" -a -f "$tp/.public.folio-terms/sample"
+check "incr: terms memo sits beside the output, 64 files, the vocabulary found, its sample and 64 files of its ids ($(ls "$tp/.public.folio-terms" | wc -l))" test "$(ls "$tp/.public.folio-terms" | wc -l)" -eq 130 -a -f "$tp/.public.folio-terms/found" -a -f "$tp/.public.folio-terms/sample"
 : > "$TMPD/tm.kept"
 for i in 3 17 42 99 150 230; do
 	printf '\n备忘测试追加的一段：网格员与业委会。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
@@ -198,6 +198,16 @@ printf 'x' >> "$tp/.public.folio-terms/sample"
 printf '\n第三次追加。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
 memo_step tm "terms memo, damaged sample" 's/.*terms \(sample\|memo\): \(.*\)/\1: \2/p' > "$TMPD/tm.s3"
 check "incr: terms memo, a damaged sample file finds the vocabulary in all the sample ($(cat "$TMPD/tm.s3" | tr '\n' ' '))" sh -c "grep -q '^memo: vocabulary found' '$TMPD/tm.s3' && ! grep -q '^sample' '$TMPD/tm.s3' && cmp '$TMPD/.tm-clean.folio-terms/sample' '$tp/.public.folio-terms/sample'"
+# Damaged ids files: an article kept is made again (chars_one), one gone
+# cannot be, and then the vocabulary is found in the whole sample.
+printf 'x' >> "$tp/.public.folio-terms/s00"
+printf '\n第四次追加。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
+memo_step tm "terms memo, one damaged ids file" 's/.*terms \(sample\|memo\): \(.*\)/\1: \2/p' > "$TMPD/tm.s4"
+check "incr: terms memo, one damaged ids file: a clean build's sample ($(cat "$TMPD/tm.s4" | tr '\n' ' '))" cmp "$TMPD/.tm-clean.folio-terms/sample" "$tp/.public.folio-terms/sample"
+for f in "$tp"/.public.folio-terms/s[0-9a-f][0-9a-f]; do printf 'x' >> "$f"; done
+printf '\n第五次追加。\n' >> "$tp/content/articles/$(printf 'a%07d.md' $i)"
+memo_step tm "terms memo, every ids file damaged" 's/.*terms \(sample\|memo\): \(.*\)/\1: \2/p' > "$TMPD/tm.s5"
+check "incr: terms memo, every ids file damaged: found in all the sample, a clean build's sample ($(cat "$TMPD/tm.s5" | tr '\n' ' '))" sh -c "grep -q '^memo: vocabulary found' '$TMPD/tm.s5' && ! grep -q '^sample' '$TMPD/tm.s5' && cmp '$TMPD/.tm-clean.folio-terms/sample' '$tp/.public.folio-terms/sample'"
 # A gram that one a character longer holds nearly always, that longer
 # one starting with a stop word (县|融媒, 县融 not counted): its sup comes
 # from the grams a character longer counted beside it (count_one), or

@@ -1,10 +1,10 @@
 /*
- * fuzz_termsample.c: libFuzzer target for the terms memo's sample file
- * reader (tsample_parse, what tsample_read trusts once the checksum
- * matches).  Any bytes: no crash, leak or hang; when they parse, every
- * article's text key is not 0 and its title within its ids, every id
- * can be read (ASan checks they lie in the copy), and the candidates'
- * keys ascend.
+ * fuzz_termsample.c: libFuzzer target for the readers of the terms
+ * memo's "sample" file and ids files (tsample_parse: what tsample_read
+ * trusts once a checksum matches).  Any bytes: no crash, leak or hang;
+ * when they parse, every article's text key is not 0 and its title
+ * within its ids, every id can be read (ASan checks they lie in the
+ * copy), and the candidates' keys ascend.
  */
 #include <stdlib.h>
 #include <string.h>
