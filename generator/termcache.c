@@ -280,10 +280,11 @@ tmemo_parse(const void *p, size_t n)
 	return m;
 }
 
+/* File j of a set in folder dir: "00".."3f" after prefix. */
 static char *
-bucket_path(const char *dir, size_t j)
+bucket_path(const char *dir, const char *prefix, size_t j)
 {
-	return xasprintf("%s/%02zx", dir, j);
+	return xasprintf("%s/%s%02zx", dir, prefix, j);
 }
 
 /*
@@ -305,7 +306,7 @@ tmemo_read(const char *dir)
 	m = xcalloc(1, sizeof(*m));
 	buf_init(&m->copy);
 	for (j = 0; j < TM_BUCKETS; j++) {
-		path = bucket_path(dir, j);
+		path = bucket_path(dir, "", j);
 		why = NULL;
 		/* Mapped, not read: the counts are used where they are.
 		 * One not there: its articles are counted, quietly. */
@@ -532,7 +533,7 @@ write_bucket(void *arg, size_t j)
 			prev = h[k].id;
 		}
 	}
-	path = bucket_path(w->dir, j);
+	path = bucket_path(w->dir, "", j);
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
 	free(path);
 	buf_free(&b);
@@ -752,12 +753,6 @@ ts_ids(struct term_sample *s, size_t j, const unsigned char *p, size_t len)
 	return rc;
 }
 
-static char *
-ids_path(const char *dir, size_t j)
-{
-	return xasprintf("%s/s%02zx", dir, j);
-}
-
 /*
  * The sample the last build kept in folder dir, or NULL: none or bad.
  * An article whose ids file is missing or bad has ids NULL.
@@ -780,7 +775,7 @@ tsample_read(const char *dir)
 	free(why);
 	free(path);
 	for (j = 0; s != NULL && j < TM_BUCKETS; j++) {
-		path = ids_path(dir, j);
+		path = bucket_path(dir, "s", j);
 		why = NULL;
 		if (stat(path, &st) == 0 && file_map_sealed(path, TM_SEED,
 		    &s->idmap[j], &why) == 0 && ts_ids(s, j,
@@ -905,7 +900,7 @@ write_ids(void *arg, size_t j)
 	}
 	b.len = (size_t)((char *)q - b.p);
 	b.p[b.len] = '\0';
-	path = ids_path(w->dir, j);
+	path = bucket_path(w->dir, "s", j);
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
 	free(path);
 	buf_free(&b);
