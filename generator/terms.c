@@ -266,12 +266,14 @@ gmap_prune(struct gmap *m, uint32_t min_df)
 /*
  * The vocabulary as hits_one reads it at every character: each term's
  * key with its id, each term's first two characters (id VL_PREFIX when
- * not a term themselves), and a bit per character that starts a term,
- * in 16 bytes a slot rather than a struct gram, so the lookups stay in
- * cache.
+ * not a term themselves), and a bit per pair of characters that may
+ * start one (hashed: a bit set for a pair that starts none costs a
+ * lookup, never a miss), in 16 bytes a slot rather than a struct gram,
+ * so the lookups stay in cache.  Also a set of grams (count_one).
  */
 #define VL_PREFIX	UINT32_MAX
 #define VL_CHARS	0x6e02		/* han_id()'s range */
+#define VL_PAIRS	65536		/* bits in the pair filter */
 
 struct vslot {
 	uint64_t	 key;		/* 0: empty */
@@ -281,8 +283,16 @@ struct vslot {
 struct vlook {
 	struct vslot	*s;		/* cap slots; owned */
 	size_t		 cap;		/* a power of two */
-	uint64_t	 head[VL_CHARS / 64 + 1]; /* characters starting a term */
+	uint64_t	 pair[VL_PAIRS / 64]; /* bit vl_pair(): two characters
+					 * that may start a key (8 KB) */
 };
+
+/* The bit of vlook's pair filter for a key starting with ids a, b. */
+static unsigned
+vl_pair(unsigned a, unsigned b)
+{
+	return (a * 40503u ^ b) & (VL_PAIRS - 1);
+}
 
 static struct vslot *
 vl_slot(const struct vlook *v, uint64_t key)
@@ -321,8 +331,9 @@ vl_make(struct vlook *v, const struct gmap *vocab, int prefixes)
 			e->key = key_prefix(vocab->g[i].key, NG_MIN);
 			e->id = VL_PREFIX;
 		}
-		c = (unsigned)(vocab->g[i].key >> 48);
-		v->head[c / 64] |= (uint64_t)1 << (c % 64);
+		c = vl_pair((unsigned)(vocab->g[i].key >> 48),
+		    (unsigned)(vocab->g[i].key >> 32) & 0xffff);
+		v->pair[c / 64] |= (uint64_t)1 << (c % 64);
 	}
 }
 
@@ -461,10 +472,10 @@ occ_add(struct obuf *b, uint64_t k, size_t pos, unsigned l, unsigned r)
 static int
 vl_has(const struct vlook *v, uint64_t k)
 {
-	unsigned	 c = (unsigned)(k >> 48);
+	unsigned	 c = vl_pair((unsigned)(k >> 48),
+			    (unsigned)(k >> 32) & 0xffff);
 
-	return c < VL_CHARS && (v->head[c / 64] >> (c % 64) & 1) &&
-	    vl_slot(v, k)->key != 0;
+	return (v->pair[c / 64] >> (c % 64) & 1) && vl_slot(v, k)->key != 0;
 }
 
 /*
@@ -956,10 +967,9 @@ hits_one(void *arg, size_t i)
 		chars_one(x->cx, i);
 	for (p = 0; p + NG_MIN <= ch->n; p++) {
 		/* Most places start no term: a bit, or one lookup, says so. */
-		c = ch->id[p];
-		if (!term_char(c) || c >= VL_CHARS ||
-		    !(x->vl->head[c / 64] >> (c % 64) & 1) ||
-		    !term_char(ch->id[p + 1]) ||
+		c = vl_pair(ch->id[p], ch->id[p + 1]);
+		if (!(x->vl->pair[c / 64] >> (c % 64) & 1) ||
+		    !term_char(ch->id[p]) || !term_char(ch->id[p + 1]) ||
 		    (e = vl_slot(x->vl, pack(ch->id + p, NG_MIN)))->key == 0)
 			continue;
 		if (e->id != VL_PREFIX)
