@@ -896,7 +896,7 @@ count_terms(const struct doctext *d, struct dcount *c, uint32_t *te,
 	return len;
 }
 
-#define IDX_BATCH	512	/* documents counted in parallel at a time */
+#define IDX_BATCH	512	/* documents a batch, about, at most (batch_per) */
 
 /* One document's terms, counted by a worker, posted in order after. */
 struct dterms {
@@ -1175,6 +1175,21 @@ seg_join(struct buf *b, long prev, const unsigned char *s, size_t len,
 }
 
 /* ---- the batch memo ---- */
+
+/*
+ * About how many documents a batch of n: an edit counts one batch
+ * again, and every build merges the batches' segments, so small
+ * archives want small batches and large ones few.  Measured (tmpfs,
+ * one-body edit, index lap): 1k 0.105 s at 512, 0.065 at 128, 0.075 at
+ * 64; 3k 0.138 at 512, 0.095 at 256, 0.127 at 128; 10k 0.234 at 512,
+ * 0.236 at 256, but its full count 1.56 -> 1.74 s.  An archive that
+ * crosses a step has all its batches cut anew (one full count).
+ */
+static size_t
+batch_per(size_t n)
+{
+	return n < 2048 ? IDX_BATCH / 4 : n < 8192 ? IDX_BATCH / 2 : IDX_BATCH;
+}
 
 /*
  * Does a batch with a memo end after its m-th document, whose file name
@@ -1718,7 +1733,8 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	struct sjob	 sj;
 	struct dterms	*d;
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
-	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) : IDX_BATCH;
+	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) :
+			    batch_per(n);
 	struct rjob	 rj;
 	struct kjob	 kj;
 	size_t		 i, k, m, w, nb = 0, ncounted = 0;
