@@ -283,6 +283,7 @@ struct vslot {
 struct vlook {
 	struct vslot	*s;		/* cap slots; owned */
 	size_t		 cap;		/* a power of two */
+	size_t		 n;		/* grams in it */
 	uint64_t	 pair[VL_PAIRS / 64]; /* bit vl_pair(): two characters
 					 * that may start a key (8 KB) */
 };
@@ -317,6 +318,7 @@ vl_make(struct vlook *v, const struct gmap *vocab, int prefixes)
 	unsigned	 c;
 
 	memset(v, 0, sizeof(*v));
+	v->n = vocab->n;
 	for (v->cap = 16; v->cap < vocab->n * 4; v->cap *= 2)
 		continue;	/* both kinds of key: at most half full */
 	v->s = xcalloc(v->cap, sizeof(*v->s));
@@ -1479,17 +1481,28 @@ delta_one(void *arg, size_t i)
 	return 0;
 }
 
+/* A gram's use in one article, hashed (sigs_of). */
+struct gsig {
+	uint64_t	 key;
+	uint64_t	 sig;
+};
+
 /*
- * Add to g[NG_MIN..NG_MAX] the keys of the grams of ch that may be
- * candidates: none with a stop word at an edge (cands_of).
+ * What counting takes from article ch for each of its grams (stop words
+ * too): how often it is used, its neighbours in order, and the window
+ * ICU checks around its first use (icu_aligned), hashed: one entry a
+ * gram, keys ascending.  Returns them (caller frees), *n of them.
  */
-static void
-grams_of(const struct chars *ch, struct gmap *g)
+static struct gsig *
+sigs_of(const struct chars *ch, size_t *n)
 {
-	size_t		 p;
-	uint64_t	 k;
+	struct obuf	 b;
+	struct gsig	*g;
+	size_t		 i, k, p, a, z;
+	uint64_t	 h;
 	int		 len, j;
 
+	memset(&b, 0, sizeof(b));
 	for (p = 0; p + NG_MIN <= ch->n; p++)
 		for (len = NG_MIN; len <= NG_MAX &&
 		    p + (size_t)len <= ch->n; len++) {
@@ -1497,10 +1510,141 @@ grams_of(const struct chars *ch, struct gmap *g)
 				continue;
 			if (j < len)
 				break;
-			k = pack(ch->id + p, len);
-			if (gmap_find(&g[len], k) == NULL && !stopped(k, len))
-				(void)gmap_get(&g[len], k);
+			occ_add(&b, pack(ch->id + p, len), p,
+			    p > 0 ? ch->id[p - 1] : 0, p + (size_t)len < ch->n ?
+			    ch->id[p + (size_t)len] : 0);
 		}
+	occ_sort(b.o, b.n, &b.tmp, &b.tcap);	/* uses in text order */
+	g = xcalloc(b.n ? b.n : 1, sizeof(*g));
+	for (i = *n = 0; i < b.n; i = k) {
+		h = hash_mix64(b.o[i].key);
+		for (k = i; k < b.n && b.o[k].key == b.o[i].key; k++)
+			h = hash_mix64(h ^ ((uint64_t)b.o[k].l << 16 |
+			    b.o[k].r));
+		p = b.o[i].pos;
+		len = gram_len(b.o[i].key);
+		for (a = p; a > 0 && term_char(ch->id[a - 1]) &&
+		    p - a < WINDOW; a--)
+			continue;
+		for (z = p + (size_t)len; z < ch->n && term_char(ch->id[z]) &&
+		    z - p - (size_t)len < WINDOW; z++)
+			continue;
+		h = hash_words(ch->id + a, 2 * (z - a), h ^ (p - a));
+		g[*n].key = b.o[i].key;
+		g[(*n)++].sig = h;
+	}
+	free(b.o);
+	free(b.tmp);
+	return g;
+}
+
+/* Add gram k to g[its length] unless a stop word is at an edge. */
+static void
+gram_put(struct gmap *g, uint64_t k)
+{
+	if (!stopped(k, gram_len(k)))
+		(void)gmap_get(&g[gram_len(k)], k);
+}
+
+/*
+ * Add to g[NG_MIN..NG_MAX] the keys of the grams of ch that may be
+ * candidates: none with a stop word at an edge (cands_of).
+ */
+static void
+grams_of(const struct chars *ch, struct gmap *g)
+{
+	struct gsig	*a;
+	size_t		 i, n;
+
+	a = sigs_of(ch, &n);
+	for (i = 0; i < n; i++)
+		gram_put(g, a[i].key);
+	free(a);
+}
+
+/*
+ * Add to g[NG_MIN..NG_MAX] the keys of the grams whose use differs
+ * between the old text x and the new y of an article edited in place
+ * (what counting takes from it is the same for the others), but those
+ * with a stop word at an edge.
+ */
+static void
+grams_changed(const struct chars *x, const struct chars *y, struct gmap *g)
+{
+	struct gsig	*a, *b;
+	size_t		 na, nb, i = 0, j = 0;
+	uint64_t	 k;
+
+	a = sigs_of(x, &na);
+	b = sigs_of(y, &nb);
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a[i].key < b[j].key))
+			k = a[i++].key;
+		else if (i == na || b[j].key < a[i].key)
+			k = b[j++].key;
+		else if (a[i++].sig != b[j++].sig)
+			k = a[i - 1].key;
+		else
+			continue;
+		gram_put(g, k);
+	}
+	free(a);
+	free(b);
+}
+
+/*
+ * The articles edited in place: where one article of the old sample is
+ * gone and one of the new come between the same two kept ones (pairs
+ * in order, pair_samples's was and gone), (*edit)[i] is the old place
+ * of the new sample's article i so edited, else SIZE_MAX (caller frees);
+ * the gone ones edited are taken out of gone.
+ */
+static size_t *
+edits_of(const size_t *was, size_t ns, size_t *gone, size_t *ngone,
+    size_t nold)
+{
+	size_t		*edit = xcalloc(ns ? ns : 1, sizeof(*edit));
+	size_t		*na = xcalloc(ns + 1, sizeof(*na));
+	size_t		*ia = xcalloc(ns + 1, sizeof(*ia));
+	size_t		*nr = xcalloc(nold + 1, sizeof(*nr));
+	size_t		*ir = xcalloc(nold + 1, sizeof(*ir));
+	unsigned char	*kept = xcalloc(nold ? nold : 1, 1);
+	size_t		 i, k, m;
+
+	for (i = 0; i < ns; i++) {
+		edit[i] = SIZE_MAX;
+		if (was[i] != SIZE_MAX)
+			kept[was[i]] = 1;
+	}
+	/* Gap k: after the k-th kept article (in either order). */
+	for (i = k = 0; i < ns; i++)
+		if (was[i] == SIZE_MAX) {
+			na[k]++;
+			ia[k] = i;
+		} else
+			k++;
+	for (i = k = 0; i < nold; i++)
+		if (!kept[i]) {
+			nr[k]++;
+			ir[k] = i;
+		} else
+			k++;
+	for (k = 0; k <= ns && k <= nold; k++)
+		if (na[k] == 1 && nr[k] == 1)
+			edit[ia[k]] = ir[k];
+	for (i = m = 0; i < *ngone; i++) {
+		for (k = 0; k < ns && edit[k] != gone[i]; k++)
+			continue;
+		if (k == ns)
+			gone[m++] = gone[i];
+	}
+	*ngone = m;
+	free(na);
+	free(ia);
+	free(nr);
+	free(ir);
+	free(kept);
+	return edit;
 }
 
 /*
@@ -1528,7 +1672,7 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	struct chars	*ss = NULL, gch;
 	struct term_cand *fresh, *rec;
 	size_t		*was = NULL, *gone = NULL, ngone = 0, nadded, i;
-	size_t		 nfresh, nrec, ngram;
+	size_t		 nfresh, nrec, ngram, nchanged, *edit;
 	int		 len, bad = 0, debug = getenv("FOLIO_TERMS_DEBUG") != NULL;
 
 	if (old == NULL || old->ns / 10000 != ns / 10000 ||
@@ -1555,17 +1699,30 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	if (atomic_load(&dx.bad))
 		goto no;
 
-	/* The grams whose counts change: those of the texts gone and come. */
+	/*
+	 * The grams whose counts change: those of the texts gone and come;
+	 * of an article edited in place, only those it uses otherwise.
+	 */
 	memset(gk, 0, sizeof(gk));
+	nchanged = nadded + ngone;
+	edit = edits_of(was, ns, gone, &ngone, old->ns);
 	for (i = 0; i < ngone && !bad; i++) {
 		if (!(bad = ids_of(old, gone[i], &gch) == -1))
 			grams_of(&gch, gk);
 		if (!gch.mapped)
 			free(gch.id);
 	}
-	for (i = 0; i < ns; i++)
-		if (was[i] == SIZE_MAX)
+	for (i = 0; i < ns && !bad; i++) {
+		if (was[i] != SIZE_MAX)
+			continue;
+		if (edit[i] == SIZE_MAX)
 			grams_of(&ss[i], gk);
+		else if (!(bad = ids_of(old, edit[i], &gch) == -1))
+			grams_changed(&gch, &ss[i], gk);
+		if (edit[i] != SIZE_MAX && !gch.mapped)
+			free(gch.id);
+	}
+	free(edit);
 	for (len = NG_MIN, ngram = 0; len <= NG_MAX; len++) {
 		ngram += gk[len].n;
 		vl_make(&only[len], &gk[len], 0);
@@ -1578,7 +1735,9 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	}
 	memset(pass, 0, sizeof(pass));
 	for (len = NG_MIN; len <= NG_MAX; len++) {
-		count_pass(ss, ns, jobs, len, NULL, &only[len], &pass[len]);
+		if (only[len].n > 0)	/* grams to count */
+			count_pass(ss, ns, jobs, len, NULL, &only[len],
+			    &pass[len]);
 		gmap_prune(&pass[len], 2 + (uint32_t)(ns / 10000));
 	}
 	for (len = NG_MIN; len < NG_MAX; len++)
@@ -1610,7 +1769,7 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	if (diag_verbosity > 1)
 		fprintf(stderr, "folio:  terms sample: %zu of %zu articles "
 		    "changed, %zu grams counted again\n",
-		    nadded + ngone, ns, ngram);
+		    nchanged, ns, ngram);
 	return 1;
 no:
 	chars_free(ss, ns);
