@@ -1013,62 +1013,61 @@ hits_one(void *arg, size_t i)
 	return 0;
 }
 
-/* Weighing's order: heavier first, then by id. */
-static int
-hit_before(const struct term_hit *a, const struct term_hit *b)
+/* The radix key of weighing's order, heavier first (w >= 0). */
+static uint32_t
+hit_key(const struct term_hit *h)
 {
-	return a->w != b->w ? a->w > b->w : a->id < b->id;
+	uint32_t	 bits;
+
+	memcpy(&bits, &h->w, sizeof(bits));
+	return ~bits;	/* non-negative floats order as their bits */
 }
 
 /*
- * Sort h[0..n) into that order without a call per comparison, as qsort
- * makes: weighing sorts every article's terms (with qsort, a tenth of
- * an edit's instructions).  Ids are unique in an article, so the order
- * is total and any correct sort gives the same result.  Quicksort,
- * median of three, insertion sort below 16, recursion on the smaller
- * side only.
+ * Sort h[0..n) into weighing's order, heavier first, then by id: an
+ * LSD radix sort on the weight's bits, a byte at a time (skipping bytes
+ * all share), stable, so hits in ascending ids (as counting and the
+ * memo hand them over; put so if not) keep it among equal weights.
+ * Weighing sorts every article's terms: a quicksort took a tenth of an
+ * edit's instructions, qsort more.
  */
 static void
 hits_sort(struct term_hit *h, size_t n)
 {
-	struct term_hit	 p, t;
-	size_t		 i, j, m;
+	struct term_hit	 buf[256], *tmp, *src = h, *dst, *sw;
+	size_t		 cnt[256], i, sum, c;
+	int		 byte;
 
-	while (n > 16) {
-		m = n / 2;
-		if (hit_before(&h[m], &h[0]))
-			t = h[0], h[0] = h[m], h[m] = t;
-		if (hit_before(&h[n - 1], &h[0]))
-			t = h[0], h[0] = h[n - 1], h[n - 1] = t;
-		if (hit_before(&h[n - 1], &h[m]))
-			t = h[m], h[m] = h[n - 1], h[n - 1] = t;
-		p = h[m];
-		/* Hoare: h[0] <= p <= h[n - 1] stop both scans in range. */
-		for (i = 0, j = n - 1;; i++, j--) {
-			while (hit_before(&h[i], &p))
-				i++;
-			while (hit_before(&p, &h[j]))
-				j--;
-			if (i >= j)
-				break;
-			t = h[i], h[i] = h[j], h[j] = t;
+	if (n < 2)
+		return;
+	for (i = 1; i < n && h[i - 1].id < h[i].id; i++)
+		continue;
+	if (i < n)
+		hits_by_id(h, n);
+	tmp = n <= 256 ? buf : xreallocarray(NULL, n, sizeof(*tmp));
+	dst = tmp;
+	for (byte = 0; byte < 4; byte++) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[hit_key(&src[i]) >> (8 * byte) & 0xff]++;
+		if (cnt[hit_key(&src[0]) >> (8 * byte) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
 		}
-		/* h[0..j] <= p <= h[j + 1..n) */
-		if (j + 1 < n - j - 1) {
-			hits_sort(h, j + 1);
-			h += j + 1;
-			n -= j + 1;
-		} else {
-			hits_sort(h + j + 1, n - j - 1);
-			n = j + 1;
-		}
+		for (i = 0; i < n; i++)
+			dst[cnt[hit_key(&src[i]) >> (8 * byte) & 0xff]++] =
+			    src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
 	}
-	for (i = 1; i < n; i++) {
-		t = h[i];
-		for (j = i; j > 0 && hit_before(&t, &h[j - 1]); j--)
-			h[j] = h[j - 1];
-		h[j] = t;
-	}
+	if (src != h)
+		memcpy(h, src, n * sizeof(*h));
+	if (tmp != buf)
+		free(tmp);
 }
 
 static int
