@@ -33,6 +33,7 @@
  *	    ids ascending)
  *	u64 hash_words of all the bytes before it
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -609,7 +610,8 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
  * sample: "sample", the sample's text keys in order and every candidate
  * term with what the last decision about it read (struct term_cand);
  * and TM_BUCKETS files "s00".."s3f", each article's character ids in
- * the one its text key hashes to (as the counts are), so that the grams
+ * the one its text key hashes to (as the counts are; none for a bucket
+ * without articles), so that the grams
  * of an article's old text are known once it is gone, and an edit
  * rewrites "sample" and one or two of them.  They are written when the
  * vocabulary was found.  Integers little-endian:
@@ -860,6 +862,14 @@ write_ids(void *arg, size_t j)
 			n++;
 			total += 16 + 2 * w->nids[i];
 		}
+	path = bucket_path(w->dir, "s", j);
+	if (n == 0) {		/* none: no file (a small archive's most) */
+		if (unlink(path) == -1 && errno != ENOENT)
+			diag_warn(path, 0, 0, "cannot remove: %s",
+			    strerror(errno));
+		free(path);
+		return 0;
+	}
 	/* The same articles in the same order as a whole file of old's. */
 	if (old != NULL && old->idmap[j].len > 0) {
 		for (i = k = 0; i < old->ns && k <= w->ns; i++) {
@@ -872,8 +882,10 @@ write_ids(void *arg, size_t j)
 		}
 		while (k < w->ns && ids_bucket(w->akey[k]) != j)
 			k++;
-		if (i == old->ns && k == w->ns)
+		if (i == old->ns && k == w->ns) {
+			free(path);
 			return 0;
+		}
 	}
 	buf_init(&b);
 	buf_grow(&b, total + 8);
@@ -900,7 +912,6 @@ write_ids(void *arg, size_t j)
 	}
 	b.len = (size_t)((char *)q - b.p);
 	b.p[b.len] = '\0';
-	path = bucket_path(w->dir, "s", j);
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
 	free(path);
 	buf_free(&b);
