@@ -420,6 +420,36 @@ cmd_dump(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * A build touches hundreds of megabytes of fresh memory, and with 4 KB
+ * pages every first touch is a fault.  glibc's malloc asks the kernel
+ * for transparent huge pages when GLIBC_TUNABLES holds
+ * glibc.malloc.hugetlb=1, a tunable it reads only as the process
+ * starts: so build and serve run themselves again with it set, unless
+ * the environment sets GLIBC_TUNABLES already (the user's choice),
+ * LD_PRELOAD (a tool such as valgrind wraps the process) or
+ * FOLIO_REEXEC (this was done).  Should the exec fail, the command goes
+ * on as it is.  Measured on the 10k bench archive (tmpfs, 2 cores, 3
+ * pairs): a body edit 1.80-1.89 -> 1.72-1.76 s; a full build 7.4 -> 6.2
+ * s, 13.6 -> 11.2 CPU s.
+ */
+static void
+huge_pages(char **argv)
+{
+#if defined(__linux__) && defined(__GLIBC__)
+	if (getenv("GLIBC_TUNABLES") != NULL || getenv("LD_PRELOAD") != NULL ||
+	    getenv("FOLIO_REEXEC") != NULL)
+		return;
+	if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1) == 0 &&
+	    setenv("FOLIO_REEXEC", "1", 1) == 0)
+		(void)execv("/proc/self/exe", argv);
+	(void)unsetenv("GLIBC_TUNABLES");
+	(void)unsetenv("FOLIO_REEXEC");
+#else
+	(void)argv;
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -427,6 +457,8 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	if (strcmp(argv[1], "build") == 0 || strcmp(argv[1], "serve") == 0)
+		huge_pages(argv);
 	optind = 1;
 	if (strcmp(argv[1], "build") == 0)
 		rc = cmd_build(argc - 1, argv + 1);
