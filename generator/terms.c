@@ -384,6 +384,26 @@ struct occ {
 };
 
 /*
+ * A radix sort's pass over n entries whose byte counts are cnt: 0 when
+ * they all share the byte (of the first, first), else 1 with cnt turned
+ * into where each byte's entries start.
+ */
+static int
+radix_starts(size_t *cnt, size_t n, unsigned first)
+{
+	size_t	 i, sum, c;
+
+	if (cnt[first] == n)
+		return 0;
+	for (i = 0, sum = 0; i < 256; i++) {
+		c = cnt[i];
+		cnt[i] = sum;
+		sum += c;
+	}
+	return 1;
+}
+
+/*
  * Sort o[0..n) by key, keeping text order among equal keys: an LSD
  * radix sort, a byte at a time, skipping bytes all keys share (the low
  * ones of short grams).  Stable, so no position tie-break is needed.
@@ -393,7 +413,7 @@ static void
 occ_sort(struct occ *o, size_t n, struct occ **tmp, size_t *tcap)
 {
 	struct occ	*src = o, *dst, *sw;
-	size_t		 cnt[256], i, sum, c;
+	size_t		 cnt[256], i;
 	int		 byte;
 
 	if (n < 2)
@@ -407,13 +427,8 @@ occ_sort(struct occ *o, size_t n, struct occ **tmp, size_t *tcap)
 		memset(cnt, 0, sizeof(cnt));
 		for (i = 0; i < n; i++)
 			cnt[(src[i].key >> (8 * byte)) & 0xff]++;
-		if (cnt[(src[0].key >> (8 * byte)) & 0xff] == n)
+		if (!radix_starts(cnt, n, (src[0].key >> (8 * byte)) & 0xff))
 			continue;
-		for (i = 0, sum = 0; i < 256; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
-		}
 		for (i = 0; i < n; i++)
 			dst[cnt[(src[i].key >> (8 * byte)) & 0xff]++] = src[i];
 		sw = src;
@@ -1035,7 +1050,7 @@ static void
 hits_sort(struct term_hit *h, size_t n)
 {
 	struct term_hit	 buf[256], *tmp, *src = h, *dst, *sw;
-	size_t		 cnt[256], i, sum, c;
+	size_t		 cnt[256], i;
 	int		 byte;
 
 	if (n < 2)
@@ -1050,13 +1065,8 @@ hits_sort(struct term_hit *h, size_t n)
 		memset(cnt, 0, sizeof(cnt));
 		for (i = 0; i < n; i++)
 			cnt[hit_key(&src[i]) >> (8 * byte) & 0xff]++;
-		if (cnt[hit_key(&src[0]) >> (8 * byte) & 0xff] == n)
+		if (!radix_starts(cnt, n, hit_key(&src[0]) >> (8 * byte) & 0xff))
 			continue;
-		for (i = 0, sum = 0; i < 256; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
-		}
 		for (i = 0; i < n; i++)
 			dst[cnt[hit_key(&src[i]) >> (8 * byte) & 0xff]++] =
 			    src[i];
