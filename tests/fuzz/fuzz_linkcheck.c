@@ -39,10 +39,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char index[] = "<h1 id=\"top\">a</h1>"
 	    "<a href=\"x.html#top\">x</a><a href=\"../index.html\">up</a>";
+	static int made;	/* not dir's last letters: mkdtemp may make
+				 * them X (1 run in 62 aborted) */
 	char	 sub[sizeof(dir) + 8];
 
 	diag_verbosity = 0;
-	if (dir[sizeof(dir) - 2] == 'X') {
+	if (!made) {
+		made = 1;
 		if (mkdtemp(dir) == NULL)
 			abort();
 		snprintf(sub, sizeof(sub), "%s/a", dir);
