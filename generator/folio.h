@@ -115,6 +115,7 @@ int	 var_get(const unsigned char **, const unsigned char *, int,
 	    uint64_t *);			/* buf_put_var's; 0 / -1 */
 void	 le_put(struct buf *, uint64_t, int);	/* ... appended */
 void	 le_set(void *, uint64_t, int);		/* ... stored */
+int	 le_host(void);			/* 1: this machine is too */
 void	 utf8_put(struct buf *, uint32_t);	/* append as UTF-8 */
 size_t	 utf8_count(const char *, size_t);	/* code points */
 int	 str_cmp(const void *, const void *);	/* qsort on char * */
@@ -704,6 +705,9 @@ struct term_sample {
 					 * idmap; NULL: not known; owned */
 	struct term_cand *cand;		/* keys ascending; owned */
 	size_t		 ncand;
+	size_t		*order;		/* articles by ids file, each file's
+					 * in sample order; owned */
+	size_t		 start[64 + 1];	/* where each file's begin in order */
 };
 
 struct term_sample *tsample_read(const char *);	/* NULL: none or bad */

@@ -472,6 +472,21 @@ struct tm_wjob {
 	size_t		  start[TM_BUCKETS + 1];
 };
 
+/*
+ * The files of articles by text key akey[0..n): each one's bucket (a
+ * hash of its key), then start and order as bucket_order makes them.
+ */
+static void
+by_bucket(const uint64_t *akey, size_t n, size_t *start, size_t *order)
+{
+	size_t	 i, *bj = xcalloc(n ? n : 1, sizeof(*bj));
+
+	for (i = 0; i < n; i++)
+		bj[i] = (size_t)(hash_mix64(akey[i]) % TM_BUCKETS);
+	bucket_order(bj, n, TM_BUCKETS, start, order);
+	free(bj);
+}
+
 /* Make the memo folder dir: 0, or -1 with a message. */
 static int
 memo_dir(const char *dir)
@@ -576,7 +591,6 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
     const size_t *nhits, size_t narts, int jobs)
 {
 	struct tm_wjob	 w;
-	size_t		 i, *bj;
 
 	if (memo_dir(dir) == -1)
 		return;
@@ -593,11 +607,7 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 	w.hits = hits;
 	w.nhits = nhits;
 	w.order = xcalloc(narts ? narts : 1, sizeof(*w.order));
-	bj = xcalloc(narts ? narts : 1, sizeof(*bj));
-	for (i = 0; i < narts; i++)
-		bj[i] = (size_t)(hash_mix64(akey[i]) % TM_BUCKETS);
-	bucket_order(bj, narts, TM_BUCKETS, w.start, w.order);
-	free(bj);
+	by_bucket(akey, narts, w.start, w.order);
 	(void)par_for(TM_BUCKETS, jobs, write_bucket, &w);
 	free(w.order);
 }
@@ -634,6 +644,8 @@ tmemo_write(const char *dir, const struct term_memo *old, uint64_t vkey,
 
 _Static_assert(sizeof(((struct term_sample *)0)->idmap) /
     sizeof(struct fmap) == TM_BUCKETS, "an ids file a bucket");
+_Static_assert(sizeof(((struct term_sample *)0)->start) /
+    sizeof(size_t) == TM_BUCKETS + 1, "a start a bucket");
 
 void
 tsample_free(struct term_sample *s)
@@ -651,7 +663,21 @@ tsample_free(struct term_sample *s)
 	free(s->ntitle);
 	free(s->ids);
 	free(s->cand);
+	free(s->order);
 	free(s);
+}
+
+/* The arrays of s by article, s->ns of them, zeroed. */
+static void
+ts_alloc(struct term_sample *s)
+{
+	size_t	 n = s->ns ? s->ns : 1;
+
+	s->akey = xcalloc(n, sizeof(*s->akey));
+	s->nids = xcalloc(n, sizeof(*s->nids));
+	s->ntitle = xcalloc(n, sizeof(*s->ntitle));
+	s->ids = xcalloc(n, sizeof(*s->ids));
+	s->order = xcalloc(n, sizeof(*s->order));
 }
 
 /* Parse the "sample" file in s->map into s: 0, or -1 if out of place. */
@@ -670,10 +696,7 @@ ts_parse(struct term_sample *s)
 	off += 12;
 	if (s->ns > (len - off) / 8)
 		return -1;
-	s->akey = xcalloc(s->ns ? s->ns : 1, sizeof(*s->akey));
-	s->nids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->nids));
-	s->ntitle = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ntitle));
-	s->ids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ids));
+	ts_alloc(s);
 	for (i = 0; i < s->ns; i++, off += 8)
 		if ((s->akey[i] = le_get(p + off, 8)) == 0)
 			return -1;
@@ -698,60 +721,40 @@ ts_parse(struct term_sample *s)
 	return 0;
 }
 
-/* The ids file of the articles whose text keys hash to j. */
-static size_t
-ids_bucket(uint64_t akey)
-{
-	return (size_t)(hash_mix64(akey) % TM_BUCKETS);
-}
-
 /*
- * The ids file p[0..len) (no checksum), of bucket j of s (SIZE_MAX:
- * of all its articles): where it is whole and lists the articles of s
- * in bucket j, in order, their ids are set in s (pointing into p);
- * otherwise none is.  Returns 0; -1 when it is not whole.
+ * The ids file p[0..len) (no checksum) of the articles at[0..nat) of s:
+ * where it is whole and lists their text keys, in that order, their ids
+ * are set in s (pointing into p); otherwise none is.  Returns 0; -1
+ * when it is not whole.
  */
 static int
-ts_ids(struct term_sample *s, size_t j, const unsigned char *p, size_t len)
+ts_ids(struct term_sample *s, const size_t *at, size_t nat,
+    const unsigned char *p, size_t len)
 {
-	size_t		 off = 24, i, k, n, total = 0, *at;
+	size_t		 off = 24, k, total = 0;
 	int		 rc = 0;
 
-	if (len < off || memcmp(p, TS_IDS_MAGIC, 16) != 0)
+	if (len < off || memcmp(p, TS_IDS_MAGIC, 16) != 0 ||
+	    (size_t)le_get(p + 16, 4) != nat || nat > (len - off) / 16)
 		return -1;
-	n = (size_t)le_get(p + 16, 4);
-	if (n > (len - off) / 16)
-		return -1;
-	at = xcalloc(n ? n : 1, sizeof(*at));
-	/* Its records must be the sample's articles of bucket j, in order. */
-	for (i = k = 0; i < s->ns && rc == 0; i++) {
-		if (j != SIZE_MAX && ids_bucket(s->akey[i]) != j)
-			continue;
-		if (k == n || le_get(p + off + 16 * k, 8) != s->akey[i])
-			rc = -1;
-		else
-			at[k++] = i;
-	}
-	if (k != n)
-		rc = -1;
-	for (k = 0; k < n && rc == 0; k++) {
+	for (k = 0; k < nat && rc == 0; k++) {
 		s->nids[at[k]] = (size_t)le_get(p + off + 16 * k + 8, 4);
 		s->ntitle[at[k]] = (size_t)le_get(p + off + 16 * k + 12, 4);
-		if (s->ntitle[at[k]] > s->nids[at[k]] ||
+		if (le_get(p + off + 16 * k, 8) != s->akey[at[k]] ||
+		    s->ntitle[at[k]] > s->nids[at[k]] ||
 		    s->nids[at[k]] > len / 2 ||
 		    (total += s->nids[at[k]]) > len / 2)
 			rc = -1;
 	}
-	off += 16 * n;
+	off += 16 * nat;
 	if (rc == 0 && len - off != 2 * total)
 		rc = -1;
-	for (k = 0; k < n && rc == 0; k++) {
+	for (k = 0; k < nat && rc == 0; k++) {
 		s->ids[at[k]] = p + off;
 		off += 2 * s->nids[at[k]];
 	}
-	for (k = 0; k < n && rc == -1; k++)
+	for (k = 0; k < nat && rc == -1; k++)
 		s->nids[at[k]] = s->ntitle[at[k]] = 0;
-	free(at);
 	return rc;
 }
 
@@ -776,11 +779,14 @@ tsample_read(const char *dir)
 	}
 	free(why);
 	free(path);
+	if (s != NULL)
+		by_bucket(s->akey, s->ns, s->start, s->order);
 	for (j = 0; s != NULL && j < TM_BUCKETS; j++) {
 		path = bucket_path(dir, "s", j);
 		why = NULL;
 		if (stat(path, &st) == 0 && file_map_sealed(path, TM_SEED,
-		    &s->idmap[j], &why) == 0 && ts_ids(s, j,
+		    &s->idmap[j], &why) == 0 && ts_ids(s, s->order +
+		    s->start[j], s->start[j + 1] - s->start[j],
 		    (const unsigned char *)s->idmap[j].p, s->idmap[j].len) == -1)
 			file_unmap(&s->idmap[j]);
 		free(why);
@@ -820,15 +826,14 @@ tsample_parse(const void *p, size_t n)
 		tsample_free(s);
 		return NULL;
 	}
-	s->akey = xcalloc(s->ns ? s->ns : 1, sizeof(*s->akey));
-	s->nids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->nids));
-	s->ntitle = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ntitle));
-	s->ids = xcalloc(s->ns ? s->ns : 1, sizeof(*s->ids));
-	for (i = 0; i < s->ns; i++)
+	ts_alloc(s);
+	for (i = 0; i < s->ns; i++) {
+		s->order[i] = i;
 		if ((s->akey[i] = le_get(c + 24 + 16 * i, 8)) == 0)
 			break;	/* as ts_parse */
-	if (i < s->ns ||
-	    ts_ids(s, SIZE_MAX, (const unsigned char *)c, n) == -1) {
+	}
+	if (i < s->ns || ts_ids(s, s->order, s->ns,
+	    (const unsigned char *)c, n) == -1) {
 		tsample_free(s);
 		return NULL;
 	}
@@ -839,10 +844,11 @@ tsample_parse(const void *p, size_t n)
 struct ts_wjob {
 	const char	*dir;
 	const struct term_sample *old;	/* or NULL */
-	size_t		 ns;
 	const uint64_t	*akey;
 	uint16_t *const	*ids;
 	const size_t	*nids, *ntitle;
+	size_t		*order;		/* by_bucket's; owned */
+	size_t		 start[TM_BUCKETS + 1];
 };
 
 /* par_for worker: ids file j, unless old has it as it would be. */
@@ -851,17 +857,12 @@ write_ids(void *arg, size_t j)
 {
 	const struct ts_wjob *w = arg;
 	const struct term_sample *old = w->old;
+	const size_t	*at = w->order + w->start[j];
 	struct buf	 b;
-	size_t		 i, k, n = 0, total = 24;
-	const uint16_t	 one = 1;
+	size_t		 i, k, n = w->start[j + 1] - w->start[j], total = 24;
 	unsigned char	*q;
 	char		*path;
 
-	for (i = 0; i < w->ns; i++)
-		if (ids_bucket(w->akey[i]) == j) {
-			n++;
-			total += 16 + 2 * w->nids[i];
-		}
 	path = bucket_path(w->dir, "s", j);
 	if (n == 0) {		/* none: no file (a small archive's most) */
 		if (unlink(path) == -1 && errno != ENOENT)
@@ -871,45 +872,35 @@ write_ids(void *arg, size_t j)
 		return 0;
 	}
 	/* The same articles in the same order as a whole file of old's. */
-	if (old != NULL && old->idmap[j].len > 0) {
-		for (i = k = 0; i < old->ns && k <= w->ns; i++) {
-			if (ids_bucket(old->akey[i]) != j)
-				continue;
-			while (k < w->ns && ids_bucket(w->akey[k]) != j)
-				k++;
-			if (k == w->ns || w->akey[k++] != old->akey[i])
-				break;
-		}
-		while (k < w->ns && ids_bucket(w->akey[k]) != j)
-			k++;
-		if (i == old->ns && k == w->ns) {
+	if (old != NULL && old->idmap[j].len > 0 &&
+	    old->start[j + 1] - old->start[j] == n) {
+		for (i = 0; i < n && w->akey[at[i]] ==
+		    old->akey[old->order[old->start[j] + i]]; i++)
+			continue;
+		if (i == n) {
 			free(path);
 			return 0;
 		}
 	}
+	for (i = 0; i < n; i++)
+		total += 16 + 2 * w->nids[at[i]];
 	buf_init(&b);
 	buf_grow(&b, total + 8);
 	buf_put(&b, TS_IDS_MAGIC, 16);
 	le_put(&b, n, 4);
 	le_put(&b, 0, 4);
 	q = (unsigned char *)b.p + b.len;
-	for (i = 0; i < w->ns; i++)
-		if (ids_bucket(w->akey[i]) == j) {
-			le_set(q, w->akey[i], 8);
-			le_set(q + 8, w->nids[i], 4);
-			le_set(q + 12, w->ntitle[i], 4);
-			q += 16;
-		}
-	for (i = 0; i < w->ns; i++) {
-		if (ids_bucket(w->akey[i]) != j)
-			continue;
-		if (*(const unsigned char *)&one == 1)	/* little-endian */
-			memcpy(q, w->ids[i], 2 * w->nids[i]);
-		else
-			for (k = 0; k < w->nids[i]; k++)
-				le_set(q + 2 * k, w->ids[i][k], 2);
-		q += 2 * w->nids[i];
+	for (i = 0; i < n; i++, q += 16) {
+		le_set(q, w->akey[at[i]], 8);
+		le_set(q + 8, w->nids[at[i]], 4);
+		le_set(q + 12, w->ntitle[at[i]], 4);
 	}
+	for (i = 0; i < n; q += 2 * w->nids[at[i++]])
+		if (le_host())
+			memcpy(q, w->ids[at[i]], 2 * w->nids[at[i]]);
+		else
+			for (k = 0; k < w->nids[at[i]]; k++)
+				le_set(q + 2 * k, w->ids[at[i]][k], 2);
 	b.len = (size_t)((char *)q - b.p);
 	b.p[b.len] = '\0';
 	(void)file_write_sealed(path, &b, TM_SEED);	/* it says why */
@@ -960,10 +951,12 @@ tsample_write(const char *dir, const struct term_sample *old, uint64_t vkey,
 	buf_free(&b);
 	w.dir = dir;
 	w.old = old;
-	w.ns = ns;
 	w.akey = akey;
 	w.ids = ids;
 	w.nids = nids;
 	w.ntitle = ntitle;
+	w.order = xcalloc(ns ? ns : 1, sizeof(*w.order));
+	by_bucket(akey, ns, w.start, w.order);
 	(void)par_for(TM_BUCKETS, jobs, write_ids, &w);
+	free(w.order);
 }

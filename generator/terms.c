@@ -1419,7 +1419,6 @@ pair_samples(const uint64_t *old, size_t nold, const uint64_t *new,
 static int
 ids_of(const struct term_sample *s, size_t k, struct chars *ch)
 {
-	const uint16_t	 one = 1;
 	size_t		 i;
 
 	memset(ch, 0, sizeof(*ch));
@@ -1427,7 +1426,7 @@ ids_of(const struct term_sample *s, size_t k, struct chars *ch)
 		return -1;
 	ch->n = s->nids[k];
 	ch->ntitle = s->ntitle[k];
-	if (*(const unsigned char *)&one == 1) {	/* 2-byte aligned */
+	if (le_host()) {	/* 2-byte aligned */
 		ch->id = (uint16_t *)(uintptr_t)s->ids[k];
 		ch->mapped = 1;
 	} else {
@@ -1604,55 +1603,43 @@ grams_changed(const struct chars *x, const struct chars *y, struct gmap *g)
 /*
  * The articles edited in place: where one article of the old sample is
  * gone and one of the new come between the same two kept ones (pairs
- * in order, pair_samples's was and gone), (*edit)[i] is the old place
- * of the new sample's article i so edited, else SIZE_MAX (caller frees);
- * the gone ones edited are taken out of gone.
+ * in order, pair_samples's was and gone, at most DELTA_MAX each),
+ * (*edit)[i] is the old place of the new sample's article i so edited,
+ * else SIZE_MAX (caller frees); the gone ones edited are taken out of
+ * gone.  An article's gap is the number of kept ones before it: its
+ * place less the added (or gone) ones before it.
  */
 static size_t *
-edits_of(const size_t *was, size_t ns, size_t *gone, size_t *ngone,
-    size_t nold)
+edits_of(const size_t *was, size_t ns, size_t *gone, size_t *ngone)
 {
 	size_t		*edit = xcalloc(ns ? ns : 1, sizeof(*edit));
-	size_t		*na = xcalloc(ns + 1, sizeof(*na));
-	size_t		*ia = xcalloc(ns + 1, sizeof(*ia));
-	size_t		*nr = xcalloc(nold + 1, sizeof(*nr));
-	size_t		*ir = xcalloc(nold + 1, sizeof(*ir));
-	unsigned char	*kept = xcalloc(nold ? nold : 1, 1);
-	size_t		 i, k, m;
+	size_t		 add[DELTA_MAX], nadd = 0, i, k, m = 0, n, g;
 
 	for (i = 0; i < ns; i++) {
 		edit[i] = SIZE_MAX;
-		if (was[i] != SIZE_MAX)
-			kept[was[i]] = 1;
+		if (was[i] == SIZE_MAX)
+			add[nadd++] = i;
 	}
-	/* Gap k: after the k-th kept article (in either order). */
-	for (i = k = 0; i < ns; i++)
-		if (was[i] == SIZE_MAX) {
-			na[k]++;
-			ia[k] = i;
-		} else
-			k++;
-	for (i = k = 0; i < nold; i++)
-		if (!kept[i]) {
-			nr[k]++;
-			ir[k] = i;
-		} else
-			k++;
-	for (k = 0; k <= ns && k <= nold; k++)
-		if (na[k] == 1 && nr[k] == 1)
-			edit[ia[k]] = ir[k];
+	for (i = 0; i < nadd; i++) {
+		g = add[i] - i;
+		if ((i > 0 && add[i - 1] - (i - 1) == g) ||
+		    (i + 1 < nadd && add[i + 1] - (i + 1) == g))
+			continue;	/* two come there */
+		for (k = n = 0; k < *ngone; k++)
+			if (gone[k] - k == g) {
+				n++;
+				m = k;
+			}
+		if (n == 1)		/* and one gone */
+			edit[add[i]] = gone[m];
+	}
 	for (i = m = 0; i < *ngone; i++) {
-		for (k = 0; k < ns && edit[k] != gone[i]; k++)
+		for (k = 0; k < nadd && edit[add[k]] != gone[i]; k++)
 			continue;
-		if (k == ns)
+		if (k == nadd)
 			gone[m++] = gone[i];
 	}
 	*ngone = m;
-	free(na);
-	free(ia);
-	free(nr);
-	free(ir);
-	free(kept);
 	return edit;
 }
 
@@ -1714,7 +1701,7 @@ find_delta(struct charsctx *cx, const size_t *smap, size_t ns, int jobs,
 	 */
 	memset(gk, 0, sizeof(gk));
 	nchanged = nadded + ngone;
-	edit = edits_of(was, ns, gone, &ngone, old->ns);
+	edit = edits_of(was, ns, gone, &ngone);
 	for (i = 0; i < ngone && !bad; i++) {
 		if (!(bad = ids_of(old, gone[i], &gch) == -1))
 			grams_of(&gch, gk);

@@ -318,6 +318,15 @@ le_get(const void *p, int n)
 	return v;
 }
 
+/* Does this machine keep integers little-endian (as the memo files)? */
+int
+le_host(void)
+{
+	const uint16_t	 one = 1;
+
+	return *(const unsigned char *)&one == 1;
+}
+
 /* Store v as n little-endian bytes (n <= 8) at p. */
 void
 le_set(void *p, uint64_t v, int n)
