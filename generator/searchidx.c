@@ -1183,7 +1183,8 @@ seg_join(struct buf *b, long prev, const unsigned char *s, size_t len,
  * one-body edit, index lap): 1k 0.105 s at 512, 0.065 at 128, 0.075 at
  * 64; 3k 0.138 at 512, 0.095 at 256, 0.127 at 128; 10k 0.234 at 512,
  * 0.236 at 256, but its full count 1.56 -> 1.74 s.  An archive that
- * crosses a step has all its batches cut anew (one full count).
+ * crosses a step has all its batches cut anew (one full count).  A
+ * build with no memo counts everything once: IDX_BATCH suits it.
  */
 static size_t
 batch_per(size_t n)
@@ -1734,7 +1735,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	struct dterms	*d;
 	const char	*e = getenv("FOLIO_IDX_BATCH");	/* tests */
 	size_t		 per = e && atol(e) > 0 ? (size_t)atol(e) :
-			    batch_per(n);
+			    memo != NULL ? batch_per(n) : IDX_BATCH;
 	struct rjob	 rj;
 	struct kjob	 kj;
 	size_t		 i, k, m, w, nb = 0, ncounted = 0;
