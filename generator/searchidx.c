@@ -474,7 +474,7 @@ has_pos(uint64_t key)
 static size_t
 part_of(uint64_t h, size_t nparts)
 {
-	return (size_t)(h >> 32) % nparts;
+	return (size_t)((h >> 32) * nparts >> 32);	/* no division */
 }
 
 /* The term for key (hash h) in part x, added if new. */
@@ -900,7 +900,11 @@ count_terms(const struct doctext *d, struct dcount *c, uint32_t *te,
 
 /* One document's terms, counted by a worker, posted in order after. */
 struct dterms {
-	uint64_t	*keys;	/* term keys in first-seen order; owned */
+	uint64_t	*keys;	/* term keys by part (part_of), each part's in
+				   first-seen order; owned */
+	size_t		*pk;	/* per part and one more: its first entry
+				   in keys, and (pk[nparts + 1 + p]) the
+				   first byte of its positions in pos; owned */
 	uint32_t	*wtf;	/* weighted counts, parallel; owned */
 	uint32_t	*npos;	/* positions of each, parallel; owned */
 	uint32_t	*pbits;	/* bits of each one's positions, parallel; owned */
@@ -917,6 +921,7 @@ struct dterms {
 struct batch {
 	struct article *const *arts;	/* borrowed */
 	size_t		 base;		/* first document of the batch */
+	size_t		 nparts;	/* parts of the index */
 	struct dterms	*out;		/* borrowed, a batch's entries */
 	pthread_mutex_t	 lock;		/* guards pool */
 	struct dcount	*pool[64];	/* idle scratch tables; owned */
@@ -932,8 +937,8 @@ count_one(void *arg, size_t i)
 	struct dcount	*c;
 	struct doctext	 d;
 	struct bitw	 bw;
-	uint32_t	*pos;
-	size_t		 k, e, m, *at;
+	uint32_t	*pos, *ord, *part;
+	size_t		 k, e, m, o, p, *at, np = j->nparts;
 	long		 prev;
 	int		 kp;
 
@@ -950,9 +955,27 @@ count_one(void *arg, size_t i)
 	t->nhead = xreallocarray(NULL, c->n + 1, sizeof(*t->nhead));
 	pos = xreallocarray(NULL, c->nocc + 1, sizeof(*pos));
 	at = xreallocarray(NULL, c->n + 1, sizeof(*at));
-	memcpy(t->keys, c->tkey, c->n * sizeof(*t->keys));
-	memcpy(t->wtf, c->twtf, c->n * sizeof(*t->wtf));
-	memcpy(t->npos, c->tnpos, c->n * sizeof(*t->npos));
+	ord = xreallocarray(NULL, c->n + 1, sizeof(*ord));
+	part = xreallocarray(NULL, c->n + 1, sizeof(*part));
+	t->pk = xcalloc(2 * (np + 1), sizeof(*t->pk));
+	/* Terms by part, so that seg_make's worker for a part reads only
+	 * its own; each part's in first-seen order. */
+	for (k = 0; k < c->n; k++) {
+		part[k] = (uint32_t)part_of(hash_mix64(c->tkey[k]), np);
+		t->pk[part[k] + 1]++;
+	}
+	for (p = 0; p < np; p++)
+		t->pk[p + 1] += t->pk[p];
+	for (k = 0; k < c->n; k++)
+		ord[t->pk[part[k]]++] = (uint32_t)k;
+	for (p = np; p > 0; p--)
+		t->pk[p] = t->pk[p - 1];
+	t->pk[0] = 0;
+	for (k = 0; k < c->n; k++) {
+		t->keys[k] = c->tkey[ord[k]];
+		t->wtf[k] = c->twtf[ord[k]];
+		t->npos[k] = c->tnpos[ord[k]];
+	}
 	/* Positions grouped by term, each group in text order. */
 	for (k = 0; k < c->n; k++)
 		at[k] = k ? at[k - 1] + c->tnpos[k - 1] : 0;
@@ -963,14 +986,18 @@ count_one(void *arg, size_t i)
 	memset(&bw, 0, sizeof(bw));
 	bw.b = &t->pos;
 	bw.ubits = 8;
-	for (k = e = 0; k < c->n; k++) {
+	for (k = p = 0; k < c->n; k++) {
+		while (p < np && t->pk[p] == k)
+			t->pk[np + 1 + p++] = t->pos.len;
 		t->pbits[k] = t->nhead[k] = 0;
-		if (c->tnpos[k] == 0)
+		o = ord[k];
+		if (c->tnpos[o] == 0)
 			continue;
-		kp = rice_k(t->dl, c->tnpos[k]);
+		kp = rice_k(t->dl, c->tnpos[o]);
 		bw.nbits = 0;
 		/* Title to headings from 0, then the body from its start. */
-		m = e + c->tnpos[k];
+		e = at[o] - c->tnpos[o];
+		m = at[o];
 		for (prev = -1; e < m && pos[e] < t->bs; prev = pos[e++]) {
 			rice_put(&bw, (uint64_t)((long)pos[e] - prev - 1), kp);
 			t->nhead[k]++;
@@ -981,8 +1008,12 @@ count_one(void *arg, size_t i)
 		t->pbits[k] = (uint32_t)bw.nbits;
 		bits_flush(&bw);
 	}
+	for (; p <= np; p++)
+		t->pk[np + 1 + p] = t->pos.len;
 	free(pos);
 	free(at);
+	free(ord);
+	free(part);
 	dcount_reset(c);
 	doctext_free(&d);
 	pthread_mutex_lock(&j->lock);
@@ -1130,10 +1161,10 @@ seg_make(void *arg, size_t p)
 
 	for (i = 0; i < sj->b->m; i++) {
 		d = &sj->j->out[i];
-		for (k = at = 0; k < d->n; at += (d->pbits[k++] + 7) / 8) {
+		at = d->pk[sj->b->nparts + 1 + p];
+		for (k = d->pk[p]; k < d->pk[p + 1];
+		    at += (d->pbits[k++] + 7) / 8) {
 			h = hash_mix64(d->keys[k]);
-			if (part_of(h, sj->b->nparts) != p)
-				continue;
 			g = iterm_get(&sj->b->parts[p], d->keys[k], h);
 			post_entry(&g->post, (uint64_t)((long)i - g->last - 1),
 			    d, k, at, g->haspos);
@@ -1750,6 +1781,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 	j.arts = arts;
 	j.out = xcalloc(2 * per, sizeof(*j.out));
 	x->nparts = jobs > 1 ? (size_t)jobs : 1;
+	j.nparts = x->nparts;
 	x->parts = xcalloc(x->nparts, sizeof(*x->parts));
 	x->ndocs = n;
 	x->dl = xcalloc(n ? n : 1, sizeof(*x->dl));
@@ -1809,6 +1841,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 				sj.b->te[i] = d->te;
 				sj.b->bs[i] = d->bs;
 				free(d->keys);
+				free(d->pk);
 				free(d->wtf);
 				free(d->npos);
 				free(d->pbits);
