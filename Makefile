@@ -3,7 +3,7 @@
 # first (tests/deps.sh).  Personal flags go in Makefile.local.
 
 CC	 ?= cc
-PKGS	  = libcmark-gfm yaml-0.1 icu-uc icu-i18n zlib
+PKGS	  = libcmark-gfm yaml-0.1 icu-uc icu-i18n libdeflate
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 CFLAGS	 ?= -O2 -g

@@ -17,8 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "folio.h"
 
@@ -44,7 +45,7 @@ enum field {
 static const int fweight[F__MAX] = { 4, 2, 2, 2, 2, 2, 2, 2, 1 };
 
 #define IDX_CHUNK	8	/* articles per document chunk */
-#define IDX_LEVEL	3	/* zlib level of the document chunks */
+#define IDX_LEVEL	1	/* libdeflate level of the document chunks */
 #define U16BASE		0x3000	/* code unit of 15 zero bits (to U+AFFF) */
 #define VT		44	/* varint: terminal digits */
 #define VC		44	/* varint: continuation digits */
@@ -2471,6 +2472,7 @@ struct wjob {
 	size_t			 narts;	/* entries in arts */
 	struct output		*out;	/* borrowed */
 	const struct keeper	*keep;	/* or NULL; borrowed */
+	struct libdeflate_compressor **dc; /* per worker (chunks); owned */
 };
 
 /*
@@ -2753,30 +2755,27 @@ chunk_doc(struct buf *b, const struct article *a)
 }
 
 /*
- * deflate (raw, no header) of s[0..n) at IDX_LEVEL, appended to b.
- * zlib's output depends only on its input and settings.
+ * deflate (raw, no header) of s[0..n) at IDX_LEVEL, appended to b, with
+ * the worker's compressor in *c (made at its first chunk).  libdeflate's
+ * output depends only on its input, level and version.  Measured on the
+ * 10k archive, against zlib's level 3: the chunks 0.3% bigger, the
+ * document files written in 0.20-0.21 s instead of 0.35-0.38 s.
  */
 static void
-deflate_raw(struct buf *b, const char *s, size_t n)
+deflate_raw(struct libdeflate_compressor **c, struct buf *b, const char *s,
+    size_t n)
 {
-	z_stream	 z;
-	uLong		 bound;
+	size_t		 bound, got;
 
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, IDX_LEVEL, Z_DEFLATED, -15, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		errx_fatal("zlib: deflateInit2 failed");
-	bound = deflateBound(&z, (uLong)n);
+	if (*c == NULL && (*c = libdeflate_alloc_compressor(IDX_LEVEL)) == NULL)
+		errx_fatal("libdeflate: out of memory");
+	bound = libdeflate_deflate_compress_bound(*c, n);
 	buf_grow(b, bound);
-	z.next_in = (Bytef *)(uintptr_t)s;
-	z.avail_in = (uInt)n;
-	z.next_out = (Bytef *)b->p + b->len;
-	z.avail_out = (uInt)bound;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-		errx_fatal("zlib: deflate failed");
-	b->len += z.total_out;
+	if ((got = libdeflate_deflate_compress(*c, s, n, b->p + b->len,
+	    bound)) == 0)
+		errx_fatal("libdeflate: deflate failed");
+	b->len += got;
 	b->p[b->len] = '\0';
-	deflateEnd(&z);
 }
 
 /*
@@ -2815,10 +2814,11 @@ chunk_one(void *arg, size_t c)
 	snprintf(name, sizeof(name), "search/d-%04zu.js", c);
 	/* Converting and deflating are the work: not for a chunk the last
 	 * build wrote from the same documents (its key: the program,
-	 * zlib's version, the chunk's number and its documents' fields). */
+	 * libdeflate's version, the chunk's number and its documents'
+	 * fields). */
 	if (w->keep != NULL) {
-		key = hash64(zlibVersion(), strlen(zlibVersion()),
-		    w->keep->env ^ c);
+		key = hash64(LIBDEFLATE_VERSION_STRING,
+		    strlen(LIBDEFLATE_VERSION_STRING), w->keep->env ^ c);
 		for (i = c * IDX_CHUNK; i < w->narts &&
 		    i < (c + 1) * IDX_CHUNK; i++)
 			key = chunk_doc_key(w->arts[i], key);
@@ -2833,7 +2833,7 @@ chunk_one(void *arg, size_t c)
 			u16_put(&u, C_DOC);
 		chunk_doc(&u, w->arts[i]);
 	}
-	deflate_raw(&z, u.p, u.len);
+	deflate_raw(&w->dc[par_worker()], &z, u.p, u.len);
 	u16_put(&b, 0xfeff);
 	snprintf(rel, sizeof(rel), "folioSearch.docs(%zu,%zu,\"", c, z.len);
 	u16_str(&b, rel);
@@ -2856,13 +2856,19 @@ write_docs(struct article *const *arts, size_t n, struct output *out,
     const struct keeper *keep, int jobs)
 {
 	struct wjob	 w;
+	int		 i, rc;
 
 	memset(&w, 0, sizeof(w));
 	w.arts = arts;
 	w.narts = n;
 	w.out = out;
 	w.keep = keep;
-	return par_for((n + IDX_CHUNK - 1) / IDX_CHUNK, jobs, chunk_one, &w);
+	w.dc = xcalloc((size_t)jobs, sizeof(*w.dc));
+	rc = par_for((n + IDX_CHUNK - 1) / IDX_CHUNK, jobs, chunk_one, &w);
+	for (i = 0; i < jobs; i++)
+		libdeflate_free_compressor(w.dc[i]);
+	free(w.dc);
+	return rc;
 }
 
 /* The facets of search.js: province (first region), tag, source. */

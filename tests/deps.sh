@@ -4,7 +4,7 @@
 #   sh tests/deps.sh build   compiler and libraries
 #   sh tests/deps.sh test    plus what the tests use
 set -e
-pkgs="gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libicu-dev zlib1g-dev"
+pkgs="gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libicu-dev libdeflate-dev"
 if [ "$1" = test ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev valgrind chromium firefox-esr default-jre-headless nodejs npm time curl fonts-wqy-zenhei libxml2-utils"
 fi

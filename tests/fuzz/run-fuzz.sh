@@ -18,7 +18,7 @@ for f in tests/fuzz/fuzz_*.c; do
 	if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then continue; fi
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	    -D_POSIX_C_SOURCE=200809L -Igenerator -o "build/fuzz/$name" \
-	    "$f" $srcs $(pkg-config --cflags --libs libcmark-gfm yaml-0.1 icu-uc icu-i18n zlib) \
+	    "$f" $srcs $(pkg-config --cflags --libs libcmark-gfm yaml-0.1 icu-uc icu-i18n libdeflate) \
 	    -lcmark-gfm-extensions -lpthread -lm
 	mkdir -p "tests/fuzz/corpus/$name"
 	"build/fuzz/$name" -max_total_time="$secs" -max_len=65536 \
