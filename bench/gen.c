@@ -247,7 +247,7 @@ take_line(struct gen *g, const char *s, size_t n, int md)
 		s++, n--;
 	if (n == 0)
 		return;
-	if (md && n > 3 && s[0] == '#') {
+	if (n > 3 && s[0] == '#') {	/* page dumps have "### " too */
 		while (n > 0 && (*s == '#' || *s == ' '))
 			s++, n--;
 		pool_add(&g->heads, s, n);
