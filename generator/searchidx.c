@@ -903,9 +903,9 @@ count_terms(const struct doctext *d, struct dcount *c, uint32_t *te,
 struct dterms {
 	uint64_t	*keys;	/* term keys by part (part_of), each part's in
 				   first-seen order; owned */
-	size_t		*pk;	/* per part and one more: its first entry
-				   in keys, and (pk[nparts + 1 + p]) the
-				   first byte of its positions in pos; owned */
+	size_t		*pk;	/* part p's terms: keys[pk[p] .. pk[p + 1]);
+				   owned */
+	size_t		*pat;	/* part p's first byte in pos; owned */
 	uint32_t	*wtf;	/* weighted counts, parallel; owned */
 	uint32_t	*npos;	/* positions of each, parallel; owned */
 	uint32_t	*pbits;	/* bits of each one's positions, parallel; owned */
@@ -958,7 +958,8 @@ count_one(void *arg, size_t i)
 	at = xreallocarray(NULL, c->n + 1, sizeof(*at));
 	ord = xreallocarray(NULL, c->n + 1, sizeof(*ord));
 	part = xreallocarray(NULL, c->n + 1, sizeof(*part));
-	t->pk = xcalloc(2 * (np + 1), sizeof(*t->pk));
+	t->pk = xcalloc(np + 1, sizeof(*t->pk));
+	t->pat = xcalloc(np + 1, sizeof(*t->pat));
 	/* Terms by part, so that seg_make's worker for a part reads only
 	 * its own; each part's in first-seen order. */
 	for (k = 0; k < c->n; k++) {
@@ -989,7 +990,7 @@ count_one(void *arg, size_t i)
 	bw.ubits = 8;
 	for (k = p = 0; k < c->n; k++) {
 		while (p < np && t->pk[p] == k)
-			t->pk[np + 1 + p++] = t->pos.len;
+			t->pat[p++] = t->pos.len;
 		t->pbits[k] = t->nhead[k] = 0;
 		o = ord[k];
 		if (c->tnpos[o] == 0)
@@ -1010,7 +1011,7 @@ count_one(void *arg, size_t i)
 		bits_flush(&bw);
 	}
 	for (; p <= np; p++)
-		t->pk[np + 1 + p] = t->pos.len;
+		t->pat[p] = t->pos.len;
 	free(pos);
 	free(at);
 	free(ord);
@@ -1162,7 +1163,7 @@ seg_make(void *arg, size_t p)
 
 	for (i = 0; i < sj->b->m; i++) {
 		d = &sj->j->out[i];
-		at = d->pk[sj->b->nparts + 1 + p];
+		at = d->pat[p];
 		for (k = d->pk[p]; k < d->pk[p + 1];
 		    at += (d->pbits[k++] + 7) / 8) {
 			h = hash_mix64(d->keys[k]);
@@ -1843,6 +1844,7 @@ idx_make(struct article *const *arts, size_t n, int jobs, const char *memo,
 				sj.b->bs[i] = d->bs;
 				free(d->keys);
 				free(d->pk);
+				free(d->pat);
 				free(d->wtf);
 				free(d->npos);
 				free(d->pbits);
