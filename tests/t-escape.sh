@@ -69,9 +69,22 @@ for x in feed.xml sitemap.xml; do
 		check "escape: $x is well-formed XML" xmllint --noout "$o/$x"
 	fi
 done
-# Search data: every string is JSON-escaped (no raw < in the JS files).
-if grep -rl --include='*.js' '<' "$o/search" > /dev/null 2>&1; then
-	fail "escape: search data has no raw '<'" "$(grep -rl --include='*.js' '<' "$o/search" | head -3)"
+# Search data: every string is JSON-escaped (no raw < in the JS files),
+# read as text: the term and document files are UTF-16 with a BOM, where
+# a byte 0x3C is half of some code unit (packed data), not a '<'.
+sd=$TMPD/search-text
+mkdir -p "$sd"
+for f in "$o"/search/*.js; do
+	if [ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = fffe ]; then
+		iconv -f UTF-16 -t UTF-8 "$f" > "$sd/${f##*/}"
+	else
+		cp "$f" "$sd/"
+	fi
+done
+if grep -rl '<' "$sd" > /dev/null 2>&1; then
+	fail "escape: search data has no raw '<'" "$(grep -rl '<' "$sd" | head -3)"
+elif ! grep -q 'u003cimg src=y' "$sd/meta.js"; then
+	fail "escape: search data has no raw '<'" "meta.js lacks the escaped tag"
 else
 	pass "escape: search data has no raw '<'"
 fi
