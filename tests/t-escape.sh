@@ -40,18 +40,35 @@ Body <script>alert('body')</script> and <img src=z onerror=alert('body2')>.
 </figure>
 MD
 printf -- '---\ntitle: plain neighbour\ndate: 2025-01-01\n---\ntext\n' > "$p/content/articles/plain.md"
+# Enough text for term files (searchidx.c's IDX_SMALL: 150,000
+# characters), so that the payloads' characters are keys in them too.
+awk 'BEGIN { print "---\ntitle: filler\ndate: 2025-01-03\n---"
+	for (i = 0; i < 4500; i++)
+		print "基层治理网格员业委会红色物业吹哨报到光泽县党建引领小区协商议事会居民自治。" }' \
+    > "$p/content/articles/filler.md"
 if "$FOLIO" build -C "$p" -q 2> "$TMPD/err"; then
 	pass "escape: hostile site builds"
 else
 	fail "escape: hostile site builds" "$(head -c 600 "$TMPD/err")"
 fi
 o=$p/public
+# The search files as text: the term and document files are UTF-16 with
+# a BOM (where a byte 0x3C is half of some code unit, not a '<').
+sd=$TMPD/search-text
+mkdir -p "$sd"
+for f in "$o"/search/*.js; do
+	if [ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = fffe ]; then
+		iconv -f UTF-16 -t UTF-8 "$f" > "$sd/${f##*/}"
+	else
+		cp "$f" "$sd/"
+	fi
+done
 # Raw payloads must appear nowhere (escaped forms are fine).
 # (An escaped payload such as "&lt;img src=x onerror=..." is harmless
 # text; what must not appear is a tag that a browser would parse.)
 for pat in "<script>alert" "<img src=x" "<img src=y" "<img src=z" \
     "<svg onload" "<b onmouseover" "<iframe src" '"><img' '"><svg' '"><script'; do
-	hits=$(grep -rlF -- "$pat" "$o" 2>/dev/null | head -3)
+	hits=$(grep -rlF -- "$pat" "$o" "$sd" 2>/dev/null | head -3)
 	if [ -z "$hits" ]; then pass "escape: no raw '$pat' in the output"
 	else fail "escape: no raw '$pat' in the output" "$hits"; fi
 done
@@ -70,21 +87,14 @@ for x in feed.xml sitemap.xml; do
 	fi
 done
 # Search data: every string is JSON-escaped (no raw < in the JS files),
-# read as text: the term and document files are UTF-16 with a BOM, where
-# a byte 0x3C is half of some code unit (packed data), not a '<'.
-sd=$TMPD/search-text
-mkdir -p "$sd"
-for f in "$o"/search/*.js; do
-	if [ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = fffe ]; then
-		iconv -f UTF-16 -t UTF-8 "$f" > "$sd/${f##*/}"
-	else
-		cp "$f" "$sd/"
-	fi
-done
+# and there are strings to check: the hostile tag in meta.js's facets, the
+# character '<' among the term files' keys.
 if grep -rl '<' "$sd" > /dev/null 2>&1; then
 	fail "escape: search data has no raw '<'" "$(grep -rl '<' "$sd" | head -3)"
 elif ! grep -q 'u003cimg src=y' "$sd/meta.js"; then
 	fail "escape: search data has no raw '<'" "meta.js lacks the escaped tag"
+elif ! grep -lq '\\u003c' "$sd"/t-*.js 2>/dev/null; then
+	fail "escape: search data has no raw '<'" "no term file has the key '<', escaped"
 else
 	pass "escape: search data has no raw '<'"
 fi
