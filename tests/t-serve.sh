@@ -75,9 +75,10 @@ pass "serve: starts and prints its URL"
 # It runs itself again with glibc's malloc asking for huge pages (main.c,
 # huge_pages): the tunable is in its environment, once.
 fpid=$(pgrep -P $SPID | head -1)
-env_of() { tr '\0' '\n' < "/proc/$1/environ" 2> /dev/null; }
-check "serve: runs with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 ($(env_of "$fpid" | grep -c '^GLIBC_TUNABLES='))" \
-	sh -c "test \"\$(tr '\\0' '\\n' < /proc/$fpid/environ | grep -c '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1\$')\" -eq 1"
+n=$(tr '\0' '\n' < "/proc/$fpid/environ" 2> /dev/null |
+    grep -c '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1$')
+if [ "$n" = 1 ]; then pass "serve: runs with GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+else fail "serve: runs with GLIBC_TUNABLES=glibc.malloc.hugetlb=1" "found $n times in process $fpid's environment"; fi
 pub=$proj/public
 port=${URL##*:}
 hex=$(printf '%04X' "$port")
